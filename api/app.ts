@@ -1,0 +1,38 @@
+// The fast front door: every public API path (/v1/*, /.well-known/*, /healthz, /metrics,
+// /openapi.json) is served by this Hono app, in the same process as Next but without Next's
+// per-request routing cost. Route files are thin: parse, call a domain function, map to HTTP.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { ApiError, errorBody, errorResponse, internalError } from './errors';
+import { registerSystemRoutes } from './routes/system';
+
+export interface ApiOptions {
+  health?: () => Record<string, unknown>;
+}
+
+export function createApiApp(opts: ApiOptions = {}) {
+  const app = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        return c.json(errorBody('INVALID_REQUEST', issue ? `${issue.path.join('.') || 'request'}: ${issue.message}` : 'invalid request'), 400);
+      }
+    },
+  });
+
+  app.onError((err, c) => (err instanceof ApiError ? errorResponse(c, err) : internalError(c, err)));
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
+
+  registerSystemRoutes(app, opts.health ?? (() => ({})));
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Signet API',
+      version: '1',
+      description: 'Verified AI-to-AI exchanges with signed, hash-linked receipts. Contract: SPEC.md.',
+    },
+  });
+  return app;
+}
+
+export const API_PATH = /^\/(v1\/|\.well-known\/|healthz$|metrics$|openapi\.json$)/;

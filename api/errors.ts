@@ -1,0 +1,30 @@
+// The SPEC §4 error envelope, produced in one place for every API route.
+import type { Context } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...details } };
+}
+
+export function errorResponse(c: Context, err: ApiError) {
+  for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
+  return c.json(errorBody(err.code, err.message, err.details), err.status);
+}
+
+/** Last resort: unexpected failures never leak internals (or secrets) to the client. */
+export function internalError(c: Context, err: unknown) {
+  console.error('[api] unhandled error:', err instanceof Error ? err.stack ?? err.message : err);
+  return c.json(errorBody('INTERNAL', 'internal error; nothing was recorded for this request'), 500);
+}

@@ -1,0 +1,8 @@
+import { redirect } from 'next/navigation';
+import { currentPrincipal } from '@/lib/auth';
+import { homePath } from '@/server/tenants/principal';
+
+export default async function Home() {
+  const principal = await currentPrincipal();
+  redirect(principal ? homePath(principal) : '/signin');
+}

@@ -1,0 +1,19 @@
+import Link from 'next/link';
+import { redirect } from 'next/navigation';
+import { AuthCard } from '@/components/auth-card';
+import { currentPrincipal } from '@/lib/auth';
+import { homePath } from '@/server/tenants/principal';
+import { SignInForm } from './sign-in-form';
+
+export const metadata = { title: 'Sign in' };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  const principal = await currentPrincipal();
+  if (principal) redirect(homePath(principal));
+  const { error } = await searchParams;
+  return (
+    <AuthCard title="Sign in" subtitle="Verified AI-to-AI exchanges, receipts and billing." footer={<>New to Signet? <Link className="font-medium text-indigo-700 hover:underline" href="/signup">Create an account</Link></>}>
+      <SignInForm initialError={error === 'NoAccess' ? 'Your account has no tenant or role yet. Ask an owner to invite you.' : null} />
+    </AuthCard>
+  );
+}

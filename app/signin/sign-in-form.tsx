@@ -1,0 +1,38 @@
+'use client';
+import { signIn } from 'next-auth/react';
+import { useState, type FormEvent } from 'react';
+import { Alert, Button, Field, Input } from '@/components/ui';
+
+export function SignInForm({ initialError }: { initialError: string | null }) {
+  const [error, setError] = useState<string | null>(initialError);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    setPending(true);
+    setError(null);
+    const result = await signIn('credentials', { email: String(form.get('email')), password: String(form.get('password')), redirect: false });
+    if (result?.ok) {
+      window.location.assign('/');
+    } else {
+      setPending(false);
+      setError('Wrong email or password.');
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      {error && <Alert tone="error">{error}</Alert>}
+      <Field label="Email" htmlFor="email">
+        <Input id="email" name="email" type="email" autoComplete="email" required />
+      </Field>
+      <Field label="Password" htmlFor="password">
+        <Input id="password" name="password" type="password" autoComplete="current-password" required />
+      </Field>
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? 'Signing in…' : 'Sign in'}
+      </Button>
+    </form>
+  );
+}

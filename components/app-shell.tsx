@@ -1,0 +1,51 @@
+// The signed-in frame: top bar with the user's areas, a side navigation for the current area.
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import type { Principal } from '@/server/tenants/principal';
+import { NavLinks } from './nav-links';
+import { SignOutButton } from './sign-out-button';
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+export function AppShell({ principal, area, nav, children }: { principal: Principal; area: string; nav: NavItem[]; children: ReactNode }) {
+  const areas: NavItem[] = [];
+  if (principal.memberships.length > 0) areas.push({ href: '/dashboard', label: principal.memberships[0]!.tenantName });
+  if (principal.platformRole === 'admin') areas.push({ href: '/admin', label: 'Admin' });
+  if (principal.platformRole === 'auditor' || principal.platformRole === 'admin') areas.push({ href: '/auditor', label: 'Auditor' });
+  return (
+    <div className="min-h-screen">
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
+          <div className="flex items-center gap-6">
+            <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
+              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-xs font-bold text-white">S</span>
+              Signet
+            </Link>
+            <nav aria-label="Areas" className="flex gap-1 text-sm">
+              {areas.map((a) => (
+                <Link key={a.href} href={a.href} className={`rounded-md px-2 py-1 ${a.label === area ? 'bg-slate-100 font-medium text-slate-900' : 'text-slate-600 hover:text-slate-900'}`}>
+                  {a.label}
+                </Link>
+              ))}
+            </nav>
+          </div>
+          <div className="flex items-center gap-3 text-sm text-slate-600">
+            <span className="hidden sm:inline" title={principal.email}>
+              {principal.name || principal.email}
+            </span>
+            <SignOutButton />
+          </div>
+        </div>
+      </header>
+      <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row">
+        <NavLinks items={nav} />
+        <main id="main" className="min-w-0 flex-1">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+// Signet's one process: the fast API layer (Hono) for /v1/*, /.well-known/*, /healthz,
+// /metrics and /openapi.json, and Next.js (portal + tRPC + next-auth) for everything else.
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import next from 'next';
+import { API_PATH, createApiApp } from './api/app';
+import { bootstrap } from './server/bootstrap/start';
+import { loadConfig } from './server/config';
+
+const config = loadConfig();
+const dev = process.env.NODE_ENV === 'development';
+
+const db = await bootstrap(config);
+const api = createApiApp();
+const apiListener = getRequestListener(api.fetch, { overrideGlobalObjects: false });
+
+const portal = next({ dev, dir: process.cwd(), hostname: 'localhost', port: config.port });
+await portal.prepare();
+const portalHandler = portal.getRequestHandler();
+
+const trustProxy = process.env.SP_TRUST_PROXY === 'true';
+const server = createServer((req, res) => {
+  if (API_PATH.test(req.url ?? '/')) return void apiListener(req, res);
+  // The portal's audit log records where an action came from; a client cannot forge it
+  // unless we sit behind a proxy we trust to set X-Forwarded-For.
+  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
+  req.headers['x-signet-client-ip'] = forwarded || req.socket.remoteAddress || '';
+  void portalHandler(req, res);
+});
+server.keepAliveTimeout = 65_000;
+server.listen(config.port, config.host, () => {
+  console.log(`[signet] listening on http://localhost:${config.port} (database: ${db.kind})`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  console.log(`[signet] ${signal}: no new connections; finishing in-flight requests`);
+  const deadline = setTimeout(() => {
+    console.error('[signet] shutdown timed out; exiting');
+    process.exit(1);
+  }, Number(process.env.SP_SHUTDOWN_TIMEOUT_MS ?? 10_000));
+  deadline.unref();
+  server.close();
+  server.closeIdleConnections();
+  await new Promise<void>((resolve) => server.once('close', () => resolve()));
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -1,0 +1,69 @@
+// Resolves an API key to its tenant and settings. Hash lookups are cached briefly so the
+// exchange hot path rarely touches the database; revocation is honoured within the TTL.
+import { prisma } from '../db';
+import { hashApiKey } from './secret';
+
+export interface ApiPrincipal {
+  keyId: string;
+  prefix: string;
+  tenantId: string;
+  allowlist: string[];
+  fallbackEnabled: boolean;
+  fuMonthlyLimit: bigint | null;
+  stripeItemVex: string | null;
+  stripeItemFu: string | null;
+  expiresAt: Date | null;
+}
+
+export type AuthFailure = 'missing' | 'unknown' | 'revoked' | 'expired';
+
+const TTL_MS = Number(process.env.SP_API_KEY_CACHE_MS ?? 2000);
+const cache = new Map<string, { at: number; value: ApiPrincipal | AuthFailure }>();
+const lastUsedWrites = new Map<string, number>();
+
+export async function authenticateApiKey(key: string | undefined | null, now = Date.now()): Promise<ApiPrincipal | AuthFailure> {
+  if (!key) return 'missing';
+  const hash = hashApiKey(key);
+  const hit = cache.get(hash);
+  let value = hit && now - hit.at < TTL_MS ? hit.value : undefined;
+  if (value === undefined) {
+    value = await lookup(hash, now);
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hash, { at: now, value });
+  }
+  if (typeof value !== 'string' && value.expiresAt && value.expiresAt.getTime() <= now) return 'expired';
+  if (typeof value !== 'string') touchLastUsed(value.keyId, now);
+  return value;
+}
+
+async function lookup(hash: string, now: number): Promise<ApiPrincipal | AuthFailure> {
+  const row = await prisma().apiKey.findUnique({ where: { hash }, include: { tenant: true } });
+  if (!row) return 'unknown';
+  if (row.revokedAt && row.revokedAt.getTime() <= now) return 'revoked';
+  return {
+    keyId: row.id,
+    prefix: row.prefix,
+    tenantId: row.tenantId,
+    allowlist: [...row.tenant.allowlist, ...row.allowlist],
+    fallbackEnabled: row.fallbackEnabled ?? row.tenant.fallbackEnabled,
+    fuMonthlyLimit: row.fuMonthlyLimit ?? row.tenant.fuMonthlyLimit,
+    stripeItemVex: row.stripeItemVex,
+    stripeItemFu: row.stripeItemFu,
+    expiresAt: row.expiresAt,
+  };
+}
+
+/** last_used_at is informational: written at most once a minute per key, off the hot path. */
+function touchLastUsed(keyId: string, now: number) {
+  const previous = lastUsedWrites.get(keyId) ?? 0;
+  if (now - previous < 60_000) return;
+  lastUsedWrites.set(keyId, now);
+  prisma()
+    .apiKey.update({ where: { id: keyId }, data: { lastUsedAt: new Date(now) } })
+    .catch(() => lastUsedWrites.delete(keyId));
+}
+
+/** Forget cached lookups now (after a revoke in this process). */
+export function clearApiKeyCache() {
+  cache.clear();
+}

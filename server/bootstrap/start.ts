@@ -1,0 +1,24 @@
+// Everything that must be true before the first request: the database migrated, a signing
+// key active, the catalog seeded, the guide's env configuration imported, demo data on a
+// fresh embedded database.
+import { importApiKeysFromEnv } from '../apikeys/import-env';
+import type { Config } from '../config';
+import { openDatabase, type Database } from '../db/connection';
+import { registerDatabase } from '../db';
+import { ensureSigningKey } from '../keys/signing-keys';
+import { seedDemo } from './demo';
+
+export async function bootstrap(config: Config): Promise<Database> {
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  registerDatabase(db);
+  await ensureSigningKey({ seedB64: config.signingSeedB64, kid: config.signingKid });
+  if (config.apiKeysJson) {
+    const { tenants, keys } = await importApiKeysFromEnv(config.apiKeysJson);
+    console.log(`[signet] SP_API_KEYS: ${keys} key(s) for tenant(s) ${tenants.join(', ')}`);
+  }
+  const empty = (await db.prisma.user.count()) === 0;
+  if (config.seedDemo && empty && (db.kind === 'pglite' || process.env.SIGNET_SEED_DEMO === 'true')) {
+    await seedDemo();
+  }
+  return db;
+}

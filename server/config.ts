@@ -1,0 +1,75 @@
+// Every environment variable Signet reads, parsed once. The README's configuration table
+// mirrors this file.
+import path from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL URL when set (DATABASE_URL, or SP_STORAGE=postgres + SP_POSTGRES_URL); else PGlite. */
+  databaseUrl: string | null;
+  dataDir: string;
+  publicUrl: string;
+  authSecret: string | null;
+  apiKeysJson: string | null;
+  reservedConfigPath: string | null;
+  stripeSecretKey: string | null;
+  stripeWebhookSecret: string | null;
+  helAllowlist: string[];
+  signingSeedB64: string | null;
+  signingKid: string | null;
+  keyEncryptionKey: string | null;
+  maxBodyBytes: number;
+  maxJsonDepth: number;
+  seedDemo: boolean;
+}
+
+function int(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}
+
+function str(name: string): string | null {
+  const raw = process.env[name];
+  return raw === undefined || raw.trim() === '' ? null : raw.trim();
+}
+
+function list(name: string): string[] {
+  return (str(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function databaseUrlFromEnv(): string | null {
+  const explicit = str('DATABASE_URL');
+  if (explicit) return explicit;
+  if (str('SP_STORAGE') === 'postgres') {
+    const url = str('SP_POSTGRES_URL');
+    if (!url) throw new Error('SP_STORAGE=postgres requires SP_POSTGRES_URL');
+    return url;
+  }
+  return null;
+}
+
+export function loadConfig(): Config {
+  const port = int('PORT', 8088);
+  return {
+    port,
+    host: str('HOST') ?? '0.0.0.0',
+    databaseUrl: databaseUrlFromEnv(),
+    dataDir: path.resolve(str('SIGNET_DATA_DIR') ?? '.data'),
+    publicUrl: str('SIGNET_PUBLIC_URL') ?? str('NEXTAUTH_URL') ?? `http://localhost:${port}`,
+    authSecret: str('NEXTAUTH_SECRET') ?? str('AUTH_SECRET'),
+    apiKeysJson: str('SP_API_KEYS'),
+    reservedConfigPath: str('SP_RESERVED_CONFIG'),
+    stripeSecretKey: str('STRIPE_SECRET_KEY'),
+    stripeWebhookSecret: str('STRIPE_WEBHOOK_SECRET'),
+    helAllowlist: list('SP_HEL_ALLOWLIST'),
+    signingSeedB64: str('SP_PRIVATE_KEY_B64'),
+    signingKid: str('SP_KID'),
+    keyEncryptionKey: str('SIGNET_KEY_ENCRYPTION_KEY'),
+    maxBodyBytes: int('SP_MAX_BODY_BYTES', 1_048_576),
+    maxJsonDepth: int('SP_MAX_JSON_DEPTH', 64),
+    seedDemo: str('SIGNET_SEED_DEMO') !== 'false',
+  };
+}

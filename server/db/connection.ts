@@ -1,0 +1,69 @@
+// Opens the database Signet runs on: embedded PGlite under the data folder by default, or a
+// real PostgreSQL (shared by many instances) when a URL is configured. Both get the same
+// migrations, the same Prisma Client and the same raw-SQL client.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/client';
+import { migrate } from './migrate';
+import { pgliteSql, pgSql, type SqlClient } from './sql';
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  prisma: PrismaClient;
+  sql: SqlClient;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  /** Connections per instance to PostgreSQL. */
+  poolSize?: number;
+}
+
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const db = opts.databaseUrl ? openPostgres(opts.databaseUrl, opts.poolSize) : await openPglite(opts.dataDir);
+  try {
+    await migrate(db.sql);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}
+
+function openPostgres(url: string, poolSize = Number(process.env.SP_DB_POOL_SIZE ?? 16)): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle client erroring (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: 'postgres',
+    prisma,
+    sql: pgSql(pool),
+    async close() {
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const dir = path.join(dataDir, 'pglite');
+  mkdirSync(dir, { recursive: true });
+  const client = await PGlite.create(dir);
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
+  return {
+    kind: 'pglite',
+    prisma,
+    sql: pgliteSql(client),
+    async close() {
+      await prisma.$disconnect();
+      await client.close();
+    },
+  };
+}

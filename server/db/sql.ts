@@ -1,0 +1,54 @@
+// A minimal raw-SQL client over either driver, for the migration runner and the exchange hot
+// path, where Prisma's query engine costs more than the statement itself.
+import type { PGlite, Transaction as PGliteTx } from '@electric-sql/pglite';
+import type { Pool, PoolClient } from 'pg';
+
+export interface SqlQueryable {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (migrations). */
+  exec(text: string): Promise<void>;
+}
+
+export interface SqlClient extends SqlQueryable {
+  transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+}
+
+export function pgliteSql(pg: PGlite): SqlClient {
+  const wrap = (q: PGlite | PGliteTx): SqlQueryable => ({
+    async query<T>(text: string, params?: unknown[]) {
+      return (await q.query<T>(text, params)).rows;
+    },
+    async exec(text: string) {
+      await q.exec(text);
+    },
+  });
+  return { ...wrap(pg), transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))) };
+}
+
+export function pgSql(pool: Pool): SqlClient {
+  const wrap = (q: Pool | PoolClient): SqlQueryable => ({
+    async query<T>(text: string, params?: unknown[]) {
+      return (await q.query(text, params)).rows as T[];
+    },
+    async exec(text: string) {
+      await q.query(text);
+    },
+  });
+  return {
+    ...wrap(pool),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}

@@ -1,0 +1,124 @@
+// Ed25519 signing keys: the active key signs, retired keys stay published in the JWKS so old
+// receipts keep verifying. Instances sharing PostgreSQL agree on the active key through the
+// database; each refreshes its cached signer every few seconds, so a rotation is picked up.
+import { randomBytes } from 'node:crypto';
+import { getDatabase, prisma } from '../db';
+import { createSigner, generateSeed, publicJwk } from '../receipts/node-signer';
+import type { Jwks } from '../receipts/types';
+import type { Signer } from '../receipts/build';
+import { decryptSeed, encryptSeed } from './encryption';
+import { loadConfig } from '../config';
+
+export interface KeyOptions {
+  seedB64: string | null;
+  kid: string | null;
+}
+
+const REFRESH_MS = 5000;
+let cached: { at: number; signer: Signer & { publicKey: string } } | null = null;
+
+// Read from the environment on use, not held from start-up: Next's bundle loads its own copy
+// of this module (admin rotation runs there) and must encrypt exactly as the server does.
+function encryptionKey(): string | null {
+  return loadConfig().keyEncryptionKey;
+}
+
+function decodeSeed(b64: string): Uint8Array {
+  const seed = new Uint8Array(Buffer.from(b64, 'base64url'));
+  if (seed.length !== 32) throw new Error(`SP_PRIVATE_KEY_B64 must be a 32-byte Ed25519 seed (base64url); got ${seed.length} bytes`);
+  return seed;
+}
+
+function storeSeed(seed: Uint8Array) {
+  const secret = encryptionKey();
+  return secret
+    ? { privateKey: encryptSeed(seed, secret), encrypted: true }
+    : { privateKey: Buffer.from(seed).toString('base64url'), encrypted: false };
+}
+
+function newKid() {
+  return `signet-${new Date().toISOString().slice(0, 10)}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Start-up: make sure exactly one active key exists. SP_PRIVATE_KEY_B64 + SP_KID name it when
+ * set; otherwise the first instance generates one and the others load it.
+ */
+export async function ensureSigningKey(opts: KeyOptions): Promise<void> {
+  if (opts.seedB64 && !opts.kid) throw new Error('SP_PRIVATE_KEY_B64 needs SP_KID');
+  await getDatabase().sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [0x5167_6e66]);
+    if (opts.seedB64 && opts.kid) {
+      const seed = decodeSeed(opts.seedB64);
+      const signer = createSigner(seed, opts.kid);
+      const existing = await tx.query<{ public_key: string }>('SELECT public_key FROM signing_keys WHERE kid = $1', [opts.kid]);
+      if (existing[0] && existing[0].public_key !== signer.publicKey) {
+        throw new Error(`SP_KID ${opts.kid} is already registered with a different public key`);
+      }
+      if (!existing[0]) {
+        const stored = storeSeed(seed);
+        await tx.query(
+          'INSERT INTO signing_keys (kid, public_key, private_key, encrypted, active) VALUES ($1, $2, $3, $4, false)',
+          [opts.kid, signer.publicKey, stored.privateKey, stored.encrypted],
+        );
+      }
+      await tx.query('UPDATE signing_keys SET active = (kid = $1), retired_at = CASE WHEN kid = $1 THEN NULL ELSE COALESCE(retired_at, now()) END', [opts.kid]);
+      return;
+    }
+    const active = await tx.query('SELECT kid FROM signing_keys WHERE active');
+    if (active.length === 0) await insertActiveKey(tx);
+  });
+  cached = null;
+  await activeSigner();
+}
+
+async function insertActiveKey(tx: { query: (t: string, p?: unknown[]) => Promise<unknown[]> }) {
+  const seed = generateSeed();
+  const kid = newKid();
+  const signer = createSigner(seed, kid);
+  const stored = storeSeed(seed);
+  await tx.query('UPDATE signing_keys SET active = false, retired_at = now() WHERE active');
+  await tx.query(
+    'INSERT INTO signing_keys (kid, public_key, private_key, encrypted, active) VALUES ($1, $2, $3, $4, true)',
+    [kid, signer.publicKey, stored.privateKey, stored.encrypted],
+  );
+  return kid;
+}
+
+/** Makes a new key active; the previous one is retired but stays in the JWKS. */
+export async function rotateSigningKey(): Promise<string> {
+  const kid = await getDatabase().sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [0x5167_6e66]);
+    return insertActiveKey(tx);
+  });
+  cached = null;
+  return kid;
+}
+
+/** The signer for the active key (cached; refreshed every few seconds). */
+export async function activeSigner(now = Date.now()): Promise<Signer & { publicKey: string }> {
+  if (cached && now - cached.at < REFRESH_MS) return cached.signer;
+  const row = await prisma().signingKey.findFirst({ where: { active: true } });
+  if (!row) throw new Error('no active signing key');
+  if (cached?.signer.kid === row.kid) {
+    cached = { at: now, signer: cached.signer };
+    return cached.signer;
+  }
+  const secret = encryptionKey();
+  if (row.encrypted && !secret) throw new Error(`signing key ${row.kid} is encrypted; set SIGNET_KEY_ENCRYPTION_KEY`);
+  const seed = row.encrypted ? decryptSeed(row.privateKey, secret!) : decodeSeed(row.privateKey);
+  cached = { at: now, signer: createSigner(seed, row.kid) };
+  return cached.signer;
+}
+
+export async function jwks(): Promise<Jwks> {
+  const rows = await prisma().signingKey.findMany({ orderBy: { createdAt: 'asc' } });
+  return { keys: rows.map((r) => publicJwk(r.publicKey, r.kid)) };
+}
+
+export async function listSigningKeys() {
+  const rows = await prisma().signingKey.findMany({ orderBy: { createdAt: 'desc' } });
+  return rows.map(({ kid, publicKey, active, createdAt, retiredAt, encrypted }) => ({ kid, publicKey, active, createdAt, retiredAt, encrypted }));
+}
+
+export { generateSeed };

@@ -1,0 +1,63 @@
+// Prometheus metrics with the names and labels of SPEC §5. The api_key label is the key's
+// public prefix, never the secret.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'signet_process_' });
+
+export const exchangesTotal = new Counter({
+  name: 'signet_exchanges_total',
+  help: 'Verified exchanges (VEx) completed',
+  labelNames: ['tenant', 'api_key'] as const,
+  registers: [registry],
+});
+
+export const deniedTotal = new Counter({
+  name: 'signet_denied_total',
+  help: 'Exchanges refused, by reason (error code)',
+  labelNames: ['reason', 'tenant'] as const,
+  registers: [registry],
+});
+
+export const fallbackUsedTotal = new Counter({
+  name: 'signet_fallback_used_total',
+  help: 'Exchanges repaired by the LLM fallback',
+  labelNames: ['tenant'] as const,
+  registers: [registry],
+});
+
+export const fuTokensTotal = new Counter({
+  name: 'signet_fu_tokens_total',
+  help: 'Fallback Units (LLM tokens) billed',
+  labelNames: ['tenant'] as const,
+  registers: [registry],
+});
+
+export const fallbackFailuresTotal = new Counter({
+  name: 'signet_fallback_failures_total',
+  help: 'LLM fallback attempts that failed (never billed), by reason',
+  labelNames: ['tenant', 'reason'] as const,
+  registers: [registry],
+});
+
+export const reservedCapacity = new Gauge({
+  name: 'signet_reserved_capacity',
+  help: 'Reserved capacity per tenant and meter',
+  labelNames: ['tenant', 'type'] as const,
+  registers: [registry],
+});
+
+export const overageChargesTotal = new Counter({
+  name: 'signet_overage_charges_total',
+  help: 'Overage charged (USD) by tenant, meter and tier, as sent for billing',
+  labelNames: ['tenant', 'type', 'tier'] as const,
+  registers: [registry],
+});
+
+export const exchangeDuration = new Histogram({
+  name: 'signet_exchange_duration_seconds',
+  help: 'Time spent per exchange phase',
+  labelNames: ['phase'] as const,
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});

@@ -1,0 +1,16 @@
+// Argon2id (memory-hard) via @node-rs/argon2, with its OWASP-recommended defaults.
+import { hash, verify } from '@node-rs/argon2';
+
+export const MIN_PASSWORD_LENGTH = 10;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,62 @@
+// A fresh, migrated database per test file: a temporary PGlite folder by default, or a new
+// database on the PostgreSQL server named by DATABASE_URL (dropped afterwards).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { openDatabase, type Database } from '@/server/db/connection';
+import { registerDatabase } from '@/server/db';
+
+export interface TestDatabase extends Database {
+  url: string | null;
+  dispose(): Promise<void>;
+}
+
+export const usingPostgres = Boolean(process.env.DATABASE_URL);
+
+export async function createPostgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `signet_t_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: baseUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function openTestDatabase(): Promise<TestDatabase> {
+  const base = process.env.DATABASE_URL;
+  if (base) {
+    const created = await createPostgresDatabase(base);
+    const db = await openDatabase({ databaseUrl: created.url, dataDir: '', poolSize: 8 });
+    registerDatabase(db);
+    return {
+      ...db,
+      url: created.url,
+      async dispose() {
+        await db.close();
+        await created.drop();
+      },
+    };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'signet-test-'));
+  const db = await openDatabase({ databaseUrl: null, dataDir: dir });
+  registerDatabase(db);
+  return {
+    ...db,
+    url: null,
+    async dispose() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
