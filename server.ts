@@ -6,12 +6,16 @@ import next from 'next';
 import { API_PATH, createApiApp } from './api/app';
 import { bootstrap } from './server/bootstrap/start';
 import { loadConfig } from './server/config';
+import { loadRegistry } from './server/mappings/registry';
 
 const config = loadConfig();
 const dev = process.env.NODE_ENV === 'development';
 
 const db = await bootstrap(config);
-const api = createApiApp();
+const api = createApiApp({
+  exchange: { registry: loadRegistry(), maxJsonDepth: config.maxJsonDepth },
+  maxBodyBytes: config.maxBodyBytes,
+});
 const apiListener = getRequestListener(api.fetch, { overrideGlobalObjects: false });
 
 const portal = next({ dev, dir: process.cwd(), hostname: 'localhost', port: config.port });

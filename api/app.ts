@@ -2,14 +2,19 @@
 // /openapi.json) is served by this Hono app, in the same process as Next but without Next's
 // per-request routing cost. Route files are thin: parse, call a domain function, map to HTTP.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { ApiError, errorBody, errorResponse, internalError } from './errors';
+import type { ExchangeDeps } from '@/server/exchange/pipeline';
+import { errorBody, handleError } from './errors';
+import { registerExchangeRoutes } from './routes/exchange';
+import { registerReceiptRoutes } from './routes/receipts';
 import { registerSystemRoutes } from './routes/system';
 
 export interface ApiOptions {
+  exchange: ExchangeDeps;
+  maxBodyBytes: number;
   health?: () => Record<string, unknown>;
 }
 
-export function createApiApp(opts: ApiOptions = {}) {
+export function createApiApp(opts: ApiOptions) {
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -19,10 +24,12 @@ export function createApiApp(opts: ApiOptions = {}) {
     },
   });
 
-  app.onError((err, c) => (err instanceof ApiError ? errorResponse(c, err) : internalError(c, err)));
+  app.onError((err, c) => handleError(c, err));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
 
   registerSystemRoutes(app, opts.health ?? (() => ({})));
+  registerExchangeRoutes(app, opts.exchange, opts.maxBodyBytes);
+  registerReceiptRoutes(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

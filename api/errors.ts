@@ -1,6 +1,7 @@
 // The SPEC §4 error envelope, produced in one place for every API route.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ExchangeError } from '@/server/exchange/errors';
 
 export class ApiError extends Error {
   constructor(
@@ -21,6 +22,15 @@ export function errorBody(code: string, message: string, details?: Record<string
 export function errorResponse(c: Context, err: ApiError) {
   for (const [k, v] of Object.entries(err.headers ?? {})) c.header(k, v);
   return c.json(errorBody(err.code, err.message, err.details), err.status);
+}
+
+/** Maps domain refusals (ExchangeError) and API errors to the envelope; anything else is a 500. */
+export function handleError(c: Context, err: unknown) {
+  if (err instanceof ApiError) return errorResponse(c, err);
+  if (err instanceof ExchangeError) {
+    return errorResponse(c, new ApiError(err.status, err.code, err.message, err.details, err.headers));
+  }
+  return internalError(c, err);
 }
 
 /** Last resort: unexpected failures never leak internals (or secrets) to the client. */

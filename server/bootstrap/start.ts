@@ -6,12 +6,17 @@ import type { Config } from '../config';
 import { openDatabase, type Database } from '../db/connection';
 import { registerDatabase } from '../db';
 import { ensureSigningKey } from '../keys/signing-keys';
+import { ensureAuthSecret } from './auth-secret';
+import { seedCatalog } from './catalog';
 import { seedDemo } from './demo';
 
 export async function bootstrap(config: Config): Promise<Database> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   registerDatabase(db);
+  process.env.NEXTAUTH_SECRET = await ensureAuthSecret(config.authSecret);
+  process.env.NEXTAUTH_URL ??= config.publicUrl;
   await ensureSigningKey({ seedB64: config.signingSeedB64, kid: config.signingKid });
+  await seedCatalog();
   if (config.apiKeysJson) {
     const { tenants, keys } = await importApiKeysFromEnv(config.apiKeysJson);
     console.log(`[signet] SP_API_KEYS: ${keys} key(s) for tenant(s) ${tenants.join(', ')}`);

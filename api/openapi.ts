@@ -1,0 +1,27 @@
+// Shared OpenAPI pieces: the API key header and the SPEC §4 error envelope.
+import { z } from '@hono/zod-openapi';
+
+export const apiKeyHeader = {
+  'X-SIGNET-API-Key': z.string().openapi({ description: 'Your API key (also accepted: X-ODIN-API-Key).' }),
+};
+
+export const errorEnvelope = z
+  .object({ error: z.object({ code: z.string(), message: z.string() }).passthrough() })
+  .openapi('Error', { example: { error: { code: 'INPUT_SCHEMA_INVALID', message: 'payload does not match openai.tooluse.invoice.v1: /tool_calls must NOT have fewer than 1 items' } } });
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed JSON, invalid request envelope, or missing idempotency key',
+  401: 'Missing, unknown, revoked or expired API key',
+  403: 'HEL egress policy denied the forward (HEL_* codes)',
+  404: 'No such trace for this caller',
+  409: 'Chain conflict that could not be resolved, or trace id owned by another tenant',
+  413: 'Body over the size limit',
+  422: 'Unknown mapping, schema invalid, arguments unrepairable, semantic invariant violated',
+  429: 'Rate limit or FU quota exceeded',
+};
+
+export function errorResponses(statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: DESCRIPTIONS[s] ?? 'Error', content: { 'application/json': { schema: errorEnvelope } } }]),
+  );
+}

@@ -1,0 +1,209 @@
+// POST /v1/exchange as a pipeline of small named phases:
+// auth → idempotency → sanitize → validate input → repair arguments → transform →
+// validate output → invariants → policy → forward → receipt → usage.
+// Every refusal is an ExchangeError (status + SPEC code); nothing is written for it.
+import { randomUUID } from 'node:crypto';
+import { authenticateApiKey, type ApiPrincipal } from '../apikeys/authenticate';
+import { getDatabase } from '../db';
+import { evaluateForward, systemResolver, type Resolver } from '../egress/policy';
+import { forwardPayload, type ForwardOptions } from '../egress/forward';
+import { activeSigner } from '../keys/signing-keys';
+import { checkInvariants, TransformError, type ExchangeMapping, type MappingRegistry } from '../mappings/registry';
+import { deniedTotal, exchangeDuration, exchangesTotal, fallbackUsedTotal, fuTokensTotal } from '../metrics/registry';
+import { cid } from '../receipts/canonical';
+import { buildReceipt } from '../receipts/build';
+import type { ForwardOutcome, ReceiptPolicy } from '../receipts/types';
+import { globalAllowlist } from '../settings/global-allowlist';
+import { commitExchange, findStoredResponse } from './commit';
+import { ExchangeError } from './errors';
+import { idempotencyKeyOf, parseExchangeBody, type ExchangeRequest } from './request';
+import { timed } from './timing';
+
+/** The LLM fallback, when configured (server/fallback/service.ts). */
+export interface FallbackRepairer {
+  repair(input: { principal: ApiPrincipal; brokenText: string; mapping: ExchangeMapping; reason: string }): Promise<{ value: unknown; tokens: number }>;
+}
+
+export interface ExchangeDeps {
+  registry: MappingRegistry;
+  maxJsonDepth: number;
+  resolver?: Resolver;
+  forwardOptions?: ForwardOptions;
+  fallback?: FallbackRepairer;
+  /** Per-key rate limiting (server/ratelimit); throws ExchangeError 429 when exceeded. */
+  rateLimit?(principal: ApiPrincipal): Promise<void>;
+}
+
+export interface ExchangeCall {
+  apiKey: string | null | undefined;
+  idempotencyKey: string | null | undefined;
+  body: Uint8Array;
+}
+
+export interface ExchangeResponse {
+  body: string;
+  traceId: string;
+  replay: boolean;
+}
+
+const AUTH_MESSAGES = {
+  missing: ['API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)'],
+  unknown: ['API_KEY_INVALID', 'the API key is not valid'],
+  revoked: ['API_KEY_REVOKED', 'the API key has been revoked'],
+  expired: ['API_KEY_EXPIRED', 'the API key has expired'],
+} as const;
+
+export async function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promise<ExchangeResponse> {
+  const start = performance.now();
+  let tenant = 'unknown';
+  try {
+    const principal = await timed('auth', async () => {
+      const p = await authenticateApiKey(call.apiKey);
+      if (typeof p === 'string') throw new ExchangeError(401, AUTH_MESSAGES[p][0], AUTH_MESSAGES[p][1]);
+      return p;
+    });
+    tenant = principal.tenantId;
+    await deps.rateLimit?.(principal);
+    return await exchangeFor(principal, call, deps);
+  } catch (err) {
+    if (err instanceof ExchangeError) deniedTotal.inc({ reason: err.code, tenant });
+    throw err;
+  } finally {
+    exchangeDuration.observe({ phase: 'total' }, (performance.now() - start) / 1000);
+  }
+}
+
+async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps): Promise<ExchangeResponse> {
+  const sql = getDatabase().sql;
+  const idempotencyKey = idempotencyKeyOf(call.idempotencyKey);
+  const stored = await timed('idempotency', () => findStoredResponse(sql, principal.keyId, idempotencyKey));
+  if (stored) return { body: stored.responseBody, traceId: traceIdOf(stored.responseBody), replay: true };
+
+  const request = await timed('sanitize', () => parseExchangeBody(call.body, deps.maxJsonDepth));
+  const mapping = deps.registry.get(request.payload_type, request.target_type);
+  if (!mapping) {
+    throw new ExchangeError(422, 'UNKNOWN_MAPPING', `no mapping from ${request.payload_type} to ${request.target_type}`, {
+      available: deps.registry.list().map((m) => `${m.payloadType} → ${m.targetType}`),
+    });
+  }
+  const traceId = request.trace_id ?? `tr_${randomUUID()}`;
+
+  await timed('validate_input', () => {
+    const issues = mapping.validateInput(request.payload);
+    if (issues.length) throw new ExchangeError(422, 'INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { issues });
+  });
+  const { args, fuTokens } = await timed('repair', () => repairArguments(principal, request, mapping, deps));
+  const normalized = await timed('transform', async () => {
+    try {
+      return await mapping.transform(request.payload, args, { traceId, tenant: principal.tenantId });
+    } catch (err) {
+      if (err instanceof TransformError) throw new ExchangeError(422, 'TRANSFORM_FAILED', err.message);
+      throw err;
+    }
+  });
+  await timed('validate_output', () => {
+    const issues = mapping.validateOutput(normalized);
+    if (issues.length) throw new ExchangeError(422, 'OUTPUT_SCHEMA_INVALID', `mapped payload does not match ${mapping.targetType}: ${describe(issues)}`, { issues });
+    const invariants = checkInvariants(request.semantic_invariants ?? [], request.payload, normalized, mapping);
+    if ('unknown' in invariants) {
+      throw new ExchangeError(422, 'UNKNOWN_INVARIANT', `unknown semantic invariant(s): ${invariants.unknown.join(', ')}`, { known: invariants.known });
+    }
+    if (invariants.length) {
+      throw new ExchangeError(422, 'SEMANTIC_INVARIANT_VIOLATED', `semantic invariants violated: ${invariants.map((v) => `${v.invariant} at ${v.path}: ${v.message}`).join('; ')}`, {
+        semantic_violations: invariants,
+      });
+    }
+  });
+
+  const decision = await timed('policy', async () => {
+    if (!request.forward_url) return null;
+    const allowlist = [...principal.allowlist, ...(await globalAllowlist())];
+    const d = await evaluateForward(request.forward_url, allowlist, deps.resolver ?? systemResolver);
+    if (!d.allowed) throw new ExchangeError(403, d.code, d.message);
+    return d;
+  });
+  const policy: ReceiptPolicy = { engine: 'HEL', allowed: true, reason: decision ? 'ok' : 'no_forward' };
+  const forwarded: ForwardOutcome | undefined = decision
+    ? await timed('forward', () => forwardPayload(decision, JSON.stringify(normalized), { trace: traceId, cid: cid(normalized) }, deps.forwardOptions))
+    : undefined;
+
+  const signer = await activeSigner();
+  const committed = await timed('receipt', () =>
+    commitExchange(sql, {
+      apiKeyId: principal.keyId,
+      idempotencyKey,
+      tenantId: principal.tenantId,
+      traceId,
+      fuTokens,
+      seal: ({ hop, prevReceiptHash }) => {
+        const receipt = buildReceipt(
+          {
+            trace_id: traceId,
+            hop,
+            ts: new Date().toISOString(),
+            tenant: principal.tenantId,
+            payload_type: mapping.payloadType,
+            target_type: mapping.targetType,
+            normalized,
+            prev_receipt_hash: prevReceiptHash,
+            policy,
+            ...(forwarded && { forwarded }),
+            ...(fuTokens > 0 && { fallback_used: true, fu_tokens: fuTokens }),
+          },
+          signer,
+        );
+        const { ts, cid, receipt_hash, prev_receipt_hash, kid, sig } = receipt;
+        const responseBody = JSON.stringify({
+          trace_id: traceId,
+          normalized,
+          policy,
+          receipt: { ts, cid, receipt_hash, prev_receipt_hash, hop, kid, sig },
+          ...(forwarded && { forwarded }),
+          ...(fuTokens > 0 && { fallback_used: true, fu_tokens: fuTokens }),
+        });
+        return { receipt, responseBody };
+      },
+    }),
+  );
+  if (committed.kind === 'replay') return { body: committed.responseBody, traceId: traceIdOf(committed.responseBody), replay: true };
+
+  await timed('usage', () => {
+    exchangesTotal.inc({ tenant: principal.tenantId, api_key: principal.prefix });
+    if (fuTokens > 0) {
+      fallbackUsedTotal.inc({ tenant: principal.tenantId });
+      fuTokensTotal.inc({ tenant: principal.tenantId }, fuTokens);
+    }
+  });
+  return { body: committed.responseBody, traceId, replay: false };
+}
+
+/** Tool-call arguments: parse, repair deterministically, then (if allowed) the LLM fallback. */
+async function repairArguments(
+  principal: ApiPrincipal,
+  request: ExchangeRequest,
+  mapping: ExchangeMapping,
+  deps: ExchangeDeps,
+): Promise<{ args: unknown; fuTokens: number }> {
+  if (!mapping.extractArguments || !mapping.parseArguments || !mapping.validateArguments) return { args: undefined, fuTokens: 0 };
+  const text = mapping.extractArguments(request.payload);
+  const parsed = mapping.parseArguments(text);
+  const issues = parsed.ok ? mapping.validateArguments(parsed.value) : [];
+  if (parsed.ok && issues.length === 0) return { args: parsed.value, fuTokens: 0 };
+
+  const reason = parsed.ok ? `arguments do not match the schema: ${describe(issues)}` : `arguments are not repairable JSON: ${parsed.error}`;
+  if (deps.fallback && principal.fallbackEnabled) {
+    const repaired = await deps.fallback.repair({ principal, brokenText: text, mapping, reason });
+    return { args: repaired.value, fuTokens: repaired.tokens };
+  }
+  if (!parsed.ok) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
+  throw new ExchangeError(422, 'ARGUMENTS_SCHEMA_INVALID', reason, { issues });
+}
+
+function describe(issues: { path: string; message: string }[]): string {
+  const shown = issues.slice(0, 5).map((i) => `${i.path || '/'} ${i.message}`);
+  return shown.join('; ') + (issues.length > 5 ? ` (and ${issues.length - 5} more)` : '');
+}
+
+function traceIdOf(body: string): string {
+  return (JSON.parse(body) as { trace_id: string }).trace_id;
+}
