@@ -1,0 +1,61 @@
+/** Wire types of SPEC §1–3. Field names are the contract; do not rename. */
+
+export interface ReceiptPolicy {
+  engine: 'HEL';
+  allowed: boolean;
+  reason: 'ok' | 'no_forward';
+}
+
+export type ForwardOutcome =
+  | { url: string; host: string; status_code: number; pinned_ip: string; response_size: number }
+  | { url: string; host: string; error: string };
+
+export interface Receipt {
+  trace_id: string;
+  hop: number;
+  ts: string;
+  tenant: string;
+  payload_type: string;
+  target_type: string;
+  cid: string;
+  canon: string;
+  algo: 'sha256';
+  prev_receipt_hash: string | null;
+  policy: ReceiptPolicy;
+  forwarded?: ForwardOutcome;
+  fallback_used?: boolean;
+  fu_tokens?: number;
+  /** Absent only on pre-signing SR-1 receipts. */
+  kid?: string;
+  receipt_hash: string;
+  sig?: string;
+}
+
+export interface ExportBundle {
+  trace_id: string;
+  chain: Receipt[];
+  exported_at: string;
+  bundle_cid: string;
+  kid: string;
+  signature: string;
+}
+
+export interface Jwk {
+  kty: 'OKP';
+  crv: 'Ed25519';
+  x: string;
+  kid: string;
+  use: 'sig';
+  alg: 'EdDSA';
+}
+
+export interface Jwks {
+  keys: Jwk[];
+}
+
+/** Signs with the active key; synchronous because it sits on the exchange hot path. */
+export interface Signer {
+  readonly kid: string;
+  /** Ed25519 signature, base64url without padding. */
+  sign(message: Uint8Array): string;
+}
