@@ -13,7 +13,7 @@ const dev = process.env.NODE_ENV === 'development';
 
 const db = await bootstrap(config);
 const api = createApiApp({
-  exchange: { registry: loadRegistry(), maxJsonDepth: config.maxJsonDepth },
+  exchange: { registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }), maxJsonDepth: config.maxJsonDepth },
   maxBodyBytes: config.maxBodyBytes,
 });
 const apiListener = getRequestListener(api.fetch, { overrideGlobalObjects: false });

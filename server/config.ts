@@ -21,6 +21,7 @@ export interface Config {
   maxBodyBytes: number;
   maxJsonDepth: number;
   seedDemo: boolean;
+  pseudonymKey: string | null;
 }
 
 function int(name: string, fallback: number): number {
@@ -71,5 +72,6 @@ export function loadConfig(): Config {
     maxBodyBytes: int('SP_MAX_BODY_BYTES', 1_048_576),
     maxJsonDepth: int('SP_MAX_JSON_DEPTH', 64),
     seedDemo: str('SIGNET_SEED_DEMO') !== 'false',
+    pseudonymKey: str('SP_PSEUDONYM_KEY'),
   };
 }

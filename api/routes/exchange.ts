@@ -46,7 +46,8 @@ export function registerExchangeRoutes(app: OpenAPIHono, deps: ExchangeDeps, max
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
-        throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`);
+        // The rest of the body is never read, so the connection cannot be reused.
+        throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, undefined, { Connection: 'close' });
       },
     }),
     async (c) => {

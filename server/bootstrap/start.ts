@@ -6,14 +6,15 @@ import type { Config } from '../config';
 import { openDatabase, type Database } from '../db/connection';
 import { registerDatabase } from '../db';
 import { ensureSigningKey } from '../keys/signing-keys';
-import { ensureAuthSecret } from './auth-secret';
+import { ensureStoredSecret } from './secrets';
 import { seedCatalog } from './catalog';
 import { seedDemo } from './demo';
 
 export async function bootstrap(config: Config): Promise<Database> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   registerDatabase(db);
-  process.env.NEXTAUTH_SECRET = await ensureAuthSecret(config.authSecret);
+  process.env.NEXTAUTH_SECRET = await ensureStoredSecret('auth.secret', config.authSecret);
+  process.env.SP_PSEUDONYM_KEY = await ensureStoredSecret('mappings.pseudonym_key', config.pseudonymKey);
   process.env.NEXTAUTH_URL ??= config.publicUrl;
   await ensureSigningKey({ seedB64: config.signingSeedB64, kid: config.signingKid });
   await seedCatalog();

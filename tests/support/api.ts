@@ -1,0 +1,59 @@
+// A real HTTP server around the API app on an ephemeral port, over a fresh test database with
+// a signing key and the default catalog, plus helpers to make tenants and keys.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import { createApiApp } from '@/api/app';
+import { createApiKey } from '@/server/apikeys/repository';
+import { seedCatalog } from '@/server/bootstrap/catalog';
+import type { ExchangeDeps } from '@/server/exchange/pipeline';
+import { ensureSigningKey } from '@/server/keys/signing-keys';
+import { loadRegistry } from '@/server/mappings/registry';
+import { openTestDatabase, type TestDatabase } from './db';
+
+export interface TestApi {
+  url: string;
+  db: TestDatabase;
+  registry: ReturnType<typeof loadRegistry>;
+  tenantWithKey(tenantId: string, settings?: { allowlist?: string[]; fallbackEnabled?: boolean; fuMonthlyLimit?: bigint | null }): Promise<string>;
+  exchange(key: string, body: unknown, idempotencyKey?: string, extraHeaders?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyBytes = 1_048_576): Promise<TestApi> {
+  const db = await openTestDatabase();
+  await ensureSigningKey({ seedB64: null, kid: null });
+  await seedCatalog();
+  const registry = loadRegistry({ pseudonymKey: 'test-pseudonym-key' });
+  const app = createApiApp({ exchange: { registry, maxJsonDepth: 64, ...deps }, maxBodyBytes });
+  const server: Server = createServer(getRequestListener(app.fetch, { overrideGlobalObjects: false }));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    db,
+    registry,
+    async tenantWithKey(tenantId, settings = {}) {
+      await db.prisma.tenant.upsert({
+        where: { id: tenantId },
+        create: { id: tenantId, name: tenantId, planId: 'starter', allowlist: settings.allowlist ?? [], fallbackEnabled: settings.fallbackEnabled ?? false, fuMonthlyLimit: settings.fuMonthlyLimit ?? null },
+        update: {},
+      });
+      return (await createApiKey({ tenantId, name: 'test' })).key;
+    },
+    exchange(key, body, idempotencyKey = `idem-${process.pid}-${++counter}`, extraHeaders = {}) {
+      return fetch(`${url}/v1/exchange`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-signet-api-key': key, 'x-signet-idempotency-key': idempotencyKey, ...extraHeaders },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.dispose();
+    },
+  };
+}
