@@ -6,6 +6,7 @@ import next from 'next';
 import { API_PATH, createApiApp } from './api/app';
 import { bootstrap } from './server/bootstrap/start';
 import { loadConfig } from './server/config';
+import { fallbackFromEnv } from './server/fallback/service';
 import { loadRegistry } from './server/mappings/registry';
 
 const config = loadConfig();
@@ -13,7 +14,11 @@ const dev = process.env.NODE_ENV === 'development';
 
 const db = await bootstrap(config);
 const api = createApiApp({
-  exchange: { registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }), maxJsonDepth: config.maxJsonDepth },
+  exchange: {
+    registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }),
+    maxJsonDepth: config.maxJsonDepth,
+    fallback: fallbackFromEnv(),
+  },
   maxBodyBytes: config.maxBodyBytes,
 });
 const apiListener = getRequestListener(api.fetch, { overrideGlobalObjects: false });

@@ -10,6 +10,8 @@ export interface ApiPrincipal {
   allowlist: string[];
   fallbackEnabled: boolean;
   fuMonthlyLimit: bigint | null;
+  /** Whose FU usage the limit is counted over: the key's own (per-key limit) or the tenant's. */
+  fuLimitScope: 'key' | 'tenant';
   stripeItemVex: string | null;
   stripeItemFu: string | null;
   expiresAt: Date | null;
@@ -47,6 +49,7 @@ async function lookup(hash: string, now: number): Promise<ApiPrincipal | AuthFai
     allowlist: [...row.tenant.allowlist, ...row.allowlist],
     fallbackEnabled: row.fallbackEnabled ?? row.tenant.fallbackEnabled,
     fuMonthlyLimit: row.fuMonthlyLimit ?? row.tenant.fuMonthlyLimit,
+    fuLimitScope: row.fuMonthlyLimit !== null ? 'key' : 'tenant',
     stripeItemVex: row.stripeItemVex,
     stripeItemFu: row.stripeItemFu,
     expiresAt: row.expiresAt,

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The one test command: lint, typecheck, unit + integration tests (PGlite, or PostgreSQL when
+# DATABASE_URL is set), then Playwright in Chromium. Prints "N passed, N failed" at the end.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NEXT_TELEMETRY_DISABLED=1
+
+failed=()
+step() {
+  local name="$1"; shift
+  echo
+  echo "══ $name ══"
+  if "$@"; then echo "── $name: ok"; else echo "── $name: FAILED"; failed+=("$name"); fi
+}
+
+step "prisma generate" npm run --silent generate
+step "lint" npx eslint .
+step "typecheck" npx tsc --noEmit -p .
+mkdir -p test-results && rm -f test-results/vitest.json test-results/playwright.json
+step "unit + integration (${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-PGlite})" \
+  npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
+step "e2e (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_FILE=test-results/playwright.json \
+  npx playwright test --reporter=list,json
+
+echo
+[ ${#failed[@]} -gt 0 ] && echo "failed steps: ${failed[*]}"
+node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json "${#failed[@]}"

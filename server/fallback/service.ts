@@ -1,0 +1,93 @@
+// The metered LLM fallback as the exchange pipeline uses it: quota first, then the repair
+// attempts, then the semantic guard. FU are billed only for a repair that succeeds and passes
+// the guard (the pipeline records them with the receipt); every failure costs nothing and is
+// counted in signet_fallback_failures_total.
+import type { ApiPrincipal } from '../apikeys/authenticate';
+import { getDatabase } from '../db';
+import { ExchangeError } from '../exchange/errors';
+import type { FallbackRepairer } from '../exchange/pipeline';
+import type { ExchangeMapping } from '../mappings/registry';
+import { fallbackFailuresTotal } from '../metrics/registry';
+import { CircuitBreaker } from './circuit-breaker';
+import { fallbackConfigured, loadFallbackConfig, type FallbackConfig } from './config';
+import { createOpenAiProvider, type FallbackProvider } from './provider';
+import { estimateTokens, quotaDecision, utcMonth } from './quota';
+import { repairWithLlm, type RepairFailure } from './repair';
+import { compareRecovered } from './semantic-guard';
+
+const FAILURES: Record<RepairFailure, { status: 422 | 502 | 503 | 504; code: string }> = {
+  exhausted: { status: 422, code: 'FALLBACK_EXHAUSTED' },
+  provider_error: { status: 502, code: 'FALLBACK_PROVIDER_ERROR' },
+  malformed_reply: { status: 502, code: 'FALLBACK_PROVIDER_ERROR' },
+  timeout: { status: 504, code: 'FALLBACK_TIMEOUT' },
+  circuit_open: { status: 503, code: 'FALLBACK_UNAVAILABLE' },
+};
+
+/** The fallback when a provider is configured, else undefined (deterministic repair only). */
+export function fallbackFromEnv(env: NodeJS.ProcessEnv = process.env): FallbackRepairer | undefined {
+  const config = loadFallbackConfig(env);
+  return fallbackConfigured(config) ? createFallback(config, createOpenAiProvider(config)) : undefined;
+}
+
+export function createFallback(config: FallbackConfig, provider: FallbackProvider): FallbackRepairer {
+  const breaker = new CircuitBreaker(config.breaker);
+  // Estimates of repairs in flight in this process, per quota scope, so concurrent requests
+  // cannot together overshoot the limit by more than one request's estimate.
+  const inFlight = new Map<string, bigint>();
+
+  return {
+    async repair({ principal, brokenText, mapping, reason }) {
+      const schema = mapping.argumentsSchema;
+      if (!schema || !mapping.validateArguments) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
+      const estimate = estimateTokens(brokenText, schema, config.maxAttempts);
+      const scope = principal.fuLimitScope === 'key' ? `key:${principal.keyId}` : `tenant:${principal.tenantId}`;
+      const held = inFlight.get(scope) ?? 0n;
+      const used = principal.fuMonthlyLimit === null ? 0n : await fuUsedThisMonth(principal);
+      const decision = quotaDecision({ usedThisMonth: used + held, limit: principal.fuMonthlyLimit, estimate });
+      if (!decision.allowed) {
+        throw new ExchangeError(429, 'FU_QUOTA_EXCEEDED', `monthly Fallback Unit quota reached: ${decision.current} of ${decision.limit} FU used`, {
+          current: decision.current.toString(),
+          limit: decision.limit.toString(),
+        });
+      }
+      inFlight.set(scope, held + decision.reserve);
+      try {
+        const outcome = await repairWithLlm({
+          brokenText,
+          argumentsSchema: schema,
+          validate: mapping.validateArguments,
+          maxAttempts: config.maxAttempts,
+          provider,
+          breaker,
+        });
+        if (!outcome.ok) {
+          fallbackFailuresTotal.inc({ tenant: principal.tenantId, reason: outcome.reason });
+          const failure = FAILURES[outcome.reason];
+          throw new ExchangeError(failure.status, failure.code, `${reason}; LLM fallback failed: ${outcome.detail}`, outcome.issues ? { issues: outcome.issues } : undefined);
+        }
+        const violations = compareRecovered(brokenText, outcome.value, schema);
+        if (violations.length) {
+          fallbackFailuresTotal.inc({ tenant: principal.tenantId, reason: 'semantic_violation' });
+          throw new ExchangeError(422, 'SEMANTIC_INVARIANT_VIOLATED', `the LLM repair changed the business content: ${violations.map((v) => v.message).join('; ')}`, {
+            semantic_violations: violations,
+          });
+        }
+        return { value: outcome.value, tokens: outcome.tokens };
+      } finally {
+        const remaining = (inFlight.get(scope) ?? 0n) - decision.reserve;
+        if (remaining > 0n) inFlight.set(scope, remaining);
+        else inFlight.delete(scope);
+      }
+    },
+  };
+}
+
+async function fuUsedThisMonth(principal: ApiPrincipal, now = new Date()): Promise<bigint> {
+  const { start } = utcMonth(now);
+  const [column, id] = principal.fuLimitScope === 'key' ? ['api_key_id', principal.keyId] : ['tenant_id', principal.tenantId];
+  const rows = await getDatabase().sql.query<{ used: string | null }>(
+    `SELECT COALESCE(SUM(units), 0)::text AS used FROM usage_events WHERE ${column} = $1 AND meter = 'fu' AND occurred_at >= $2`,
+    [id, start],
+  );
+  return BigInt(rows[0]?.used ?? '0');
+}

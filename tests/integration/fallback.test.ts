@@ -1,0 +1,133 @@
+// The metered LLM fallback through /v1/exchange against a local OpenAI-compatible server:
+// repairs that succeed are billed exactly (signed fu_tokens, FU ledger rows); every failure,
+// including a repair that changes the business content, costs the tenant nothing.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadFallbackConfig } from '@/server/fallback/config';
+import { createOpenAiProvider } from '@/server/fallback/provider';
+import { createFallback } from '@/server/fallback/service';
+import { startFakeLlm, type FakeLlm } from '@/server/fallback/testing/fake-llm';
+import { clearApiKeyCache } from '@/server/apikeys/authenticate';
+import { jwks } from '@/server/keys/signing-keys';
+import { verifyChain } from '@/server/receipts/verify';
+import { startTestApi, type TestApi } from '../support/api';
+
+// jsonrepair cannot fix trailing prose, so these reach the fallback.
+const BROKEN = '{"invoice_id":"INV-77","amount":1200.50,"currency":"EUR"} please bill this';
+const call = (args = BROKEN) => ({
+  payload_type: 'openai.tooluse.invoice.v1',
+  target_type: 'invoice.iso20022.v1',
+  payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: args } }] },
+});
+const faithful = { content: '{"invoice_id":"INV-77","amount":1200.50,"currency":"EUR"}', usage: { prompt_tokens: 300, completion_tokens: 21, total_tokens: 321 } };
+
+let llm: FakeLlm;
+let api: TestApi;
+let key: string;
+
+async function fuUsed(tenantId: string) {
+  const agg = await api.db.prisma.usageEvent.aggregate({ where: { tenantId, meter: 'fu' }, _sum: { units: true } });
+  return agg._sum.units ?? 0n;
+}
+
+beforeAll(async () => {
+  llm = await startFakeLlm();
+  const config = loadFallbackConfig({ SP_OPENAI_API_KEY: 'test-key', SP_FALLBACK_BASE_URL: llm.baseURL, SP_FALLBACK_TIMEOUT_MS: '400', SP_FALLBACK_BREAKER_FAILURES: '50' });
+  api = await startTestApi({ fallback: createFallback(config, createOpenAiProvider(config)) });
+  key = await api.tenantWithKey('fin', { fallbackEnabled: true });
+});
+afterAll(async () => {
+  await api?.close();
+  await llm?.close();
+});
+beforeEach(() => {
+  llm.requests.length = 0;
+});
+
+describe('LLM fallback through /v1/exchange', () => {
+  it('repairs what jsonrepair cannot, signs fallback_used and the exact token count, and bills exactly that', async () => {
+    const before = await fuUsed('fin');
+    llm.enqueue(faithful);
+    const res = await api.exchange(key, call());
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.normalized.trade_settlement.total_amount).toEqual({ currency: 'EUR', value: '1200.50', minor_units: '120050' });
+    expect(body.fallback_used).toBe(true);
+    expect(body.fu_tokens).toBe(321);
+    expect(await fuUsed('fin')).toBe(before + 321n);
+
+    const prompt = JSON.stringify(llm.requests[0]!.body.messages);
+    expect(prompt).toContain('invoice_id');
+    expect(prompt).toContain('please bill this');
+
+    const { chain } = await (await fetch(`${api.url}/v1/receipts/chain/${body.trace_id}`, { headers: { 'x-signet-api-key': key } })).json();
+    expect(chain[0]).toMatchObject({ fallback_used: true, fu_tokens: 321 });
+    expect(verifyChain(chain, await jwks()).valid).toBe(true);
+  });
+
+  it('sums tokens over two attempts when the first reply fails validation', async () => {
+    const before = await fuUsed('fin');
+    llm.enqueue({ content: '{"invoice_id":"INV-77","amount":1200.50}', usage: { total_tokens: 123 } }, { ...faithful, usage: { total_tokens: 456 } });
+    const res = await api.exchange(key, call());
+    expect(res.status).toBe(200);
+    expect((await res.json()).fu_tokens).toBe(579);
+    expect(await fuUsed('fin')).toBe(before + 579n);
+    expect(JSON.stringify(llm.requests[1]!.body.messages)).toMatch(/currency/);
+  });
+
+  it.each([
+    ['attempts exhausted', [{ content: '{"invoice_id":"INV-77"}', usage: { total_tokens: 10 } }, { content: '{"invoice_id":"INV-77"}', usage: { total_tokens: 10 } }], 422, 'FALLBACK_EXHAUSTED'],
+    ['provider 500', [{ status: 500 }], 502, 'FALLBACK_PROVIDER_ERROR'],
+    ['provider timeout', [{ hang: true }], 504, 'FALLBACK_TIMEOUT'],
+    ['malformed provider reply', [{ malformed: 'no_choices' }], 502, 'FALLBACK_PROVIDER_ERROR'],
+    ['a repair that changes the amount', [{ content: '{"invoice_id":"INV-77","amount":1250.50,"currency":"EUR"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
+    ['a repair that changes the currency', [{ content: '{"invoice_id":"INV-77","amount":1200.50,"currency":"USD"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
+    ['a repair that changes the id', [{ content: '{"invoice_id":"INV-78","amount":1200.50,"currency":"EUR"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
+  ] as const)('%s fails clearly and costs nothing', async (_name, replies, status, code) => {
+    const before = { fu: await fuUsed('fin'), receipts: await api.db.prisma.receipt.count() };
+    llm.enqueue(...(replies as never[]));
+    const res = await api.exchange(key, call());
+    expect(res.status).toBe(status);
+    const body = await res.json();
+    expect(body.error.code).toBe(code);
+    if (code === 'SEMANTIC_INVARIANT_VIOLATED') expect(body.error.semantic_violations.length).toBeGreaterThan(0);
+    expect(await fuUsed('fin')).toBe(before.fu);
+    expect(await api.db.prisma.receipt.count()).toBe(before.receipts);
+  });
+
+  it('never calls the model when deterministic repair suffices or the tenant has not enabled fallback', async () => {
+    const repairable = await api.exchange(key, call(`{'invoice_id': 'INV-5', amount: 10, 'currency': 'USD',`));
+    expect(repairable.status).toBe(200);
+    const off = await api.tenantWithKey('nofallback');
+    const res = await api.exchange(off, call());
+    expect(res.status).toBe(422);
+    expect((await res.json()).error.code).toBe('ARGUMENTS_UNREPAIRABLE');
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it('enforces the monthly FU quota at the boundary with the current and limit figures', async () => {
+    const quotaKey = await api.tenantWithKey('capped', { fallbackEnabled: true, fuMonthlyLimit: 400n });
+    llm.enqueue({ ...faithful, usage: { total_tokens: 400 } });
+    expect((await api.exchange(quotaKey, call())).status).toBe(200);
+    const refused = await api.exchange(quotaKey, call());
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error).toMatchObject({ code: 'FU_QUOTA_EXCEEDED', current: '400', limit: '400' });
+    expect(llm.requests).toHaveLength(1);
+
+    await api.db.prisma.tenant.update({ where: { id: 'capped' }, data: { fuMonthlyLimit: 401n } });
+    clearApiKeyCache();
+    llm.enqueue(faithful);
+    expect((await api.exchange(quotaKey, call())).status).toBe(200);
+    expect(await fuUsed('capped')).toBe(721n);
+  });
+
+  it('lets concurrent requests near the limit overshoot by at most one estimate', async () => {
+    const k = await api.tenantWithKey('racy', { fallbackEnabled: true, fuMonthlyLimit: 1000n });
+    for (let i = 0; i < 6; i++) llm.enqueue({ ...faithful, usage: { total_tokens: 400 } });
+    const statuses = (await Promise.all(Array.from({ length: 6 }, () => api.exchange(k, call())))).map((r) => r.status);
+    const succeeded = statuses.filter((s) => s === 200).length;
+    expect(statuses.filter((s) => s === 429).length).toBe(6 - succeeded);
+    expect(succeeded).toBeGreaterThanOrEqual(1);
+    // Without in-flight holds all six would pass the check together (2,400 FU against 1,000).
+    expect(await fuUsed('racy')).toBeLessThanOrEqual(1000n + 400n);
+  });
+});
