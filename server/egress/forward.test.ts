@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { forwardPayload, pinnedLookup } from './forward';
 import { evaluateForward, type AllowedForward, type Resolver } from './policy';
-import { createTestPki, startHttpsServer, startSilentTcpServer, type LocalServer, type TestPki } from './test-tls';
+import { createTestPki, startHttpsServer, startSilentTcpServer, type LocalServer, type TestPki } from './testing/tls';
 
 const HOST = 'partner.example.com';
 const MIB = 1_048_576;

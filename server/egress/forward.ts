@@ -14,6 +14,12 @@ export interface ForwardOptions {
   maxResponseBytes?: number;
   /** Trust store replacing the system CAs; tests use it for a local test CA. */
   ca?: string | Buffer;
+  /**
+   * Test seam, set only in code (no configuration reaches it): where the socket connects for a
+   * validated address. Pipeline tests map a public-looking address to a loopback test server;
+   * the receipt still records the validated address.
+   */
+  connectAddress?: (pinned: string) => string;
 }
 
 /** Exactly the receipt's `forwarded` object (SPEC §2). */
@@ -81,7 +87,7 @@ export async function forwardPayload(
   const target = new URL(url);
 
   const client = new Client(target.origin, {
-    connect: { lookup: pinnedLookup(pinned), timeout: connectTimeoutMs, ...(options.ca ? { ca: options.ca } : {}) },
+    connect: { lookup: pinnedLookup(options.connectAddress?.(pinned) ?? pinned), timeout: connectTimeoutMs, ...(options.ca ? { ca: options.ca } : {}) },
     headersTimeout: totalTimeoutMs,
     bodyTimeout: totalTimeoutMs,
   });
