@@ -3,6 +3,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
+  // Lets several servers (e2e, benchmarks, parallel development) build side by side.
+  distDir: process.env.SIGNET_NEXT_DIST_DIR ?? '.next',
   // `npm test` type-checks the whole project (tsc); the start-up build skips repeating it.
   typescript: { ignoreBuildErrors: true },
   serverExternalPackages: [
