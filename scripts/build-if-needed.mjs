@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const SOURCES = ['app', 'components', 'lib', 'trpc', 'server', 'public', 'next.config.js', 'package.json', 'postcss.config.mjs'];
-const SKIP = new Set(['node_modules', '.next', 'generated', '.data']);
+const SKIP = new Set(['node_modules', '.next', 'generated', '.data', 'test-results']);
 
 function newest(p) {
   if (!existsSync(p)) return 0;
@@ -19,7 +19,7 @@ function newest(p) {
   return max;
 }
 
-const buildId = '.next/BUILD_ID';
+const buildId = path.join(process.env.SIGNET_NEXT_DIST_DIR ?? '.next', 'BUILD_ID');
 const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
 if (Math.max(...SOURCES.map(newest)) > built) {
   console.log('[signet] building the portal (next build)…');

@@ -1,8 +1,15 @@
-// The one transaction of an exchange: idempotency record + chain head + receipt + usage rows
-// commit together or not at all. Appends to one trace serialize on the trace row's lock, so
-// a chain never forks, across any number of instances sharing PostgreSQL; UNIQUE(trace_id,
-// hop) backs that up, and the idempotency key's primary key makes concurrent duplicates wait
-// for the first and then replay its response.
+// The transaction of an exchange: idempotency record + chain head + receipt + usage rows
+// commit together or not at all. Exchanges that arrive together share one transaction (group
+// commit, server/db/batcher.ts); a lone exchange commits at once.
+//
+// Inside a transaction, in this order (every phase sorted, so concurrent transactions on
+// any number of instances cannot deadlock one another):
+//   1. claim the idempotency keys (primary key; a key claimed by a transaction in flight
+//      makes us wait for it, then we replay its stored response);
+//   2. create missing traces and lock every trace head (FOR UPDATE, ordered by id);
+//   3. assign hops in arrival order, sign, and write receipts, heads, usage and responses.
+// A trace therefore never forks; UNIQUE(trace_id, hop) backs that up.
+import { createBatcher, type Settled } from '../db/batcher';
 import type { SqlClient, SqlQueryable } from '../db/sql';
 import type { Receipt } from '../receipts/types';
 import { ExchangeError } from './errors';
@@ -27,99 +34,193 @@ export type CommitResult =
   | { kind: 'replay'; status: number; responseBody: string };
 
 const MAX_ATTEMPTS = 5;
+const MAX_BATCH = Number(process.env.SP_GROUP_COMMIT_MAX ?? 128);
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
-class DuplicateIdempotencyKey extends Error {}
+type Outcome = Settled<CommitResult> | { ok: 'duplicate' };
 
-export async function findStoredResponse(sql: SqlQueryable, apiKeyId: string, key: string) {
-  const rows = await sql.query<{ status: number; response_body: string }>(
-    'SELECT status, response_body FROM idempotency_records WHERE api_key_id = $1 AND key = $2',
-    [apiKeyId, key],
-  );
-  const row = rows[0];
-  return row && row.status > 0 ? { status: row.status, responseBody: row.response_body } : null;
+const committers = new WeakMap<SqlClient, (input: CommitInput) => Promise<CommitResult>>();
+const lookups = new WeakMap<SqlClient, (key: [string, string]) => Promise<StoredResponse | null>>();
+
+export interface StoredResponse {
+  status: number;
+  responseBody: string;
 }
 
-export async function commitExchange(sql: SqlClient, input: CommitInput): Promise<CommitResult> {
+/** The stored response for (API key, idempotency key), if an exchange committed one. */
+export function findStoredResponse(sql: SqlClient, apiKeyId: string, key: string): Promise<StoredResponse | null> {
+  let lookup = lookups.get(sql);
+  if (!lookup) {
+    lookup = createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2 });
+    lookups.set(sql, lookup);
+  }
+  return lookup([apiKeyId, key]);
+}
+
+async function lookupStored(sql: SqlQueryable, keys: [string, string][]): Promise<Settled<StoredResponse | null>[]> {
+  const rows = await sql.query<{ api_key_id: string; key: string; status: number; response_body: string }>(
+    `SELECT r.api_key_id, r.key, r.status, r.response_body
+       FROM idempotency_records r JOIN unnest($1::text[], $2::text[]) AS k(api_key_id, key)
+         ON r.api_key_id = k.api_key_id AND r.key = k.key
+      WHERE r.status > 0`,
+    [keys.map((k) => k[0]), keys.map((k) => k[1])],
+  );
+  const found = new Map(rows.map((r) => [`${r.api_key_id}\u0000${r.key}`, { status: r.status, responseBody: r.response_body }]));
+  return keys.map((k) => ({ ok: true, value: found.get(`${k[0]}\u0000${k[1]}`) ?? null }));
+}
+
+export function commitExchange(sql: SqlClient, input: CommitInput): Promise<CommitResult> {
+  let commit = committers.get(sql);
+  if (!commit) {
+    commit = createBatcher((items: CommitInput[]) => commitBatch(sql, items), { maxBatch: MAX_BATCH, concurrency: 2 });
+    committers.set(sql, commit);
+  }
+  return commit(input);
+}
+
+async function commitBatch(sql: SqlClient, items: CommitInput[]): Promise<Settled<CommitResult>[]> {
   for (let attempt = 1; ; attempt++) {
+    let outcomes: Outcome[];
     try {
-      return await sql.transaction((tx) => commitOnce(tx, input));
+      outcomes = await sql.transaction((tx) => commitOnce(tx, items));
     } catch (err) {
-      if (err instanceof DuplicateIdempotencyKey) {
-        const stored = await findStoredResponse(sql, input.apiKeyId, input.idempotencyKey);
-        if (stored) return { kind: 'replay', ...stored };
-        continue; // the other request rolled back; try to own the key ourselves
-      }
       const code = (err as { code?: string }).code;
-      if (code && RETRYABLE.has(code) && attempt < MAX_ATTEMPTS) continue;
       if (code && RETRYABLE.has(code)) {
-        throw new ExchangeError(409, 'CHAIN_CONFLICT', `could not append to trace ${input.traceId} after ${MAX_ATTEMPTS} attempts; retry the request`);
+        if (attempt < MAX_ATTEMPTS) continue;
+        const conflict = new ExchangeError(409, 'CHAIN_CONFLICT', `could not append after ${MAX_ATTEMPTS} attempts; retry the request`);
+        return items.map(() => ({ ok: false, error: conflict }));
       }
       throw err;
     }
+    // Duplicates of an idempotency key replay the response stored by whoever claimed it; if
+    // that transaction rolled back, nothing is stored and the request commits on its own.
+    return Promise.all(
+      outcomes.map(async (o, i): Promise<Settled<CommitResult>> => {
+        if (o.ok !== 'duplicate') return o;
+        const item = items[i]!;
+        const stored = await findStoredResponse(sql, item.apiKeyId, item.idempotencyKey);
+        if (stored) return { ok: true, value: { kind: 'replay', ...stored } };
+        try {
+          return { ok: true, value: await commitExchange(sql, item) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
   }
 }
 
-async function commitOnce(tx: SqlQueryable, input: CommitInput): Promise<CommitResult> {
-  const claimed = await tx.query(
-    `INSERT INTO idempotency_records (api_key_id, key, status, response_body, trace_id)
-     VALUES ($1, $2, 0, '', $3) ON CONFLICT DO NOTHING RETURNING 1`,
-    [input.apiKeyId, input.idempotencyKey, input.traceId],
-  );
-  if (claimed.length === 0) throw new DuplicateIdempotencyKey();
+async function commitOnce(tx: SqlQueryable, items: CommitInput[]): Promise<Outcome[]> {
+  const outcomes: Outcome[] = items.map(() => ({ ok: 'duplicate' }));
 
-  const head = await lockTraceHead(tx, input.traceId, input.tenantId);
-  const position: ChainPosition = { hop: head.hop + 1, prevReceiptHash: head.hop === 0 ? null : head.hash };
-  const { receipt, responseBody } = input.seal(position);
-  const receiptBody = JSON.stringify(receipt);
+  // 1. Claim idempotency keys. Within the batch the first occurrence of a key owns it.
+  const claimKey = (i: CommitInput) => `${i.apiKeyId}\u0000${i.idempotencyKey}`;
+  const firstIndex = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (!firstIndex.has(claimKey(item))) firstIndex.set(claimKey(item), i);
+  });
+  const toClaim = [...firstIndex.values()].sort((a, b) => (claimKey(items[a]!) < claimKey(items[b]!) ? -1 : 1));
+  const claimedRows = await tx.query<{ api_key_id: string; key: string }>(
+    `INSERT INTO idempotency_records (api_key_id, key, status, response_body, trace_id)
+     SELECT api_key_id, key, 0, '', trace_id FROM unnest($1::text[], $2::text[], $3::text[]) AS c(api_key_id, key, trace_id)
+     ON CONFLICT DO NOTHING RETURNING api_key_id, key`,
+    [toClaim.map((i) => items[i]!.apiKeyId), toClaim.map((i) => items[i]!.idempotencyKey), toClaim.map((i) => items[i]!.traceId)],
+  );
+  const claimed = new Set(claimedRows.map((r) => `${r.api_key_id}\u0000${r.key}`));
+  const owners = [...firstIndex.values()].filter((i) => claimed.has(claimKey(items[i]!))).sort((a, b) => a - b);
+  if (owners.length === 0) return outcomes;
+
+  // 2. Create missing traces, then lock every head in id order.
+  const traceIds = [...new Set(owners.map((i) => items[i]!.traceId))].sort();
+  const tenantOf = new Map(owners.map((i) => [items[i]!.traceId, items[i]!.tenantId]));
+  await tx.query(
+    `INSERT INTO traces (id, tenant_id, head_hop, head_hash)
+     SELECT id, tenant_id, 0, '' FROM unnest($1::text[], $2::text[]) AS t(id, tenant_id)
+     ON CONFLICT DO NOTHING`,
+    [traceIds, traceIds.map((id) => tenantOf.get(id)!)],
+  );
+  const heads = await tx.query<{ id: string; tenant_id: string; head_hop: number; head_hash: string }>(
+    'SELECT id, tenant_id, head_hop, head_hash FROM traces WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+    [traceIds],
+  );
+  const head = new Map(heads.map((h) => [h.id, { tenantId: h.tenant_id, hop: h.head_hop, hash: h.head_hash }]));
+
+  // 3. Assign hops in arrival order and seal.
+  const receipts: { item: CommitInput; receipt: Receipt; body: string; responseBody: string }[] = [];
+  const refusedClaims: CommitInput[] = [];
+  for (const i of owners) {
+    const item = items[i]!;
+    const h = head.get(item.traceId)!;
+    if (h.tenantId !== item.tenantId) {
+      outcomes[i] = { ok: false, error: new ExchangeError(409, 'TRACE_ID_UNAVAILABLE', `trace_id "${item.traceId}" is already in use; choose another`) };
+      refusedClaims.push(item);
+      continue;
+    }
+    try {
+      const { receipt, responseBody } = item.seal({ hop: h.hop + 1, prevReceiptHash: h.hop === 0 ? null : h.hash });
+      h.hop = receipt.hop;
+      h.hash = receipt.receipt_hash;
+      receipts.push({ item, receipt, body: JSON.stringify(receipt), responseBody });
+      outcomes[i] = { ok: true, value: { kind: 'committed', receipt, responseBody } };
+    } catch (error) {
+      outcomes[i] = { ok: false, error };
+      refusedClaims.push(item);
+    }
+  }
+
+  if (refusedClaims.length > 0) {
+    // A refused exchange leaves nothing behind, not even its idempotency claim.
+    await tx.query(
+      'DELETE FROM idempotency_records r USING unnest($1::text[], $2::text[]) AS c(api_key_id, key) WHERE r.api_key_id = c.api_key_id AND r.key = c.key',
+      [refusedClaims.map((i) => i.apiKeyId), refusedClaims.map((i) => i.idempotencyKey)],
+    );
+  }
+  if (receipts.length === 0) return outcomes;
 
   await tx.query(
     `INSERT INTO receipts (trace_id, hop, tenant_id, api_key_id, receipt_hash, payload_type, target_type, cid, created_at, body)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [receipt.trace_id, receipt.hop, input.tenantId, input.apiKeyId, receipt.receipt_hash, receipt.payload_type, receipt.target_type, receipt.cid, receipt.ts, receiptBody],
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamp[], $10::text[])`,
+    [
+      receipts.map((r) => r.receipt.trace_id),
+      receipts.map((r) => r.receipt.hop),
+      receipts.map((r) => r.item.tenantId),
+      receipts.map((r) => r.item.apiKeyId),
+      receipts.map((r) => r.receipt.receipt_hash),
+      receipts.map((r) => r.receipt.payload_type),
+      receipts.map((r) => r.receipt.target_type),
+      receipts.map((r) => r.receipt.cid),
+      receipts.map((r) => r.receipt.ts),
+      receipts.map((r) => r.body),
+    ],
   );
-  await tx.query('UPDATE traces SET head_hop = $2, head_hash = $3, updated_at = now() WHERE id = $1', [
-    input.traceId,
-    receipt.hop,
-    receipt.receipt_hash,
+  const lastHop = new Map<string, { hop: number; hash: string }>();
+  for (const r of receipts) lastHop.set(r.receipt.trace_id, { hop: r.receipt.hop, hash: r.receipt.receipt_hash });
+  await tx.query(
+    `UPDATE traces t SET head_hop = v.hop, head_hash = v.hash, updated_at = now()
+       FROM unnest($1::text[], $2::int[], $3::text[]) AS v(id, hop, hash) WHERE t.id = v.id`,
+    [[...lastHop.keys()], [...lastHop.values()].map((v) => v.hop), [...lastHop.values()].map((v) => v.hash)],
+  );
+  const usage = receipts.flatMap((r) => [
+    { r, meter: 'vex', units: 1 },
+    ...(r.item.fuTokens > 0 ? [{ r, meter: 'fu', units: r.item.fuTokens }] : []),
   ]);
   await tx.query(
-    `INSERT INTO usage_events (tenant_id, api_key_id, meter, units, receipt_hash, occurred_at) VALUES ($1, $2, 'vex', 1, $3, $4)`,
-    [input.tenantId, input.apiKeyId, receipt.receipt_hash, receipt.ts],
+    `INSERT INTO usage_events (tenant_id, api_key_id, meter, units, receipt_hash, occurred_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::timestamp[])`,
+    [
+      usage.map((u) => u.r.item.tenantId),
+      usage.map((u) => u.r.item.apiKeyId),
+      usage.map((u) => u.meter),
+      usage.map((u) => u.units),
+      usage.map((u) => u.r.receipt.receipt_hash),
+      usage.map((u) => u.r.receipt.ts),
+    ],
   );
-  if (input.fuTokens > 0) {
-    await tx.query(
-      `INSERT INTO usage_events (tenant_id, api_key_id, meter, units, receipt_hash, occurred_at) VALUES ($1, $2, 'fu', $3, $4, $5)`,
-      [input.tenantId, input.apiKeyId, input.fuTokens, receipt.receipt_hash, receipt.ts],
-    );
-  }
-  await tx.query('UPDATE idempotency_records SET status = 200, response_body = $3 WHERE api_key_id = $1 AND key = $2', [
-    input.apiKeyId,
-    input.idempotencyKey,
-    responseBody,
-  ]);
-  return { kind: 'committed', receipt, responseBody };
-}
-
-/** Locks the trace's head row, creating the trace at hop 0 if it is new. */
-async function lockTraceHead(tx: SqlQueryable, traceId: string, tenantId: string): Promise<{ hop: number; hash: string }> {
-  for (;;) {
-    const rows = await tx.query<{ tenant_id: string; head_hop: number; head_hash: string }>(
-      'SELECT tenant_id, head_hop, head_hash FROM traces WHERE id = $1 FOR UPDATE',
-      [traceId],
-    );
-    const row = rows[0];
-    if (row) {
-      if (row.tenant_id !== tenantId) {
-        throw new ExchangeError(409, 'TRACE_ID_UNAVAILABLE', `trace_id "${traceId}" is already in use; choose another`);
-      }
-      return { hop: row.head_hop, hash: row.head_hash };
-    }
-    const created = await tx.query(
-      `INSERT INTO traces (id, tenant_id, head_hop, head_hash) VALUES ($1, $2, 0, '') ON CONFLICT DO NOTHING RETURNING 1`,
-      [traceId, tenantId],
-    );
-    if (created.length === 1) return { hop: 0, hash: '' };
-    // Another request created it concurrently and has committed: lock it and read its head.
-  }
+  await tx.query(
+    `UPDATE idempotency_records r SET status = 200, response_body = v.body
+       FROM unnest($1::text[], $2::text[], $3::text[]) AS v(api_key_id, key, body)
+      WHERE r.api_key_id = v.api_key_id AND r.key = v.key`,
+    [receipts.map((r) => r.item.apiKeyId), receipts.map((r) => r.item.idempotencyKey), receipts.map((r) => r.responseBody)],
+  );
+  return outcomes;
 }

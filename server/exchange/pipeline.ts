@@ -7,6 +7,7 @@ import { authenticateApiKey, type ApiPrincipal } from '../apikeys/authenticate';
 import { getDatabase } from '../db';
 import { evaluateForward, systemResolver, type Resolver } from '../egress/policy';
 import { forwardPayload, type ForwardOptions } from '../egress/forward';
+import { recordFailedExchange } from '../billing/usage';
 import { activeSigner } from '../keys/signing-keys';
 import { checkInvariants, TransformError, type ExchangeMapping, type MappingRegistry } from '../mappings/registry';
 import { deniedTotal, exchangeDuration, exchangesTotal, fallbackUsedTotal, fuTokensTotal } from '../metrics/registry';
@@ -21,7 +22,8 @@ import { timed } from './timing';
 
 /** The LLM fallback, when configured (server/fallback/service.ts). */
 export interface FallbackRepairer {
-  repair(input: { principal: ApiPrincipal; brokenText: string; mapping: ExchangeMapping; reason: string }): Promise<{ value: unknown; tokens: number }>;
+  /** `release` ends the repair's quota hold; call it once the exchange committed or failed. */
+  repair(input: { principal: ApiPrincipal; brokenText: string; mapping: ExchangeMapping; reason: string }): Promise<{ value: unknown; tokens: number; release(): void }>;
 }
 
 export interface ExchangeDeps {
@@ -56,6 +58,7 @@ const AUTH_MESSAGES = {
 export async function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promise<ExchangeResponse> {
   const start = performance.now();
   let tenant = 'unknown';
+  let keyId: string | null = null;
   try {
     const principal = await timed('auth', async () => {
       const p = await authenticateApiKey(call.apiKey);
@@ -63,10 +66,14 @@ export async function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promi
       return p;
     });
     tenant = principal.tenantId;
+    keyId = principal.keyId;
     await deps.rateLimit?.(principal);
     return await exchangeFor(principal, call, deps);
   } catch (err) {
-    if (err instanceof ExchangeError) deniedTotal.inc({ reason: err.code, tenant });
+    if (err instanceof ExchangeError) {
+      deniedTotal.inc({ reason: err.code, tenant });
+      if (keyId) recordFailedExchange({ tenantId: tenant, apiKeyId: keyId, code: err.code, status: err.status });
+    }
     throw err;
   } finally {
     exchangeDuration.observe({ phase: 'total' }, (performance.now() - start) / 1000);
@@ -92,7 +99,22 @@ async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
     const issues = mapping.validateInput(request.payload);
     if (issues.length) throw new ExchangeError(422, 'INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { issues });
   });
-  const { args, fuTokens } = await timed('repair', () => repairArguments(principal, request, mapping, deps));
+  const { args, fuTokens, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps));
+  try {
+    return await finishExchange(principal, request, mapping, deps, { idempotencyKey, traceId, args, fuTokens });
+  } finally {
+    release?.();
+  }
+}
+
+async function finishExchange(
+  principal: ApiPrincipal,
+  request: ExchangeRequest,
+  mapping: ExchangeMapping,
+  deps: ExchangeDeps,
+  { idempotencyKey, traceId, args, fuTokens }: { idempotencyKey: string; traceId: string; args: unknown; fuTokens: number },
+): Promise<ExchangeResponse> {
+  const sql = getDatabase().sql;
   const normalized = await timed('transform', async () => {
     try {
       return await mapping.transform(request.payload, args, { traceId, tenant: principal.tenantId });
@@ -183,7 +205,7 @@ async function repairArguments(
   request: ExchangeRequest,
   mapping: ExchangeMapping,
   deps: ExchangeDeps,
-): Promise<{ args: unknown; fuTokens: number }> {
+): Promise<{ args: unknown; fuTokens: number; release?(): void }> {
   if (!mapping.extractArguments || !mapping.parseArguments || !mapping.validateArguments) return { args: undefined, fuTokens: 0 };
   const text = mapping.extractArguments(request.payload);
   const parsed = mapping.parseArguments(text);
@@ -193,7 +215,7 @@ async function repairArguments(
   const reason = parsed.ok ? `arguments do not match the schema: ${describe(issues)}` : `arguments are not repairable JSON: ${parsed.error}`;
   if (deps.fallback && principal.fallbackEnabled) {
     const repaired = await deps.fallback.repair({ principal, brokenText: text, mapping, reason });
-    return { args: repaired.value, fuTokens: repaired.tokens };
+    return { args: repaired.value, fuTokens: repaired.tokens, release: repaired.release };
   }
   if (!parsed.ok) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
   throw new ExchangeError(422, 'ARGUMENTS_SCHEMA_INVALID', reason, { issues });

@@ -41,16 +41,28 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
       if (!schema || !mapping.validateArguments) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
       const estimate = estimateTokens(brokenText, schema, config.maxAttempts);
       const scope = principal.fuLimitScope === 'key' ? `key:${principal.keyId}` : `tenant:${principal.tenantId}`;
-      const held = inFlight.get(scope) ?? 0n;
       const used = principal.fuMonthlyLimit === null ? 0n : await fuUsedThisMonth(principal);
+      // Read the holds only after the await: decision and hold must happen in one synchronous step.
+      const held = inFlight.get(scope) ?? 0n;
       const decision = quotaDecision({ usedThisMonth: used + held, limit: principal.fuMonthlyLimit, estimate });
       if (!decision.allowed) {
-        throw new ExchangeError(429, 'FU_QUOTA_EXCEEDED', `monthly Fallback Unit quota reached: ${decision.current} of ${decision.limit} FU used`, {
-          current: decision.current.toString(),
+        const inFlightNote = held > 0n ? ` (${held} more held by repairs in flight)` : '';
+        throw new ExchangeError(429, 'FU_QUOTA_EXCEEDED', `monthly Fallback Unit quota reached: ${used} of ${decision.limit} FU used this month${inFlightNote}`, {
+          current: used.toString(),
           limit: decision.limit.toString(),
         });
       }
       inFlight.set(scope, held + decision.reserve);
+      // The hold lasts until the exchange's usage row is committed (or the exchange fails),
+      // not just until the model answers: the pipeline calls release() when it is done.
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        const remaining = (inFlight.get(scope) ?? 0n) - decision.reserve;
+        if (remaining > 0n) inFlight.set(scope, remaining);
+        else inFlight.delete(scope);
+      };
       try {
         const outcome = await repairWithLlm({
           brokenText,
@@ -72,11 +84,10 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
             semantic_violations: violations,
           });
         }
-        return { value: outcome.value, tokens: outcome.tokens };
-      } finally {
-        const remaining = (inFlight.get(scope) ?? 0n) - decision.reserve;
-        if (remaining > 0n) inFlight.set(scope, remaining);
-        else inFlight.delete(scope);
+        return { value: outcome.value, tokens: outcome.tokens, release };
+      } catch (err) {
+        release();
+        throw err;
       }
     },
   };

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadFallbackConfig } from '@/server/fallback/config';
 import { createOpenAiProvider } from '@/server/fallback/provider';
+import { estimateTokens } from '@/server/fallback/quota';
 import { createFallback } from '@/server/fallback/service';
 import { startFakeLlm, type FakeLlm } from '@/server/fallback/testing/fake-llm';
 import { clearApiKeyCache } from '@/server/apikeys/authenticate';
@@ -31,7 +32,7 @@ async function fuUsed(tenantId: string) {
 
 beforeAll(async () => {
   llm = await startFakeLlm();
-  const config = loadFallbackConfig({ SP_OPENAI_API_KEY: 'test-key', SP_FALLBACK_BASE_URL: llm.baseURL, SP_FALLBACK_TIMEOUT_MS: '400', SP_FALLBACK_BREAKER_FAILURES: '50' });
+  const config = loadFallbackConfig({ SP_OPENAI_API_KEY: 'test-key', SP_FALLBACK_BASE_URL: llm.baseURL, SP_FALLBACK_TIMEOUT_MS: '3000', SP_FALLBACK_BREAKER_FAILURES: '50' });
   api = await startTestApi({ fallback: createFallback(config, createOpenAiProvider(config)) });
   key = await api.tenantWithKey('fin', { fallbackEnabled: true });
 });
@@ -121,13 +122,18 @@ describe('LLM fallback through /v1/exchange', () => {
   });
 
   it('lets concurrent requests near the limit overshoot by at most one estimate', async () => {
-    const k = await api.tenantWithKey('racy', { fallbackEnabled: true, fuMonthlyLimit: 1000n });
-    for (let i = 0; i < 6; i++) llm.enqueue({ ...faithful, usage: { total_tokens: 400 } });
-    const statuses = (await Promise.all(Array.from({ length: 6 }, () => api.exchange(k, call())))).map((r) => r.status);
+    // Each repair spends exactly the pre-call estimate, the quota's unit of account.
+    const mapping = api.registry.get('openai.tooluse.invoice.v1', 'invoice.iso20022.v1')!;
+    const estimate = estimateTokens(BROKEN, mapping.argumentsSchema!, 2);
+    const limit = BigInt(estimate * 2 + 1);
+    const k = await api.tenantWithKey('racy', { fallbackEnabled: true, fuMonthlyLimit: limit });
+    for (let i = 0; i < 8; i++) llm.enqueue({ ...faithful, usage: { total_tokens: estimate } });
+    const responses = await Promise.all(Array.from({ length: 8 }, () => api.exchange(k, call())));
+    const statuses = responses.map((r) => r.status);
     const succeeded = statuses.filter((s) => s === 200).length;
-    expect(statuses.filter((s) => s === 429).length).toBe(6 - succeeded);
-    expect(succeeded).toBeGreaterThanOrEqual(1);
-    // Without in-flight holds all six would pass the check together (2,400 FU against 1,000).
-    expect(await fuUsed('racy')).toBeLessThanOrEqual(1000n + 400n);
+    expect(statuses.filter((s) => s === 429).length).toBe(8 - succeeded);
+    expect(succeeded).toBe(3);
+    // Without in-flight holds all eight would pass the check together.
+    expect(await fuUsed('racy')).toBeLessThanOrEqual(limit + BigInt(estimate));
   });
 });

@@ -1,0 +1,99 @@
+// npm run bench: drives the production server with autocannon on loopback and prints, per
+// run, successful requests/s, p50/p95/p99, non-2xx and errors, peak server RSS; the ratio of
+// exchanges to the same process's no-op route (the floor); the latency exchanges add; and
+// integrity afterwards. Runs on the embedded PGlite, and on PostgreSQL when DATABASE_URL is
+// set. BENCH_DURATION (seconds per run, default 15) and BENCH_CONNECTIONS (default 1,8,32,64).
+import { execSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { checkIntegrity } from './bench/integrity';
+import { runLoad, type RunResult, type RunSpec } from './bench/load';
+import { startBenchServer } from './bench/server';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,8,32,64').split(',').map(Number);
+const DIST_DIR = '.next-bench';
+const KEY = 'bench_key_0000000001';
+const PORT = Number(process.env.BENCH_PORT ?? 8097);
+
+const invoice = (traceId?: string) =>
+  JSON.stringify({
+    payload_type: 'openai.tooluse.invoice.v1',
+    target_type: 'invoice.iso20022.v1',
+    payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-001","amount":1000,"currency":"USD"}' } }] },
+    ...(traceId && { trace_id: traceId }),
+  });
+
+function exchangeRequest(traceId?: string, idem = randomUUID()) {
+  return { method: 'POST' as const, path: '/v1/exchange', headers: { 'x-signet-api-key': KEY, 'x-signet-idempotency-key': idem }, body: invoice(traceId) };
+}
+
+async function benchDatabase(label: string, databaseUrl: string | null) {
+  const server = await startBenchServer({ port: PORT, databaseUrl, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR });
+  const results: (RunResult & { rssMb: number })[] = [];
+  let created = 0;
+  const run = async (spec: Omit<RunSpec, 'url' | 'durationSec'>, durationSec = DURATION) => {
+    server.resetPeak();
+    const r = await runLoad({ ...spec, url: server.url, durationSec });
+    results.push({ ...r, rssMb: server.peakRssMb() });
+    if (spec.kind === 'exchange' || spec.kind === 'mixed') created += r.ok;
+    process.stderr.write(`  ${label} ${r.name} c=${r.connections}: ${r.rps.toFixed(0)} req/s\n`);
+  };
+
+  await run({ name: 'warm-up', kind: 'exchange', connections: 8, request: () => exchangeRequest() }, 3);
+  results.pop(); // its receipts still count in `created`
+  for (const c of CONNECTIONS) await run({ name: 'floor (GET /v1/ping)', kind: 'floor', connections: c, request: () => ({ method: 'GET', path: '/v1/ping' }) });
+  for (const c of CONNECTIONS) await run({ name: 'exchange, new traces', kind: 'exchange', connections: c, request: () => exchangeRequest() });
+  const pool = Array.from({ length: 200 }, (_, i) => `mix-${i}`);
+  await run({ name: 'mixed, 30% appends', kind: 'mixed', connections: 32, request: () => exchangeRequest(Math.random() < 0.3 ? pool[Math.floor(Math.random() * pool.length)] : undefined) });
+
+  const replayKeys = Array.from({ length: 200 }, (_, i) => `replay-${i}`);
+  for (const k of replayKeys) {
+    const res = await fetch(`${server.url}/v1/exchange`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signet-api-key': KEY, 'x-signet-idempotency-key': k }, body: invoice() });
+    if (res.ok) created++;
+  }
+  let i = 0;
+  await run({ name: 'replay (idempotency hits)', kind: 'replay', connections: 32, request: () => exchangeRequest(undefined, replayKeys[i++ % replayKeys.length]) });
+
+  await server.stop();
+  const integrity = await checkIntegrity({ databaseUrl, dataDir: server.dataDir, expected: created, sample: 25 });
+  return { label, results, integrity };
+}
+
+function fmt(n: number, digits = 1) {
+  return Number.isFinite(n) ? n.toFixed(digits) : '–';
+}
+
+function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
+  console.log(`\n## ${r.label}\n`);
+  console.log('| run | conns | ok req/s | p50 ms | p95 ms | p99 ms | non-2xx | errors | peak RSS MB |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const x of r.results) {
+    console.log(`| ${x.name} | ${x.connections} | ${fmt(x.rps, 0)} | ${fmt(x.p50)} | ${fmt(x.p95)} | ${fmt(x.p99)} | ${x.non2xx} | ${x.errors} | ${fmt(x.rssMb, 0)} |`);
+  }
+  console.log('\n| conns | exchange/floor | added p50 ms | added p95 ms |');
+  console.log('|---:|---:|---:|---:|');
+  for (const c of CONNECTIONS) {
+    const f = r.results.find((x) => x.kind === 'floor' && x.connections === c);
+    const e = r.results.find((x) => x.kind === 'exchange' && x.connections === c);
+    if (f && e) console.log(`| ${c} | ${fmt(e.rps / f.rps, 2)} | ${fmt(e.p50 - f.p50)} | ${fmt(e.p95 - f.p95)} |`);
+  }
+  const i = r.integrity;
+  // autocannon stops at the deadline without reading the responses still in flight; those
+  // exchanges complete on the server, so receipts may exceed the responses seen by at most
+  // one request per connection per run.
+  const inFlightBound = r.results.filter((x) => x.kind === 'exchange' || x.kind === 'mixed').reduce((n, x) => n + x.connections, 0) + 8;
+  const unseen = i.receipts - i.expected;
+  const ok = i.receipts === i.usageVex && unseen >= 0 && unseen <= inFlightBound && i.gaps === 0 && i.headMismatches === 0 && i.sampled === i.sampledValid;
+  console.log(
+    `\nintegrity: receipts ${i.receipts}, usage-ledger VEx rows ${i.usageVex}, successful responses seen ${i.expected} (+${unseen} completed after the load generator's cut-off, bound ${inFlightBound}); traces with hop gaps ${i.gaps}; trace heads not at the last hop ${i.headMismatches}; sampled chains verified ${i.sampledValid}/${i.sampled} → ${ok ? 'PASS' : 'FAIL'}`,
+  );
+}
+
+execSync('node scripts/build-if-needed.mjs', { stdio: 'inherit', env: { ...process.env, SIGNET_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' } });
+console.log(`Signet benchmark: ${DURATION} s per run, connections ${CONNECTIONS.join('/')}, autocannon on loopback, ${new Date().toISOString()}`);
+const reports = process.env.BENCH_SKIP_PGLITE ? [] : [await benchDatabase('embedded PGlite', null)];
+if (process.env.DATABASE_URL) {
+  const fresh = execSync('npx tsx scripts/fresh-database.ts bench', { encoding: 'utf8' }).trim();
+  reports.push(await benchDatabase('PostgreSQL', fresh));
+}
+for (const r of reports) printReport(r);

@@ -1,0 +1,71 @@
+// Starts the production server for a benchmark on a fresh database and samples its RSS.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export interface BenchServer {
+  url: string;
+  dataDir: string;
+  databaseUrl: string | null;
+  peakRssMb(): number;
+  resetPeak(): void;
+  stop(): Promise<void>;
+}
+
+function rssMb(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return kb / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string }): Promise<BenchServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'signet-bench-'));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+    env: {
+      ...process.env,
+      PORT: String(opts.port),
+      SIGNET_DATA_DIR: dataDir,
+      SIGNET_NEXT_DIST_DIR: opts.distDir,
+      SIGNET_SEED_DEMO: 'false',
+      SP_API_KEYS: opts.apiKeys,
+      NODE_ENV: 'production',
+      NEXT_TELEMETRY_DISABLED: '1',
+      ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : { DATABASE_URL: '' }),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  const url = `http://127.0.0.1:${opts.port}`;
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited during start-up:\n${log}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start in 120 s:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
+  return {
+    url,
+    dataDir,
+    databaseUrl: opts.databaseUrl,
+    peakRssMb: () => Math.max(peak, rssMb(child.pid!)),
+    resetPeak: () => (peak = 0),
+    async stop() {
+      clearInterval(sampler);
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
