@@ -1,7 +1,17 @@
 import { PageHeader } from '@/components/ui';
+import { ReceiptVerifier } from './receipt-verifier';
 
 export const metadata = { title: 'Verify receipts' };
 
-export default function AuditorHome() {
-  return <PageHeader title="Verify receipts" description="Check a receipt chain's hashes and signatures entirely in your browser." />;
+export default async function AuditorHome({ searchParams }: { searchParams: Promise<{ trace?: string | string[] }> }) {
+  const { trace } = await searchParams;
+  return (
+    <>
+      <PageHeader
+        title="Verify receipts"
+        description="Check an export bundle's hashes, links and Ed25519 signatures entirely in your browser, against the public keys you choose."
+      />
+      <ReceiptVerifier initialTraceId={typeof trace === 'string' ? trace : ''} />
+    </>
+  );
 }

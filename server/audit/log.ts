@@ -26,9 +26,14 @@ export async function audit(
   });
 }
 
-export function listAuditLog(filter: { tenantId?: string; take?: number; before?: bigint }) {
+/** Newest first; `before` is the id of the last entry already shown (keyset pagination). */
+export function listAuditLog(filter: { tenantId?: string; actionPrefix?: string; take?: number; before?: bigint }) {
   return prisma().auditLog.findMany({
-    where: { tenantId: filter.tenantId, id: filter.before ? { lt: filter.before } : undefined },
+    where: {
+      tenantId: filter.tenantId,
+      action: filter.actionPrefix ? { startsWith: filter.actionPrefix } : undefined,
+      id: filter.before ? { lt: filter.before } : undefined,
+    },
     orderBy: { id: 'desc' },
     take: Math.min(filter.take ?? 50, 200),
   });

@@ -1,0 +1,197 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { useState, type DragEvent } from 'react';
+import { Alert, Button, Card, cx, Field, Input, Spinner } from '@/components/ui';
+import { useTRPC } from '@/lib/trpc-client';
+import { useVerifierWorker } from './use-verifier-worker';
+import { VerificationResult } from './verification-result';
+
+const textareaClass =
+  'block w-full rounded-md border-0 px-3 py-2 font-mono text-xs text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
+
+/** The API's error envelope in words. */
+async function fetchJson(url: string, what: string): Promise<string> {
+  const res = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+  const text = await res.text();
+  if (res.ok) return text;
+  if (res.status === 401) throw new Error('Your session has ended; sign in again.');
+  if (res.status === 404) throw new Error(`No ${what} found.`);
+  let message = `${res.status} ${res.statusText}`;
+  try {
+    message = (JSON.parse(text) as { error: { message: string } }).error.message;
+  } catch {
+    // not the API's error envelope
+  }
+  throw new Error(`Could not load the ${what}: ${message}`);
+}
+
+function describeSize(text: string) {
+  const bytes = new Blob([text]).size;
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
+}
+
+export function ReceiptVerifier({ initialTraceId }: { initialTraceId: string }) {
+  const trpc = useTRPC();
+  const { state, progress, outcome, verify } = useVerifierWorker();
+  const [traceId, setTraceId] = useState(initialTraceId);
+  const [bundleText, setBundleText] = useState('');
+  const [bundleSource, setBundleSource] = useState<string | null>(null);
+  const [jwksText, setJwksText] = useState('');
+  const [loading, setLoading] = useState<'bundle' | 'jwks' | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const traces = useQuery(trpc.auditor.traces.queryOptions({}));
+
+  async function load(what: 'bundle' | 'jwks') {
+    setLoading(what);
+    setLoadError(null);
+    try {
+      if (what === 'bundle') {
+        const id = traceId.trim();
+        if (!id) throw new Error('Enter a trace id.');
+        const [bundle, keys] = await Promise.all([
+          fetchJson(`/v1/receipts/export/${encodeURIComponent(id)}`, `trace “${id}”`),
+          jwksText.trim() === '' ? fetchJson('/.well-known/jwks.json', 'JWKS') : null,
+        ]);
+        setBundleText(bundle);
+        setBundleSource(`trace ${id} from this Signet`);
+        if (keys !== null) setJwksText(keys);
+      } else {
+        setJwksText(await fetchJson('/.well-known/jwks.json', 'JWKS'));
+      }
+    } catch (error) {
+      setLoadError((error as Error).message);
+    } finally {
+      setLoading(null);
+    }
+  }
+
+  async function readFile(file: File | undefined) {
+    if (!file) return;
+    setLoadError(null);
+    try {
+      setBundleText(await file.text());
+      setBundleSource(`file ${file.name}`);
+    } catch (error) {
+      setLoadError(`Could not read ${file.name}: ${(error as Error).message}`);
+    }
+  }
+
+  function onDrop(event: DragEvent<HTMLDivElement>) {
+    event.preventDefault();
+    setDragging(false);
+    void readFile(event.dataTransfer.files[0]);
+  }
+
+  const running = state === 'running';
+  return (
+    <div className="space-y-6">
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="1. Receipt bundle">
+          <div className="space-y-5">
+            <form
+              className="flex flex-col gap-2 sm:flex-row sm:items-end"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void load('bundle');
+              }}
+            >
+              <div className="flex-1">
+                <Field label="Trace id" htmlFor="trace-id" hint="Exports the signed bundle from this Signet with your session.">
+                  <Input id="trace-id" value={traceId} onChange={(e) => setTraceId(e.target.value)} list="recent-traces" placeholder="trace id" autoComplete="off" spellCheck={false} className="font-mono" />
+                </Field>
+                <datalist id="recent-traces">
+                  {traces.data?.map((t) => (
+                    <option key={t.traceId} value={t.traceId}>
+                      {`${t.tenantId} · ${t.hops} hop${t.hops === 1 ? '' : 's'}`}
+                    </option>
+                  ))}
+                </datalist>
+              </div>
+              <Button type="submit" variant="secondary" disabled={loading !== null} className="sm:mb-5">
+                {loading === 'bundle' ? 'Loading…' : 'Load bundle'}
+              </Button>
+            </form>
+
+            <div
+              onDragOver={(e) => {
+                e.preventDefault();
+                setDragging(true);
+              }}
+              onDragLeave={() => setDragging(false)}
+              onDrop={onDrop}
+              data-testid="drop-zone"
+              className={cx('rounded-md border-2 border-dashed px-4 py-5 text-center text-sm', dragging ? 'border-indigo-500 bg-indigo-50' : 'border-slate-300')}
+            >
+              <p className="text-slate-700">Drop a bundle file here, or</p>
+              <label htmlFor="bundle-file" className="mt-2 inline-block cursor-pointer font-medium text-indigo-700 hover:underline">
+                choose a bundle file
+              </label>
+              <input id="bundle-file" type="file" accept="application/json,.json" className="sr-only focus:not-sr-only" onChange={(e) => void readFile(e.target.files?.[0])} />
+            </div>
+
+            <Field label="Bundle JSON" htmlFor="bundle-json" hint={bundleSource ? `Loaded ${bundleSource} (${describeSize(bundleText)}). You can edit it before verifying.` : 'Or paste an export bundle.'}>
+              <textarea
+                id="bundle-json"
+                value={bundleText}
+                onChange={(e) => {
+                  setBundleText(e.target.value);
+                  setBundleSource(null);
+                }}
+                rows={8}
+                spellCheck={false}
+                placeholder='{"trace_id": "…", "chain": […], "exported_at": "…", "bundle_cid": "…", "kid": "…", "signature": "…"}'
+                className={textareaClass}
+              />
+            </Field>
+          </div>
+        </Card>
+
+        <Card title="2. Public keys (JWKS)">
+          <div className="space-y-4">
+            <p className="text-sm text-slate-600">
+              Fetch this Signet&apos;s published keys, or paste a JWKS you obtained independently for fully offline verification.
+            </p>
+            <Button variant="secondary" onClick={() => void load('jwks')} disabled={loading !== null}>
+              {loading === 'jwks' ? 'Fetching…' : 'Fetch /.well-known/jwks.json'}
+            </Button>
+            <Field label="JWKS JSON" htmlFor="jwks-json" hint="Only the public keys; nothing secret is needed.">
+              <textarea id="jwks-json" value={jwksText} onChange={(e) => setJwksText(e.target.value)} rows={8} spellCheck={false} placeholder='{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "…", "kid": "…"}]}' className={textareaClass} />
+            </Field>
+          </div>
+        </Card>
+      </div>
+
+      {loadError && <Alert tone="error">{loadError}</Alert>}
+
+      <Card>
+        <div className="flex flex-wrap items-center gap-4">
+          <Button onClick={() => verify(bundleText, jwksText)} disabled={state !== 'ready'}>
+            {running ? 'Verifying…' : 'Verify in this browser'}
+          </Button>
+          {state === 'starting' && <Spinner label="Starting the verifier" />}
+          {state === 'failed' && <span className="text-sm text-red-700">The verifier could not start in this browser; reload the page.</span>}
+          {state === 'ready' && !running && <span className="text-sm text-slate-500">Runs locally: nothing is sent anywhere while verifying.</span>}
+          {running && (
+            <div className="min-w-48 flex-1">
+              <div
+                role="progressbar"
+                aria-label="Verification progress"
+                aria-valuemin={0}
+                aria-valuemax={progress?.total ?? 1}
+                aria-valuenow={progress?.done ?? 0}
+                className="h-2.5 overflow-hidden rounded-full bg-slate-100"
+              >
+                <div className="h-full rounded-full bg-indigo-600 transition-[width]" style={{ width: `${progress ? (100 * progress.done) / progress.total : 0}%` }} />
+              </div>
+              <p className="mt-1 text-xs tabular-nums text-slate-600">{progress ? `${progress.done} of ${progress.total} receipts` : 'Reading the bundle…'}</p>
+            </div>
+          )}
+        </div>
+      </Card>
+
+      {outcome?.kind === 'input-error' && <Alert tone="error">{outcome.message}</Alert>}
+      {outcome?.kind === 'report' && <VerificationResult key={outcome.startedAt} report={outcome.report} bundleCid={outcome.bundleCid} startedAt={outcome.startedAt} />}
+    </div>
+  );
+}

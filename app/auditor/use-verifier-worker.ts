@@ -1,0 +1,50 @@
+'use client';
+// Owns the verification worker: started when the page opens (so verifying later needs no
+// network at all), one verification at a time.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BundleReport } from '@/server/receipts/verify';
+import type { WorkerMessage } from './verify-protocol';
+
+export type Outcome =
+  | { kind: 'report'; report: BundleReport; bundleCid: string | null; startedAt: number }
+  | { kind: 'input-error'; message: string };
+
+export function useVerifierWorker() {
+  const worker = useRef<Worker | null>(null);
+  const current = useRef<{ id: number; startedAt: number } | null>(null);
+  const [state, setState] = useState<'starting' | 'ready' | 'running' | 'failed'>('starting');
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  useEffect(() => {
+    const w = new Worker(new URL('./verify.worker.ts', import.meta.url), { type: 'module' });
+    worker.current = w;
+    w.onmessage = (event: MessageEvent<WorkerMessage>) => {
+      const message = event.data;
+      if (message.type === 'ready') return setState('ready');
+      const run = current.current;
+      if (!run || message.id !== run.id) return;
+      if (message.type === 'progress') return setProgress({ done: message.done, total: message.total });
+      current.current = null;
+      setState('ready');
+      setOutcome(message.type === 'result' ? { kind: 'report', report: message.report, bundleCid: message.bundleCid, startedAt: run.startedAt } : { kind: 'input-error', message: message.message });
+    };
+    w.onerror = () => setState('failed');
+    return () => {
+      w.terminate();
+      worker.current = null;
+    };
+  }, []);
+
+  const verify = useCallback((bundleText: string, jwksText: string) => {
+    if (!worker.current || current.current) return;
+    const run = { id: Date.now(), startedAt: performance.now() };
+    current.current = run;
+    setState('running');
+    setProgress(null);
+    setOutcome(null);
+    worker.current.postMessage({ id: run.id, bundleText, jwksText });
+  }, []);
+
+  return { state, progress, outcome, verify };
+}

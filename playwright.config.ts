@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+import { E2E_API_KEY } from './e2e/support';
+
+const port = Number(process.env.SIGNET_E2E_PORT ?? 8091);
+
+export default defineConfig({
+  testDir: 'e2e',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://localhost:${port}`,
+    screenshot: 'only-on-failure',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    },
+  },
+  webServer: {
+    command: 'bash scripts/e2e-server.sh',
+    url: `http://localhost:${port}/healthz`,
+    timeout: 240_000,
+    reuseExistingServer: false,
+    // A fixed API key (for a tenant of its own) lets specs call the API without the portal.
+    env: { PORT: String(port), SIGNET_E2E_REBUILD: '1', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
+    stdout: 'pipe',
+  },
+});

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import { audit, listAuditLog } from '@/server/audit/log';
+import { loadConfig } from '@/server/config';
+import { validateAllowlistEntry } from '@/server/egress/allowlist';
+import { listSigningKeys, rotateSigningKey } from '@/server/keys/signing-keys';
+import { saveGlobalAllowlist, storedGlobalAllowlist } from '@/server/settings/global-allowlist';
+import { listTenants, tenantDetail } from '@/server/tenants/directory';
+import { adminProcedure, router } from '../init';
+
+export const AUDIT_PAGE_SIZE = 25;
+
+// Each entry is checked and normalized where it is typed; the issue path ['entries', i] lets
+// the editor put the message next to the offending row.
+const allowlistEntry = z
+  .string()
+  .max(300, 'An entry is at most 300 characters')
+  .transform((entry, ctx) => {
+    const checked = validateAllowlistEntry(entry);
+    if (checked.ok) return checked.normalized;
+    ctx.addIssue({ code: 'custom', message: checked.error });
+    return z.NEVER;
+  });
+
+export const adminRouter = router({
+  tenants: adminProcedure
+    .input(z.object({ search: z.string().trim().max(100).optional() }))
+    .query(({ input }) => listTenants({ search: input.search })),
+
+  tenant: adminProcedure.input(z.object({ id: z.string().min(1).max(64) })).query(async ({ input }) => {
+    const detail = await tenantDetail(input.id);
+    if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: `No tenant with id ${input.id}.` });
+    return detail;
+  }),
+
+  globalAllowlist: adminProcedure.query(async () => ({
+    fromEnvironment: loadConfig().helAllowlist,
+    entries: await storedGlobalAllowlist(),
+  })),
+
+  saveGlobalAllowlist: adminProcedure.input(z.object({ entries: z.array(allowlistEntry).max(500, 'At most 500 entries') })).mutation(async ({ input, ctx }) => {
+    const before = await storedGlobalAllowlist();
+    const entries = [...new Set(input.entries)];
+    await saveGlobalAllowlist(entries);
+    await audit(ctx.actor, 'allowlist.global.update', {
+      target: 'hel.allowlist',
+      detail: { added: entries.filter((e) => !before.includes(e)), removed: before.filter((e) => !entries.includes(e)) },
+    });
+    return { entries };
+  }),
+
+  signingKeys: adminProcedure.query(() => listSigningKeys()),
+
+  rotateSigningKey: adminProcedure.mutation(async ({ ctx }) => {
+    const retired = (await listSigningKeys()).find((k) => k.active)?.kid ?? null;
+    const kid = await rotateSigningKey();
+    await audit(ctx.actor, 'signing_key.rotate', { target: kid, detail: { retired } });
+    return { kid, retired };
+  }),
+
+  auditLog: adminProcedure
+    .input(
+      z.object({
+        tenantId: z.string().min(1).max(64).optional(),
+        actionPrefix: z.string().trim().max(100).optional(),
+        before: z.bigint().positive().optional(),
+      }),
+    )
+    .query(async ({ input }) => {
+      const rows = await listAuditLog({ ...input, actionPrefix: input.actionPrefix || undefined, take: AUDIT_PAGE_SIZE + 1 });
+      const entries = rows.slice(0, AUDIT_PAGE_SIZE);
+      return { entries, nextBefore: rows.length > AUDIT_PAGE_SIZE ? entries.at(-1)!.id : null };
+    }),
+});
