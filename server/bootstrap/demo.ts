@@ -8,8 +8,11 @@ import { createUser } from '../tenants/accounts';
 export const DEMO_TENANT_ID = 'demo';
 
 export async function seedDemo(password = process.env.SIGNET_DEMO_PASSWORD ?? randomBytes(9).toString('base64url')) {
-  const tenant = await prisma().tenant.create({
-    data: { id: DEMO_TENANT_ID, name: 'Demo Company', planId: 'starter', subscriptionStatus: 'active', fallbackEnabled: false },
+  // SP_API_KEYS may already have created a tenant named "demo"; the demo data joins it.
+  const tenant = await prisma().tenant.upsert({
+    where: { id: DEMO_TENANT_ID },
+    create: { id: DEMO_TENANT_ID, name: 'Demo Company', planId: 'starter', subscriptionStatus: 'active' },
+    update: { name: 'Demo Company', planId: 'starter', subscriptionStatus: 'active' },
   });
   const owner = await createUser({ email: 'owner@demo.signet.local', password, name: 'Dana Owner' });
   await prisma().membership.create({ data: { userId: owner.id, tenantId: tenant.id, role: 'owner' } });

@@ -18,6 +18,8 @@ export interface VerifyOptions {
   onProgress?(done: number, total: number): void;
   /** The trace every receipt must belong to; defaults to the first receipt's trace_id. */
   traceId?: string;
+  /** Keys to use instead of the JWKS's own keyring (verify-native.ts passes pre-checked answers). */
+  keyring?: Keyring;
 }
 
 /** What the chain position demands of a receipt; an absent entry is not checked. */
@@ -42,7 +44,7 @@ export function verifyChain(chain: unknown, jwks: Jwks | unknown, opts: VerifyOp
       firstFailure: { index: null, hop: null, code: 'MALFORMED', message: 'chain must be a non-empty array of receipts' },
     };
   }
-  const keyring = keyringFor(jwks);
+  const keyring = opts.keyring ?? keyringFor(jwks);
   const first: unknown = chain[0];
   const traceId = opts.traceId ?? (isPlainObject(first) && typeof first.trace_id === 'string' ? first.trace_id : undefined);
   const hops: HopReport[] = [];
@@ -66,7 +68,7 @@ export function verifyBundle(bundle: unknown, jwks: Jwks | unknown, opts: Verify
   const b = isPlainObject(bundle) ? bundle : {};
   const traceId = typeof b.trace_id === 'string' ? b.trace_id : undefined;
   const chainReport = verifyChain(b.chain, jwks, { ...opts, ...(traceId !== undefined && { traceId }) });
-  const check = checkBundleEnvelope(bundle, keyringFor(jwks));
+  const check = checkBundleEnvelope(bundle, opts.keyring ?? keyringFor(jwks));
   const envelopeFailure: LocatedFailure | undefined = check.reason && { index: null, hop: null, ...check.reason };
   const firstFailure = chainReport.firstFailure ?? envelopeFailure;
   return {
