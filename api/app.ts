@@ -4,8 +4,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ExchangeDeps } from '@/server/exchange/pipeline';
 import { errorBody, handleError } from './errors';
+import { registerAdminRoutes } from './routes/admin';
+import { registerBillingRoutes } from './routes/billing';
 import { registerExchangeRoutes } from './routes/exchange';
 import { registerReceiptRoutes } from './routes/receipts';
+import { registerStripeWebhookRoute } from './routes/stripe-webhook';
 import { registerSystemRoutes } from './routes/system';
 
 export interface ApiOptions {
@@ -30,6 +33,9 @@ export function createApiApp(opts: ApiOptions) {
   registerSystemRoutes(app, opts.health ?? (() => ({})));
   registerExchangeRoutes(app, opts.exchange, opts.maxBodyBytes);
   registerReceiptRoutes(app);
+  registerBillingRoutes(app);
+  registerStripeWebhookRoute(app);
+  registerAdminRoutes(app);
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -14,6 +14,8 @@ export interface Config {
   reservedConfigPath: string | null;
   stripeSecretKey: string | null;
   stripeWebhookSecret: string | null;
+  /** Usage younger than this is not batched for billing yet (SP_BILLING_WINDOW_MS). */
+  billingWindowMs: number;
   helAllowlist: string[];
   signingSeedB64: string | null;
   signingKid: string | null;
@@ -22,6 +24,8 @@ export interface Config {
   maxJsonDepth: number;
   seedDemo: boolean;
   pseudonymKey: string | null;
+  /** Per-API-key limit shared by all instances (server/ratelimit); 0 requests/s disables it. */
+  rateLimit: { rps: number; burst: number };
 }
 
 function int(name: string, fallback: number): number {
@@ -65,6 +69,7 @@ export function loadConfig(): Config {
     reservedConfigPath: str('SP_RESERVED_CONFIG'),
     stripeSecretKey: str('STRIPE_SECRET_KEY'),
     stripeWebhookSecret: str('STRIPE_WEBHOOK_SECRET'),
+    billingWindowMs: int('SP_BILLING_WINDOW_MS', 60_000),
     helAllowlist: list('SP_HEL_ALLOWLIST'),
     signingSeedB64: str('SP_PRIVATE_KEY_B64'),
     signingKid: str('SP_KID'),
@@ -73,5 +78,6 @@ export function loadConfig(): Config {
     maxJsonDepth: int('SP_MAX_JSON_DEPTH', 64),
     seedDemo: str('SIGNET_SEED_DEMO') !== 'false',
     pseudonymKey: str('SP_PSEUDONYM_KEY'),
+    rateLimit: { rps: int('SP_RATE_LIMIT_RPS', 5000), burst: int('SP_RATE_LIMIT_BURST', 10_000) },
   };
 }

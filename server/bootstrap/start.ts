@@ -2,6 +2,7 @@
 // key active, the catalog seeded, the guide's env configuration imported, demo data on a
 // fresh embedded database.
 import { importApiKeysFromEnv } from '../apikeys/import-env';
+import { importReservedConfig, publishReservedGauges } from '../billing/reserved';
 import type { Config } from '../config';
 import { openDatabase, type Database } from '../db/connection';
 import { registerDatabase } from '../db';
@@ -22,6 +23,11 @@ export async function bootstrap(config: Config): Promise<Database> {
     const { tenants, keys } = await importApiKeysFromEnv(config.apiKeysJson);
     console.log(`[signet] SP_API_KEYS: ${keys} key(s) for tenant(s) ${tenants.join(', ')}`);
   }
+  if (config.reservedConfigPath) {
+    const { tenants } = await importReservedConfig(config.reservedConfigPath);
+    console.log(`[signet] SP_RESERVED_CONFIG: reserved capacity for ${tenants.join(', ') || 'no tenants'}`);
+  }
+  await publishReservedGauges();
   const empty = (await db.prisma.user.count()) === 0;
   if (config.seedDemo && empty && (db.kind === 'pglite' || process.env.SIGNET_SEED_DEMO === 'true')) {
     await seedDemo();

@@ -1,0 +1,59 @@
+// POST /v1/admin/reload-reserved: re-imports SP_RESERVED_CONFIG. Allowed for an admin's portal
+// session or `Authorization: Bearer <SP_ADMIN_TOKEN>` (for scripts; compared in constant time).
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'hono';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
+import type { AuditActor } from '@/server/audit/log';
+import { ReservedConfigError } from '@/server/billing/catalog';
+import { importReservedConfig } from '@/server/billing/reserved';
+import { ApiError } from '../errors';
+import { errorResponses } from '../openapi';
+import { sessionPrincipal } from '../session';
+
+function sameSecret(given: string, expected: string): boolean {
+  // Hashing first makes the comparison constant-time whatever the lengths.
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+async function adminActor(c: Context): Promise<AuditActor> {
+  const ip = c.req.header('x-signet-client-ip') ?? null;
+  const token = process.env.SP_ADMIN_TOKEN?.trim();
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+  if (bearer) {
+    if (token && sameSecret(bearer, token)) return { id: null, email: 'SP_ADMIN_TOKEN', ip };
+    throw new ApiError(401, 'ADMIN_TOKEN_INVALID', 'the admin token is not valid');
+  }
+  const session = await sessionPrincipal(c.req.header('cookie'));
+  if (!session) throw new ApiError(401, 'ADMIN_AUTH_REQUIRED', 'sign in as an admin or send Authorization: Bearer <SP_ADMIN_TOKEN>');
+  if (session.platformRole !== 'admin') throw new ApiError(403, 'ADMIN_ONLY', 'admins only');
+  return { id: session.userId, email: session.email, ip };
+}
+
+export function registerAdminRoutes(app: OpenAPIHono) {
+  app.openAPIRegistry.registerPath({
+    method: 'post',
+    path: '/v1/admin/reload-reserved',
+    summary: 'Admin only: re-import the reserved-capacity file named by SP_RESERVED_CONFIG',
+    description: 'Authenticate with an admin portal session cookie, or `Authorization: Bearer <SP_ADMIN_TOKEN>`. The whole file is validated before anything is imported.',
+    responses: {
+      200: { description: 'Imported', content: { 'application/json': { schema: z.object({ reloaded: z.literal(true), path: z.string(), tenants: z.array(z.string()) }) } } },
+      ...errorResponses([400, 401, 403, 409]),
+    },
+  });
+
+  app.post('/v1/admin/reload-reserved', async (c) => {
+    const actor = await adminActor(c);
+    const path = process.env.SP_RESERVED_CONFIG?.trim();
+    if (!path) throw new ApiError(409, 'RESERVED_CONFIG_NOT_SET', 'SP_RESERVED_CONFIG is not set; there is no file to reload');
+    try {
+      const { tenants } = await importReservedConfig(path, actor);
+      return c.json({ reloaded: true, path, tenants });
+    } catch (error) {
+      if (error instanceof ReservedConfigError) throw new ApiError(400, 'RESERVED_CONFIG_INVALID', error.message, { issues: error.issues });
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError(409, 'RESERVED_CONFIG_MISSING', `cannot read ${path}`);
+      throw error;
+    }
+  });
+}

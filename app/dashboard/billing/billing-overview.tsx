@@ -1,0 +1,91 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import { SubscriptionBadge } from '@/app/admin/subscription-badge';
+import { DateTime } from '@/components/date-time';
+import { formatCount } from '@/components/format';
+import { Alert, Badge, Card, Spinner } from '@/components/ui';
+import { usdCents, usdExact } from '@/components/usd';
+import { readableError } from '@/lib/errors';
+import { useTRPC } from '@/lib/trpc-client';
+import { ManageSubscription } from './manage-subscription';
+import { PlanPicker } from './plan-picker';
+import { PeriodPreview } from './period-preview';
+import { ReconciliationDownload } from './reconciliation-download';
+import { UsageHistory } from './usage-history';
+
+export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean; checkoutResult: 'success' | 'canceled' | null }) {
+  const trpc = useTRPC();
+  const billing = useQuery(trpc.billing.preview.queryOptions());
+
+  if (billing.isPending) return <Spinner label="Loading billing" />;
+  if (billing.isError) return <Alert tone="error">Could not load billing: {readableError(billing.error)}</Alert>;
+  const d = billing.data;
+  const localTest = d.provider.kind === 'local';
+
+  return (
+    <div className="space-y-6">
+      {checkoutResult === 'success' && <Alert tone="success">Checkout complete. Your plan becomes active as soon as Stripe confirms the subscription.</Alert>}
+      {checkoutResult === 'canceled' && <Alert tone="warning">Checkout was canceled; your plan has not changed.</Alert>}
+      {localTest && (
+        <Alert tone="info">
+          <span className="font-semibold">Test mode — no card charged.</span> Signet is running without Stripe (no STRIPE_SECRET_KEY), so plan changes take effect at once through the local billing provider.
+        </Alert>
+      )}
+
+      <Card
+        title="Current plan"
+        actions={
+          <div className="flex items-center gap-2">
+            {localTest ? <Badge tone="amber">Test mode — no card charged</Badge> : d.provider.testMode ? <Badge tone="amber">Stripe test mode</Badge> : <Badge tone="indigo">Stripe</Badge>}
+          </div>
+        }
+      >
+        <div className="flex flex-wrap items-start justify-between gap-4">
+          <dl className="grid flex-1 grid-cols-1 gap-4 text-sm sm:grid-cols-4">
+            <div>
+              <dt className="text-xs text-slate-500">Plan</dt>
+              <dd className="mt-1 text-lg font-semibold text-slate-900" data-testid="current-plan">
+                {d.plan?.name ?? 'No plan'}
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs text-slate-500">Status</dt>
+              <dd className="mt-1" data-testid="subscription-status">
+                <SubscriptionBadge status={d.subscriptionStatus} />
+              </dd>
+            </div>
+            <div>
+              <dt className="text-xs text-slate-500">Monthly fee</dt>
+              <dd className="mt-1 tabular-nums text-slate-900">{usdCents(d.preview.feeCents)}</dd>
+            </div>
+            <div>
+              <dt className="text-xs text-slate-500">Billing period</dt>
+              <dd className="mt-1 text-slate-900">
+                <DateTime value={d.period.start} /> – <DateTime value={d.period.end} />
+              </dd>
+            </div>
+          </dl>
+          {isOwner && <ManageSubscription provider={d.provider.kind} hasPlan={d.plan !== null && d.subscriptionStatus !== 'canceled'} />}
+        </div>
+        {d.basis === 'reserved' && d.reserved && (
+          <p className="mt-4 rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900" data-testid="reserved-summary">
+            Reserved capacity: {formatCount(d.reserved.vex)} VEx and {formatCount(d.reserved.fu)} FU tokens this period, replacing the plan&apos;s included units, with your own overage tiers.
+          </p>
+        )}
+      </Card>
+
+      <PlanPicker isOwner={isOwner} currentPlanId={d.subscriptionStatus === 'canceled' ? null : (d.plan?.id ?? null)} testMode={localTest} />
+
+      <Card title="This period">
+        <PeriodPreview preview={d.preview} basis={d.basis} />
+        <p className="mt-4 text-sm text-slate-600">
+          Next VEx costs <span className="font-medium tabular-nums text-slate-900">{usdExact(d.preview.meters.vex.nextUnitPrice)}</span>; next FU token costs{' '}
+          <span className="font-medium tabular-nums text-slate-900">{usdExact(d.preview.meters.fu.nextUnitPrice)}</span>.
+        </p>
+      </Card>
+
+      <UsageHistory />
+      <ReconciliationDownload />
+    </div>
+  );
+}

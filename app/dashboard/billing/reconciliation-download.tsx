@@ -1,0 +1,72 @@
+'use client';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Alert, Button, Card, Field, Select } from '@/components/ui';
+import { readableError } from '@/lib/errors';
+import { useTRPC } from '@/lib/trpc-client';
+
+function recentMonths(count: number): string[] {
+  const now = new Date();
+  return Array.from({ length: count }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7));
+}
+
+/** Downloads the reconciliation report for a period as CSV or as signed JSON. */
+export function ReconciliationDownload() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [period, setPeriod] = useState('current');
+  const [busy, setBusy] = useState<'csv' | 'json' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function download(format: 'csv' | 'json') {
+    setBusy(format);
+    setError(null);
+    try {
+      const file = await queryClient.fetchQuery({ ...trpc.billing.reconciliation.queryOptions({ period, format }), staleTime: 0 });
+      const url = URL.createObjectURL(new Blob([file.body], { type: file.contentType }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.filename;
+      link.click();
+      URL.revokeObjectURL(url);
+    } catch (err) {
+      setError(readableError(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  return (
+    <Card title="Reconciliation report">
+      <p className="mb-4 text-sm text-slate-600">
+        VEx and FU used against included or reserved units, overage by tier, and failed (never billed) exchanges. The JSON is signed like an export bundle: verify its
+        <code className="mx-1 rounded bg-slate-100 px-1">report_cid</code>signature against the JWKS.
+      </p>
+      <div className="flex flex-wrap items-end gap-3">
+        <div className="w-48">
+          <Field label="Period" htmlFor="recon-period">
+            <Select id="recon-period" value={period} onChange={(e) => setPeriod(e.target.value)}>
+              <option value="current">Current period</option>
+              {recentMonths(12).map((month) => (
+                <option key={month} value={month}>
+                  {month}
+                </option>
+              ))}
+            </Select>
+          </Field>
+        </div>
+        <Button variant="secondary" disabled={busy !== null} onClick={() => void download('csv')}>
+          {busy === 'csv' ? 'Preparing…' : 'Download CSV'}
+        </Button>
+        <Button variant="secondary" disabled={busy !== null} onClick={() => void download('json')}>
+          {busy === 'json' ? 'Preparing…' : 'Download signed JSON'}
+        </Button>
+      </div>
+      {error && (
+        <div className="mt-3">
+          <Alert tone="error">{error}</Alert>
+        </div>
+      )}
+    </Card>
+  );
+}

@@ -1,0 +1,323 @@
+// The usage outbox: usage rows → billing batches → the billing provider, exactly once.
+//
+// Batching: per tenant, meter and billing period, unbatched usage rows older than the window
+// become one batch (units = their sum, identifier over their receipt hashes) in the same
+// transaction that stamps the rows with its id. Rows are taken FOR UPDATE SKIP LOCKED, so
+// several instances never batch a row twice.
+//
+// Sending: batches go out one at a time per tenant and meter, oldest first. A claim (row lock,
+// SKIP LOCKED) leases the batch by pushing next_attempt_at past the send timeout, fixes its
+// billed units on the first attempt, and counts the attempt; the provider call happens outside
+// any transaction; then `pending → sent` is one conditional UPDATE. A process that dies between
+// the call and the mark leaves a pending batch whose lease expires; the resend carries the same
+// identifier and the same value, which Stripe deduplicates, so no unit is lost or counted twice.
+//
+// Reserved capacity: a batch bills only the units beyond the reserved allowance, counted over the
+// batches of the period already resolved before it (a telescoping sum: the period's billed units
+// equal its overage). A batch with nothing to bill is marked sent without calling the provider.
+import { randomUUID } from 'node:crypto';
+import { getDatabase } from '../db';
+import type { SqlQueryable } from '../db/sql';
+import { overageChargesTotal } from '../metrics/registry';
+import type { Meter } from './catalog';
+import { formatUsd } from './money';
+import { batchIdentifier, billableUnitsInBatch, nextAttemptDelay, type BackoffOptions } from './outbox';
+import type { BillingProvider } from './provider';
+import { rate } from './rating';
+import { classifyStripeError } from './stripe/meter-events';
+import { tenantBilling, tenantPeriod } from './terms';
+
+export interface OutboxOptions {
+  /** Usage rows younger than this stay unbatched (default 60 s). */
+  windowMs?: number;
+  /** Largest batch, in usage rows (default 10,000). */
+  maxRowsPerBatch?: number;
+  /** Usage rows read per batching run (default 50,000). */
+  maxRowsPerRun?: number;
+  /** How long a claimed batch is reserved for its sender (default 5 min; must exceed the send timeout). */
+  leaseMs?: number;
+  backoff?: BackoffOptions;
+  now?: () => Date;
+}
+
+const DEFAULTS = { windowMs: 60_000, maxRowsPerBatch: 10_000, maxRowsPerRun: 50_000, leaseMs: 5 * 60_000 };
+
+interface UsageRow {
+  id: string;
+  tenant_id: string;
+  meter: Meter;
+  units: string;
+  receipt_hash: string;
+  at_ms: string;
+}
+
+/** Turns unbatched usage older than the window into batches; returns how many were created. */
+export async function batchUsage(options: OutboxOptions = {}): Promise<number> {
+  const { windowMs, maxRowsPerBatch, maxRowsPerRun } = { ...DEFAULTS, ...options };
+  const now = options.now?.() ?? new Date();
+  const cutoff = new Date(now.getTime() - windowMs);
+  return getDatabase().sql.transaction(async (tx) => {
+    const rows = await tx.query<UsageRow>(
+      `SELECT id::text, tenant_id, meter, units::text, receipt_hash, (extract(epoch FROM occurred_at) * 1000)::bigint::text AS at_ms
+         FROM usage_events WHERE batch_id IS NULL AND occurred_at < $1
+        ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      [cutoff.toISOString(), maxRowsPerRun],
+    );
+    if (rows.length === 0) return 0;
+    const periodKey = await periodKeys(tx, [...new Set(rows.map((r) => r.tenant_id))]);
+    const groups = new Map<string, UsageRow[]>();
+    for (const row of rows) {
+      if (row.meter !== 'vex' && row.meter !== 'fu') continue;
+      const key = `${row.tenant_id}\u0000${row.meter}\u0000${periodKey(row.tenant_id, new Date(Number(row.at_ms)))}`;
+      const group = groups.get(key) ?? [];
+      group.push(row);
+      groups.set(key, group);
+    }
+    let created = 0;
+    for (const group of groups.values()) {
+      for (let i = 0; i < group.length; i += maxRowsPerBatch) {
+        await insertBatch(tx, group.slice(i, i + maxRowsPerBatch), now);
+        created++;
+      }
+    }
+    return created;
+  });
+}
+
+/** A function naming the billing period of a tenant's usage at a moment. */
+async function periodKeys(tx: SqlQueryable, tenantIds: string[]) {
+  const tenants = await tx.query<{ id: string; start_ms: string | null; end_ms: string | null }>(
+    `SELECT id, (extract(epoch FROM period_start) * 1000)::bigint::text AS start_ms, (extract(epoch FROM period_end) * 1000)::bigint::text AS end_ms
+       FROM tenants WHERE id = ANY($1)`,
+    [tenantIds],
+  );
+  const stored = new Map(tenants.map((t) => [t.id, { periodStart: t.start_ms ? new Date(Number(t.start_ms)) : null, periodEnd: t.end_ms ? new Date(Number(t.end_ms)) : null }]));
+  return (tenantId: string, at: Date) => tenantPeriod(stored.get(tenantId) ?? { periodStart: null, periodEnd: null }, at).start.toISOString();
+}
+
+async function insertBatch(tx: SqlQueryable, rows: UsageRow[], now: Date): Promise<void> {
+  const first = rows[0]!;
+  const times = rows.map((r) => Number(r.at_ms));
+  const id = randomUUID();
+  await tx.query(
+    `INSERT INTO billing_batches (id, tenant_id, meter, units, identifier, receipt_hashes, window_start, window_end, status, attempts, next_attempt_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9)`,
+    [
+      id,
+      first.tenant_id,
+      first.meter,
+      rows.reduce((sum, r) => sum + BigInt(r.units), 0n).toString(),
+      batchIdentifier(first.meter, rows.map((r) => r.receipt_hash)),
+      rows.map((r) => r.receipt_hash),
+      new Date(Math.min(...times)).toISOString(),
+      new Date(Math.max(...times)).toISOString(),
+      now.toISOString(),
+    ],
+  );
+  await tx.query('UPDATE usage_events SET batch_id = $1 WHERE id = ANY($2::bigint[])', [id, rows.map((r) => r.id)]);
+}
+
+interface BatchRow {
+  id: string;
+  tenant_id: string;
+  meter: Meter;
+  units: string;
+  identifier: string;
+  billed_units: string | null;
+  attempts: number;
+  start_ms: string;
+  end_ms: string;
+}
+
+interface ClaimedBatch {
+  id: string;
+  tenantId: string;
+  meter: Meter;
+  identifier: string;
+  units: bigint;
+  billedUnits: bigint;
+  attempts: number;
+  windowEnd: Date;
+  /** Overage per tier (1-based) in money units, for the metrics. */
+  overage: Map<number, bigint>;
+}
+
+export interface SendReport {
+  sent: number;
+  /** Sent with 0 billed units: no provider call was needed. */
+  nothingToBill: number;
+  skipped: number;
+  retrying: number;
+  failed: number;
+}
+
+/** Sends every due batch (stops early when `shouldStop` says so); never throws for a provider failure. */
+export async function sendDueBatches(provider: BillingProvider, options: OutboxOptions & { shouldStop?: () => boolean } = {}): Promise<SendReport> {
+  const report: SendReport = { sent: 0, nothingToBill: 0, skipped: 0, retrying: 0, failed: 0 };
+  const clock = () => options.now?.() ?? new Date();
+  const leaseMs = options.leaseMs ?? DEFAULTS.leaseMs;
+  while (!options.shouldStop?.()) {
+    const batch = await claimNextBatch(clock(), leaseMs);
+    if (!batch) break;
+    if (batch.billedUnits === 0n) {
+      if (await markResolved(batch, 'sent', provider.kind, null, clock())) report.nothingToBill++;
+      continue;
+    }
+    try {
+      const result = await provider.sendBatch(batch);
+      if (result.status === 'skipped') {
+        if (await markResolved(batch, 'skipped', provider.kind, result.reason, clock())) report.skipped++;
+      } else if (await markResolved(batch, 'sent', provider.kind, null, clock())) {
+        report.sent++;
+        countOverage(batch);
+      }
+    } catch (error) {
+      const failure = classifyStripeError(error);
+      if (failure.retryable) {
+        const retryAt = new Date(clock().getTime() + nextAttemptDelay(batch.attempts, options.backoff));
+        await getDatabase().sql.query(`UPDATE billing_batches SET next_attempt_at = $2, last_error = $3 WHERE id = $1 AND status = 'pending'`, [
+          batch.id,
+          retryAt.toISOString(),
+          failure.message,
+        ]);
+        report.retrying++;
+      } else if (await markResolved(batch, 'failed', provider.kind, failure.message, clock())) {
+        console.error(`[billing] batch ${batch.id} (${batch.identifier}) refused permanently: ${failure.message}`);
+        report.failed++;
+      }
+    }
+  }
+  return report;
+}
+
+/**
+ * Locks the oldest due batch whose tenant and meter have no older pending batch and leases it;
+ * then fixes its billed units if this is its first attempt (a resend must be identical). Rating
+ * reads through Prisma, so it happens after the claim's transaction (PGlite runs one at a time).
+ */
+async function claimNextBatch(now: Date, leaseMs: number): Promise<ClaimedBatch | null> {
+  const sql = getDatabase().sql;
+  const row = await sql.transaction(async (tx) => {
+    const [found] = await tx.query<BatchRow>(
+      `SELECT b.id, b.tenant_id, b.meter, b.units::text, b.identifier, b.billed_units::text, b.attempts,
+              (extract(epoch FROM b.window_start) * 1000)::bigint::text AS start_ms, (extract(epoch FROM b.window_end) * 1000)::bigint::text AS end_ms
+         FROM billing_batches b
+        WHERE b.status = 'pending' AND b.next_attempt_at <= $1
+          AND NOT EXISTS (SELECT 1 FROM billing_batches e WHERE e.tenant_id = b.tenant_id AND e.meter = b.meter AND e.status = 'pending'
+                           AND (e.window_start, e.id) < (b.window_start, b.id))
+        ORDER BY b.window_start, b.id LIMIT 1 FOR UPDATE OF b SKIP LOCKED`,
+      [now.toISOString()],
+    );
+    if (found) {
+      await tx.query('UPDATE billing_batches SET attempts = attempts + 1, next_attempt_at = $2 WHERE id = $1', [found.id, new Date(now.getTime() + leaseMs).toISOString()]);
+    }
+    return found ?? null;
+  });
+  if (!row) return null;
+  const rated = await rateBatch(row);
+  const [fixed] = await sql.query<{ billed_units: string }>(
+    'UPDATE billing_batches SET billed_units = COALESCE(billed_units, $2) WHERE id = $1 RETURNING billed_units::text',
+    [row.id, rated.billedUnits.toString()],
+  );
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    meter: row.meter,
+    identifier: row.identifier,
+    units: BigInt(row.units),
+    billedUnits: BigInt(fixed!.billed_units),
+    attempts: row.attempts + 1,
+    windowEnd: new Date(Number(row.end_ms)),
+    overage: rated.overage,
+  };
+}
+
+/** The batch's billed units and its overage per tier, given the period's batches resolved before it. */
+async function rateBatch(row: BatchRow): Promise<{ billedUnits: bigint; overage: Map<number, bigint> }> {
+  const windowStart = new Date(Number(row.start_ms));
+  const billing = await tenantBilling(row.tenant_id, windowStart);
+  const period = tenantPeriod(billing.tenant, windowStart);
+  const [resolved] = await getDatabase().sql.query<{ units: string | null }>(
+    `SELECT SUM(units)::text AS units FROM billing_batches
+      WHERE tenant_id = $1 AND meter = $2 AND status <> 'pending' AND window_start >= $3 AND window_start < $4`,
+    [row.tenant_id, row.meter, period.start.toISOString(), period.end.toISOString()],
+  );
+  const before = BigInt(resolved?.units ?? '0');
+  const units = BigInt(row.units);
+  const meter = row.meter;
+  const billedUnits = billing.terms.basis === 'reserved' ? billableUnitsInBatch(before, units, billing.terms.included[meter]) : units;
+  const linesAt = (used: bigint) => rate(billing.terms, { vex: 0n, fu: 0n, [meter]: used }).meters[meter].lines;
+  const overage = new Map<number, bigint>();
+  for (const line of linesAt(before + units)) overage.set(line.tier, line.amount);
+  for (const line of linesAt(before)) overage.set(line.tier, (overage.get(line.tier) ?? 0n) - line.amount);
+  return { billedUnits, overage };
+}
+
+/** pending → sent | skipped | failed, exactly once; false when another sender already resolved it. */
+async function markResolved(batch: ClaimedBatch, status: 'sent' | 'skipped' | 'failed', provider: string, note: string | null, at: Date): Promise<boolean> {
+  const rows = await getDatabase().sql.query(
+    `UPDATE billing_batches SET status = $2, provider = $3, last_error = $4, sent_at = $5, billed_units = $6
+      WHERE id = $1 AND status = 'pending' RETURNING id`,
+    [batch.id, status, provider, note, status === 'sent' ? at.toISOString() : null, status === 'skipped' ? '0' : batch.billedUnits.toString()],
+  );
+  return rows.length === 1;
+}
+
+function countOverage(batch: ClaimedBatch): void {
+  for (const [tier, amount] of batch.overage) {
+    if (amount > 0n) overageChargesTotal.inc({ tenant: batch.tenantId, type: batch.meter, tier: String(tier) }, Number(formatUsd(amount)));
+  }
+}
+
+export interface WorkerOptions extends OutboxOptions {
+  /** Pause between runs (default 5 s). */
+  intervalMs?: number;
+}
+
+/** Runs batching and sending on a timer; `stop` lets the current batch finish, within a bound. */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopping = false;
+
+  constructor(
+    private readonly provider: BillingProvider,
+    private readonly options: WorkerOptions = {},
+  ) {}
+
+  start(): void {
+    if (this.timer || this.stopping) return;
+    this.schedule(0);
+  }
+
+  /** Runs batching then sending once (also what the timer does). */
+  async runOnce(): Promise<SendReport> {
+    await batchUsage(this.options);
+    return sendDueBatches(this.provider, { ...this.options, shouldStop: () => this.stopping });
+  }
+
+  /** Resolves when the run in progress has finished its current batch, or after `timeoutMs`. */
+  async stop(timeoutMs = 5_000): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!this.running) return;
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([this.running, new Promise<void>((resolve) => (timeout = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timeout);
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.running = this.runOnce()
+        .then(() => undefined)
+        .catch((error: unknown) => console.error('[billing] outbox run failed:', error instanceof Error ? error.message : error))
+        .finally(() => {
+          this.running = null;
+          if (!this.stopping) this.schedule(this.options.intervalMs ?? 5_000);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,202 @@
+// The billing provider: Stripe when STRIPE_SECRET_KEY is set, else the local provider (the
+// embedded default). Both expose the same operations and end in the same subscription state
+// transition, so nothing else in the product needs to know which one is active.
+import type Stripe from 'stripe';
+import { prisma } from '../db';
+import { METER_EVENT_NAMES, METERS, planMeteredLookupKey, type Meter, type PlanId } from './catalog';
+import { createCheckoutSession, createCustomer, createPortalSession } from './stripe/checkout';
+import { createStripe, type StripeClientOptions } from './stripe/client';
+import { sendMeterEvent } from './stripe/meter-events';
+import { applySubscriptionChange, type ProviderKind } from './subscription';
+
+export class BillingProviderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BillingProviderError';
+  }
+}
+
+export interface CheckoutRequest {
+  tenantId: string;
+  planId: string;
+  /** The owner starting checkout; becomes the Stripe customer's email. */
+  email: string | null;
+}
+
+export type CheckoutResult =
+  /** Stripe: send the browser to the Checkout Session. */
+  | { kind: 'redirect'; url: string }
+  /** Local: the subscription is already active (test mode, no card charged). */
+  | { kind: 'completed'; planId: string; status: string };
+
+export type PortalResult = { kind: 'redirect'; url: string } | { kind: 'local' };
+
+/** One billing batch as the provider sees it; `billedUnits` > 0 (empty batches never get here). */
+export interface OutgoingBatch {
+  id: string;
+  tenantId: string;
+  meter: Meter;
+  identifier: string;
+  billedUnits: bigint;
+  windowEnd: Date;
+}
+
+export type SendResult = { status: 'sent' } | { status: 'skipped'; reason: string };
+
+export interface BillingProvider {
+  kind: ProviderKind;
+  /** True for the local provider: nothing is charged anywhere. */
+  testMode: boolean;
+  startCheckout(request: CheckoutRequest): Promise<CheckoutResult>;
+  openPortal(tenantId: string): Promise<PortalResult>;
+  /** Local only: ends the subscription (Stripe tenants cancel in the Customer Portal). */
+  cancel(tenantId: string): Promise<void>;
+  /** Reports a batch's billed units; throws when the provider could not take it. */
+  sendBatch(batch: OutgoingBatch): Promise<SendResult>;
+}
+
+async function requirePlan(planId: string) {
+  const plan = await prisma().plan.findUnique({ where: { id: planId } });
+  if (!plan || !plan.active) throw new BillingProviderError(`no active plan "${planId}"`);
+  return plan;
+}
+
+export function localProvider(): BillingProvider {
+  return {
+    kind: 'local',
+    testMode: true,
+    async startCheckout({ tenantId, planId }) {
+      const plan = await requirePlan(planId);
+      const applied = await applySubscriptionChange(
+        {
+          eventId: `local_${Date.now().toString(36)}`,
+          type: 'checkout.session.completed',
+          occurredAt: new Date(),
+          tenantId,
+          customerId: null,
+          subscriptionId: null,
+          status: 'active',
+          planLookupKey: plan.lookupKey,
+          periodStart: null,
+          periodEnd: null,
+        },
+        'local',
+      );
+      if (!applied) throw new BillingProviderError(`no tenant "${tenantId}"`);
+      return { kind: 'completed', planId: plan.id, status: applied.status };
+    },
+    async openPortal() {
+      return { kind: 'local' };
+    },
+    async cancel(tenantId) {
+      const applied = await applySubscriptionChange(
+        {
+          eventId: `local_${Date.now().toString(36)}`,
+          type: 'customer.subscription.deleted',
+          occurredAt: new Date(),
+          tenantId,
+          customerId: null,
+          subscriptionId: null,
+          status: 'canceled',
+          planLookupKey: null,
+          periodStart: null,
+          periodEnd: null,
+        },
+        'local',
+      );
+      if (!applied) throw new BillingProviderError(`no tenant "${tenantId}"`);
+    },
+    async sendBatch() {
+      return { status: 'sent' };
+    },
+  };
+}
+
+export interface StripeProviderOptions {
+  secretKey: string;
+  /** Where Checkout and the Customer Portal send the browser back to. */
+  publicUrl: string;
+  client?: StripeClientOptions;
+  /** Per meter-event call; the outbox retries with backoff, so the SDK does not. */
+  sendTimeoutMs?: number;
+}
+
+export function stripeProvider(options: StripeProviderOptions): BillingProvider {
+  const stripe = createStripe(options.secretKey, options.client);
+  const sender = createStripe(options.secretKey, { ...options.client, maxNetworkRetries: 0, timeoutMs: options.sendTimeoutMs ?? 10_000 });
+  const billingUrl = `${options.publicUrl.replace(/\/$/, '')}/dashboard/billing`;
+
+  async function customerOf(tenantId: string, email: string | null): Promise<string> {
+    const tenant = await prisma().tenant.findUnique({ where: { id: tenantId } });
+    if (!tenant) throw new BillingProviderError(`no tenant "${tenantId}"`);
+    if (tenant.stripeCustomerId) return tenant.stripeCustomerId;
+    const customerId = await createCustomer(stripe, { tenantId, name: tenant.name, email });
+    await prisma().tenant.updateMany({ where: { id: tenantId, stripeCustomerId: null }, data: { stripeCustomerId: customerId } });
+    return customerId;
+  }
+
+  return {
+    kind: 'stripe',
+    testMode: options.secretKey.startsWith('sk_test_'),
+    async startCheckout({ tenantId, planId, email }) {
+      const plan = await requirePlan(planId);
+      const metered = METERS.map((meter) => planMeteredLookupKey(plan.id as PlanId, meter));
+      const prices = await pricesByLookupKey(stripe, [plan.lookupKey, ...metered]);
+      const session = await createCheckoutSession(stripe, {
+        customerId: await customerOf(tenantId, email),
+        tenantId,
+        planPriceId: prices.get(plan.lookupKey)!,
+        planLookupKey: plan.lookupKey,
+        meteredPriceIds: metered.map((key) => prices.get(key)!),
+        successUrl: `${billingUrl}?checkout=success`,
+        cancelUrl: `${billingUrl}?checkout=canceled`,
+      });
+      return { kind: 'redirect', url: session.url };
+    },
+    async openPortal(tenantId) {
+      const tenant = await prisma().tenant.findUnique({ where: { id: tenantId } });
+      if (!tenant?.stripeCustomerId) throw new BillingProviderError('there is no Stripe subscription to manage yet; choose a plan first');
+      const session = await createPortalSession(stripe, { customerId: tenant.stripeCustomerId, returnUrl: billingUrl });
+      return { kind: 'redirect', url: session.url };
+    },
+    async cancel() {
+      throw new BillingProviderError('cancel the subscription in the Stripe Customer Portal (Manage subscription)');
+    },
+    async sendBatch(batch) {
+      const tenant = await prisma().tenant.findUnique({ where: { id: batch.tenantId }, select: { stripeCustomerId: true } });
+      if (!tenant?.stripeCustomerId) return { status: 'skipped', reason: 'the tenant has no Stripe customer (no Stripe subscription yet)' };
+      await sendMeterEvent(sender, {
+        eventName: METER_EVENT_NAMES[batch.meter],
+        stripeCustomerId: tenant.stripeCustomerId,
+        value: batch.billedUnits,
+        identifier: batch.identifier,
+        timestamp: batch.windowEnd,
+      });
+      return { status: 'sent' };
+    },
+  };
+}
+
+async function pricesByLookupKey(stripe: Stripe, keys: string[]): Promise<Map<string, string>> {
+  const { data } = await stripe.prices.list({ lookup_keys: keys, active: true, limit: keys.length });
+  const found = new Map(data.filter((p) => p.lookup_key).map((p) => [p.lookup_key!, p.id]));
+  const missing = keys.filter((k) => !found.has(k));
+  if (missing.length > 0) throw new BillingProviderError(`Stripe has no active price for ${missing.join(', ')}; run npm run stripe:setup`);
+  return found;
+}
+
+/** The provider the environment selects: Stripe when STRIPE_SECRET_KEY is set, else local. */
+export function providerFromEnv(env: Record<string, string | undefined> = process.env): BillingProvider {
+  const secretKey = env.STRIPE_SECRET_KEY?.trim();
+  if (!secretKey) return localProvider();
+  const publicUrl = env.SIGNET_PUBLIC_URL?.trim() || env.NEXTAUTH_URL?.trim() || `http://localhost:${env.PORT || 8088}`;
+  return stripeProvider({ secretKey, publicUrl });
+}
+
+let active: BillingProvider | null = null;
+
+/** The process's provider (built once from the environment). */
+export function activeBillingProvider(): BillingProvider {
+  active ??= providerFromEnv();
+  return active;
+}

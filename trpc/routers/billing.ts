@@ -1,0 +1,148 @@
+// Billing in the portal: the tenant's period preview, the catalog, checkout and the customer
+// portal through the active provider, usage history, reconciliation downloads; and for admins,
+// reserved capacity per tenant and the plan catalog with its default tiers.
+import { TRPCError } from '@trpc/server';
+import { z } from 'zod';
+import { audit } from '@/server/audit/log';
+import { ReservedConfigError, reservedToJson } from '@/server/billing/catalog';
+import { billingDashboard } from '@/server/billing/dashboard';
+import { CatalogEditError, saveDefaultTiers, savePlan } from '@/server/billing/plans-admin';
+import { activeBillingProvider, BillingProviderError } from '@/server/billing/provider';
+import { getReservedCapacity, removeReservedCapacity, saveReservedCapacity } from '@/server/billing/reserved';
+import { reconciliationCsv, signedReconciliation, usageHistory } from '@/server/billing/statements';
+import { loadDefaultTiers, loadPlans } from '@/server/billing/terms';
+import { adminProcedure, authedProcedure, ownerProcedure, router, tenantProcedure } from '../init';
+
+const digits = (what: string) => z.string().trim().regex(/^\d+$/, `${what} must be a whole number`);
+const usd = z.string().trim().min(1, 'Enter a price in dollars');
+const tenantId = z.string().min(1).max(128);
+
+/** Domain refusals become BAD_REQUEST with their message; anything else stays internal. */
+async function asBadRequest<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof ReservedConfigError) throw new TRPCError({ code: 'BAD_REQUEST', message: error.issues.join('\n') });
+    if (error instanceof CatalogEditError || error instanceof BillingProviderError) throw new TRPCError({ code: 'BAD_REQUEST', message: error.message });
+    throw error;
+  }
+}
+
+const reservedTier = z.object({ threshold: digits('Threshold'), pricePerUnit: usd, stripeItem: z.string().trim().max(200).nullable() });
+
+const adminReservedRouter = router({
+  get: adminProcedure.input(z.object({ tenantId })).query(async ({ input }) => {
+    const capacity = await getReservedCapacity(input.tenantId);
+    return capacity ? reservedToJson(capacity) : null;
+  }),
+  save: adminProcedure
+    .input(
+      z.object({
+        tenantId,
+        vexReserved: digits('VEx reserved'),
+        fuReserved: digits('FU reserved'),
+        subscriptionPlan: z.string().trim().max(200).nullable(),
+        vexTiers: z.array(reservedTier).max(20),
+        fuTiers: z.array(reservedTier).max(20),
+      }),
+    )
+    .mutation(({ input, ctx }) =>
+      asBadRequest(async () => {
+        const tiers = (list: z.infer<typeof reservedTier>[]) => list.map((t) => ({ threshold: t.threshold, price_per_unit: t.pricePerUnit, stripe_item: t.stripeItem || null }));
+        const saved = await saveReservedCapacity(ctx.actor, input.tenantId, {
+          vex_reserved: input.vexReserved,
+          fu_reserved: input.fuReserved,
+          subscription_plan: input.subscriptionPlan || null,
+          vex_overage_tiers: tiers(input.vexTiers),
+          fu_overage_tiers: tiers(input.fuTiers),
+        });
+        return reservedToJson(saved);
+      }),
+    ),
+  remove: adminProcedure.input(z.object({ tenantId })).mutation(({ input, ctx }) => removeReservedCapacity(ctx.actor, input.tenantId)),
+});
+
+const defaultTier = z.object({ upTo: digits('Threshold').nullable(), pricePerUnit: usd, stripeItem: z.string().trim().max(200).nullable() });
+
+const adminPlansRouter = router({
+  list: adminProcedure.query(async () => ({ plans: await loadPlansWithState(), tiers: await loadDefaultTiers() })),
+  save: adminProcedure
+    .input(
+      z.object({
+        id: z.string().min(1).max(64),
+        name: z.string().trim().min(1, 'Name is required').max(80),
+        monthlyFeeUsd: usd,
+        includedVex: digits('Included VEx'),
+        includedFu: digits('Included FU'),
+        active: z.boolean(),
+      }),
+    )
+    .mutation(({ input, ctx }) =>
+      asBadRequest(async () => {
+        const plan = await savePlan(ctx.actor, { ...input, includedVex: BigInt(input.includedVex), includedFu: BigInt(input.includedFu) });
+        return { id: plan.id };
+      }),
+    ),
+  saveTiers: adminProcedure
+    .input(z.object({ meter: z.enum(['vex', 'fu']), tiers: z.array(defaultTier).min(1).max(20) }))
+    .mutation(({ input, ctx }) =>
+      asBadRequest(() => saveDefaultTiers(ctx.actor, input.meter, input.tiers.map((t) => ({ ...t, upTo: t.upTo === null ? null : BigInt(t.upTo) })))),
+    ),
+});
+
+async function loadPlansWithState() {
+  const [all, active] = await Promise.all([loadPlans({ includeInactive: true }), loadPlans()]);
+  const activeIds = new Set(active.map((p) => p.id));
+  return all.map((plan) => ({ ...plan, active: activeIds.has(plan.id) }));
+}
+
+export const billingRouter = router({
+  /** This period's dashboard (the Overview and Billing pages) and which provider is active. */
+  preview: tenantProcedure.query(async ({ ctx }) => {
+    const provider = activeBillingProvider();
+    return { ...(await billingDashboard(ctx.tenant.id)), provider: { kind: provider.kind, testMode: provider.testMode } };
+  }),
+
+  /** The plans on offer and the default overage tiers they are rated with. */
+  plans: authedProcedure.query(async () => ({ plans: await loadPlans(), tiers: await loadDefaultTiers() })),
+
+  checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).mutation(({ input, ctx }) =>
+    asBadRequest(async () => {
+      const provider = activeBillingProvider();
+      const result = await provider.startCheckout({ tenantId: ctx.tenant.id, planId: input.planId, email: ctx.principal.email });
+      await audit(ctx.actor, 'billing.checkout', { tenantId: ctx.tenant.id, target: input.planId, detail: { provider: provider.kind, result: result.kind } });
+      return result;
+    }),
+  ),
+
+  portal: ownerProcedure.mutation(({ ctx }) =>
+    asBadRequest(async () => {
+      const result = await activeBillingProvider().openPortal(ctx.tenant.id);
+      await audit(ctx.actor, 'billing.portal', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
+      return result;
+    }),
+  ),
+
+  /** Local provider only; Stripe subscriptions are cancelled in the Customer Portal. */
+  cancel: ownerProcedure.mutation(({ ctx }) =>
+    asBadRequest(async () => {
+      await activeBillingProvider().cancel(ctx.tenant.id);
+      await audit(ctx.actor, 'billing.cancel', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
+      return { canceled: true };
+    }),
+  ),
+
+  history: tenantProcedure.query(({ ctx }) => usageHistory(ctx.tenant.id)),
+
+  reconciliation: tenantProcedure
+    .input(z.object({ period: z.string().regex(/^(current|\d{4}-(0[1-9]|1[0-2]))$/, 'Period must be "current" or YYYY-MM'), format: z.enum(['csv', 'json']) }))
+    .query(async ({ input, ctx }) => {
+      const name = `signet-reconciliation-${ctx.tenant.id}-${input.period}`;
+      if (input.format === 'csv') return { filename: `${name}.csv`, contentType: 'text/csv', body: await reconciliationCsv(ctx.tenant.id, input.period) };
+      const signed = await signedReconciliation(ctx.tenant.id, input.period);
+      return { filename: `${name}.json`, contentType: 'application/json', body: `${JSON.stringify(signed, null, 2)}\n` };
+    }),
+
+  adminReserved: adminReservedRouter,
+  adminPlans: adminPlansRouter,
+});
