@@ -35,25 +35,28 @@ export async function runLoad(spec: RunSpec): Promise<RunResult> {
   let ok = 0;
   let non2xx = 0;
   const started = performance.now();
+  let finish!: (r: autocannon.Result) => void;
+  let fail!: (e: unknown) => void;
+  const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
   const instance = autocannon({
     url: spec.url,
     connections: spec.connections,
     duration: spec.durationSec,
     requests: [
       {
-        setupRequest: (req: Record<string, unknown>) => {
+        setupRequest: (req) => {
           const r = spec.request();
-          return { ...req, method: r.method, path: r.path, headers: { 'content-type': 'application/json', ...r.headers }, body: r.body };
+          return { ...req, method: r.method, path: r.path, headers: { 'content-type': 'application/json', ...r.headers }, body: r.body ?? '' };
         },
       },
     ],
-  });
-  instance.on('response', (_client: unknown, status: number, _bytes: number, responseTime: number) => {
+  }, (err, result) => (err ? fail(err) : finish(result)));
+  instance.on('response', (_client, status, _bytes, responseTime) => {
     latencies.push(responseTime);
     if (status >= 200 && status < 300) ok++;
     else non2xx++;
   });
-  const result = await instance;
+  const result = await done;
   const elapsed = (performance.now() - started) / 1000;
   const sorted = Float64Array.from(latencies).sort();
   return {

@@ -4,6 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+export const BENCH_PASSWORD = 'bench-demo-password';
+
 export interface BenchServer {
   url: string;
   dataDir: string;
@@ -31,7 +33,9 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
       PORT: String(opts.port),
       SIGNET_DATA_DIR: dataDir,
       SIGNET_NEXT_DIST_DIR: opts.distDir,
-      SIGNET_SEED_DEMO: 'false',
+      // The demo auditor signs in for the in-browser verifier timing.
+      SIGNET_SEED_DEMO: 'true',
+      SIGNET_DEMO_PASSWORD: BENCH_PASSWORD,
       SP_API_KEYS: opts.apiKeys,
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
