@@ -13,7 +13,7 @@ const entrySchema = z.object({
   stripe_item_vex: z.string().nullable().optional(),
   stripe_item_fu: z.string().nullable().optional(),
 });
-const fileSchema = z.record(z.string().min(8, 'API keys must be at least 8 characters'), entrySchema);
+const fileSchema = z.record(z.string().min(1, 'an API key cannot be empty'), entrySchema);
 
 export function parseApiKeysJson(text: string) {
   let raw: unknown;
@@ -34,6 +34,8 @@ export function parseApiKeysJson(text: string) {
 
 export async function importApiKeysFromEnv(text: string): Promise<{ tenants: string[]; keys: number }> {
   const entries = parseApiKeysJson(text);
+  const short = Object.keys(entries).filter((k) => k.length < 16).length;
+  if (short > 0) console.warn(`[signet] SP_API_KEYS: ${short} key(s) shorter than 16 characters are easy to guess; prefer generated keys`);
   const tenants = new Set<string>();
   for (const [key, entry] of Object.entries(entries)) {
     await prisma().tenant.upsert({
