@@ -1,5 +1,6 @@
-import { Card, PageHeader } from '@/components/ui';
+import { PageHeader } from '@/components/ui';
 import { requireTenantMember } from '@/lib/guards';
+import { OverviewDashboard } from './overview-dashboard';
 
 export const metadata = { title: 'Overview' };
 
@@ -8,13 +9,7 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description={`${membership.tenantName} · you are ${membership.role === 'owner' ? 'the owner' : 'a member'}`} />
-      <Card title="Getting started">
-        <ol className="list-decimal space-y-1 pl-5 text-sm text-slate-700">
-          <li>Create an API key.</li>
-          <li>POST a tool call to <code className="font-mono">/v1/exchange</code>.</li>
-          <li>Inspect the signed receipt chain and export it for your auditors.</li>
-        </ol>
-      </Card>
+      <OverviewDashboard />
     </>
   );
 }

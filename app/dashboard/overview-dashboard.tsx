@@ -1,0 +1,71 @@
+'use client';
+import { useQuery } from '@tanstack/react-query';
+import Link from 'next/link';
+import type { ReactNode } from 'react';
+import { DateTime } from '@/components/date-time';
+import { formatCount } from '@/components/format';
+import { ProgressBar } from '@/components/progress-bar';
+import { Alert, Card, Spinner } from '@/components/ui';
+import { readableError } from '@/lib/errors';
+import { useTRPC } from '@/lib/trpc-client';
+import { DailyUsageChart } from './daily-usage-chart';
+import { ProjectedBill } from './projected-bill';
+
+function Fact({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
+      <dd className="mt-1 text-xl font-semibold text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export function OverviewDashboard() {
+  const trpc = useTRPC();
+  const summary = useQuery(trpc.overview.summary.queryOptions());
+  if (summary.isPending) return <Spinner label="Loading this month's usage" />;
+  if (summary.isError) return <Alert tone="error">Could not load the overview: {readableError(summary.error)}</Alert>;
+  const { period, usage, daily, included, activeKeys, traces, lastExchange } = summary.data;
+  const month = period.start.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const includedFrom = included.source === 'reserved' ? 'reserved capacity' : included.source === 'plan' ? `the ${included.planName} plan` : null;
+
+  return (
+    <div className="space-y-6">
+      <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3">
+        <Fact label="Active API keys">
+          <Link href="/dashboard/keys" className="hover:underline">
+            {formatCount(activeKeys)}
+          </Link>
+        </Fact>
+        <Fact label={`Traces in ${month}`}>
+          <Link href="/dashboard/receipts" className="hover:underline">
+            {formatCount(traces)}
+          </Link>
+        </Fact>
+        <Fact label="Last exchange">
+          <span className="text-base">
+            <DateTime value={lastExchange} empty="none yet" />
+          </span>
+        </Fact>
+      </dl>
+      <Card title={`Usage in ${month} (UTC)`}>
+        <div className="space-y-4">
+          <ProgressBar label="Verified exchanges (VEx)" used={usage.vex} limit={includedFrom ? included.vex : null} unit="VEx included" />
+          <ProgressBar label="LLM fallback (FU tokens)" used={usage.fu} limit={includedFrom ? included.fu : null} unit="FU included" />
+          <p className="text-xs text-slate-500">
+            {includedFrom ? `Included units come from ${includedFrom}; usage beyond them is billed as overage.` : 'No plan yet: every unit counts as overage.'}
+          </p>
+        </div>
+      </Card>
+      <ProjectedBill />
+      <div className="grid gap-6 xl:grid-cols-2">
+        <Card title="VEx per day">
+          <DailyUsageChart data={daily} meter="vex" label="VEx" color="#4f46e5" />
+        </Card>
+        <Card title="FU tokens per day">
+          <DailyUsageChart data={daily} meter="fu" label="FU tokens" color="#0891b2" />
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,27 @@
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { PageHeader } from '@/components/ui';
+import { requireTenantMember } from '@/lib/guards';
+import { loadChain } from '@/server/chains/repository';
+import { ChainView } from './chain-view';
+
+export const metadata = { title: 'Receipt chain' };
+
+export default async function TracePage({ params }: { params: Promise<{ traceId: string }> }) {
+  const { membership } = await requireTenantMember();
+  const { traceId } = await params;
+  // Scoped to the member's tenant: another tenant's trace is indistinguishable from none.
+  const chain = await loadChain(traceId, { tenantId: membership.tenantId });
+  if (!chain) notFound();
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link href="/dashboard/receipts" className="text-indigo-700 hover:underline">
+          ← All traces
+        </Link>
+      </p>
+      <PageHeader title="Receipt chain" description={<span className="break-all font-mono">{traceId}</span>} />
+      <ChainView traceId={traceId} chain={chain} />
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+// A plain responsive table: scrolls horizontally on narrow screens instead of squashing.
+import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
+import { cx } from './ui';
+
+export function Table({ caption, children }: { caption: string; children: ReactNode }) {
+  return (
+    <div className="-mx-4 overflow-x-auto sm:mx-0">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <caption className="sr-only">{caption}</caption>
+        {children}
+      </table>
+    </div>
+  );
+}
+
+export function Th({ className, ...props }: ThHTMLAttributes<HTMLTableCellElement>) {
+  return <th scope="col" {...props} className={cx('whitespace-nowrap px-3 py-2 text-left text-xs font-semibold uppercase tracking-wide text-slate-500', className)} />;
+}
+
+export function Td({ className, ...props }: TdHTMLAttributes<HTMLTableCellElement>) {
+  return <td {...props} className={cx('px-3 py-2 align-top text-slate-700', className)} />;
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import { audit } from '@/server/audit/log';
+import { evaluateForward } from '@/server/egress/policy';
+import { globalAllowlist } from '@/server/settings/global-allowlist';
+import { addTenantAllowlistEntry, removeTenantAllowlistEntry, SettingsError, tenantSettings } from '@/server/tenants/settings';
+import { ownerProcedure, router, tenantProcedure } from '../init';
+
+const entry = z.string().trim().min(1, 'Enter a host such as api.example.com').max(300, 'An entry is at most 300 characters');
+
+export const allowlistRouter = router({
+  get: tenantProcedure.query(async ({ ctx }) => ({
+    entries: (await tenantSettings(ctx.tenant.id)).allowlist,
+    global: await globalAllowlist(),
+  })),
+
+  add: ownerProcedure.input(z.object({ entry })).mutation(async ({ input, ctx }) => {
+    try {
+      const result = await addTenantAllowlistEntry(ctx.tenant.id, input.entry);
+      if (result.added) await audit(ctx.actor, 'allowlist.tenant.add', { tenantId: ctx.tenant.id, target: result.entry });
+      return result;
+    } catch (err) {
+      if (err instanceof SettingsError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
+      throw err;
+    }
+  }),
+
+  remove: ownerProcedure.input(z.object({ entry })).mutation(async ({ input, ctx }) => {
+    if (!(await removeTenantAllowlistEntry(ctx.tenant.id, input.entry))) {
+      throw new TRPCError({ code: 'NOT_FOUND', message: `${input.entry} is not on the list.` });
+    }
+    await audit(ctx.actor, 'allowlist.tenant.remove', { tenantId: ctx.tenant.id, target: input.entry });
+    return { removed: true };
+  }),
+
+  /** The real forward policy against this tenant's and the platform's entries (DNS included). */
+  test: tenantProcedure.input(z.object({ url: z.string().trim().min(1, 'Enter a URL').max(2000) })).mutation(async ({ input, ctx }) => {
+    const { allowlist } = await tenantSettings(ctx.tenant.id);
+    return evaluateForward(input.url, [...allowlist, ...(await globalAllowlist())]);
+  }),
+});

@@ -1,0 +1,23 @@
+import { countActiveApiKeys } from '@/server/apikeys/status';
+import { calendarMonth } from '@/server/billing/period';
+import { includedUnits } from '@/server/tenants/settings';
+import { dailyUsage, lastExchangeAt, tracesSince, usageTotals } from '@/server/usage/ledger';
+import { router, tenantProcedure } from '../init';
+
+export const overviewRouter = router({
+  /** This calendar month (UTC): usage vs included units, by day, and quick facts. */
+  summary: tenantProcedure.query(async ({ ctx }) => {
+    const now = new Date();
+    const period = calendarMonth(now);
+    const tenantId = ctx.tenant.id;
+    const [usage, daily, included, activeKeys, traces, lastExchange] = await Promise.all([
+      usageTotals(tenantId, period),
+      dailyUsage(tenantId, period),
+      includedUnits(tenantId),
+      countActiveApiKeys(tenantId, now),
+      tracesSince(tenantId, period.start),
+      lastExchangeAt(tenantId),
+    ]);
+    return { period, usage, daily, included, activeKeys, traces, lastExchange };
+  }),
+});

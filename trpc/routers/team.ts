@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { TRPCError } from '@trpc/server';
+import { audit } from '@/server/audit/log';
+import {
+  acceptInvitationAsNewUser,
+  acceptInvitationForUser,
+  addMember,
+  changeMemberRole,
+  listMembers,
+  listPendingInvitations,
+  removeMember,
+  revokeInvitation,
+  TeamError,
+} from '@/server/tenants/team';
+import { authedProcedure, ownerProcedure, publicProcedure, router, tenantProcedure } from '../init';
+
+const role = z.enum(['owner', 'member']);
+const userId = z.string().min(1).max(64);
+const token = z.string().min(20).max(100);
+
+const codes = { NOT_FOUND: 'NOT_FOUND', CONFLICT: 'CONFLICT', LAST_OWNER: 'PRECONDITION_FAILED', INVALID: 'BAD_REQUEST' } as const;
+
+/** Team rules surface as the matching tRPC error with the rule's own message. */
+async function teamAction<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof TeamError) throw new TRPCError({ code: codes[err.code], message: err.message });
+    throw err;
+  }
+}
+
+export const teamRouter = router({
+  list: tenantProcedure.query(async ({ ctx }) => ({
+    members: await listMembers(ctx.tenant.id),
+    invitations: await listPendingInvitations(ctx.tenant.id),
+  })),
+
+  add: ownerProcedure
+    .input(z.object({ email: z.string().trim().email('Enter a valid email address').max(254), role }))
+    .mutation(({ input, ctx }) =>
+      teamAction(async () => {
+        const result = await addMember(ctx.tenant.id, input);
+        await audit(ctx.actor, result.kind === 'added' ? 'team.member.add' : 'team.invite', {
+          tenantId: ctx.tenant.id,
+          target: result.email,
+          detail: { role: input.role },
+        });
+        return result;
+      }),
+    ),
+
+  changeRole: ownerProcedure.input(z.object({ userId, role })).mutation(({ input, ctx }) =>
+    teamAction(async () => {
+      await changeMemberRole(ctx.tenant.id, input.userId, input.role);
+      await audit(ctx.actor, 'team.member.role', { tenantId: ctx.tenant.id, target: input.userId, detail: { role: input.role } });
+      return { ok: true };
+    }),
+  ),
+
+  remove: ownerProcedure.input(z.object({ userId })).mutation(({ input, ctx }) =>
+    teamAction(async () => {
+      await removeMember(ctx.tenant.id, input.userId);
+      await audit(ctx.actor, 'team.member.remove', { tenantId: ctx.tenant.id, target: input.userId });
+      return { ok: true };
+    }),
+  ),
+
+  revokeInvitation: ownerProcedure.input(z.object({ id: z.string().min(1).max(64) })).mutation(({ input, ctx }) =>
+    teamAction(async () => {
+      await revokeInvitation(ctx.tenant.id, input.id);
+      await audit(ctx.actor, 'team.invite.revoke', { tenantId: ctx.tenant.id, target: input.id });
+      return { ok: true };
+    }),
+  ),
+
+  acceptAsNewUser: publicProcedure
+    .input(
+      z.object({
+        token,
+        name: z.string().trim().min(1, 'Your name is required').max(120),
+        password: z.string().min(10, 'Password must be at least 10 characters').max(200),
+      }),
+    )
+    .mutation(({ input, ctx }) =>
+      teamAction(async () => {
+        const joined = await acceptInvitationAsNewUser(input.token, input);
+        await audit({ id: joined.userId, email: joined.email, ip: ctx.ip }, 'team.invite.accept', { tenantId: joined.tenantId, target: joined.email });
+        return { email: joined.email };
+      }),
+    ),
+
+  accept: authedProcedure.input(z.object({ token })).mutation(({ input, ctx }) =>
+    teamAction(async () => {
+      const joined = await acceptInvitationForUser(input.token, { id: ctx.principal.userId, email: ctx.principal.email });
+      await audit(ctx.actor, 'team.invite.accept', { tenantId: joined.tenantId, target: ctx.principal.email });
+      return joined;
+    }),
+  ),
+});
