@@ -2,25 +2,13 @@ import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import { audit, listAuditLog } from '@/server/audit/log';
 import { loadConfig } from '@/server/config';
-import { validateAllowlistEntry } from '@/server/egress/allowlist';
 import { listSigningKeys, rotateSigningKey } from '@/server/keys/signing-keys';
 import { saveGlobalAllowlist, storedGlobalAllowlist } from '@/server/settings/global-allowlist';
 import { listTenants, tenantDetail } from '@/server/tenants/directory';
 import { adminProcedure, router } from '../init';
+import { allowlistEntry } from '../schemas';
 
 export const AUDIT_PAGE_SIZE = 25;
-
-// Each entry is checked and normalized where it is typed; the issue path ['entries', i] lets
-// the editor put the message next to the offending row.
-const allowlistEntry = z
-  .string()
-  .max(300, 'An entry is at most 300 characters')
-  .transform((entry, ctx) => {
-    const checked = validateAllowlistEntry(entry);
-    if (checked.ok) return checked.normalized;
-    ctx.addIssue({ code: 'custom', message: checked.error });
-    return z.NEVER;
-  });
 
 export const adminRouter = router({
   tenants: adminProcedure
