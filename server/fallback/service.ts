@@ -6,7 +6,6 @@ import type { ApiPrincipal } from '../apikeys/authenticate';
 import { getDatabase } from '../db';
 import { ExchangeError } from '../exchange/errors';
 import type { FallbackRepairer } from '../exchange/pipeline';
-import type { ExchangeMapping } from '../mappings/registry';
 import { fallbackFailuresTotal } from '../metrics/registry';
 import { CircuitBreaker } from './circuit-breaker';
 import { fallbackConfigured, loadFallbackConfig, type FallbackConfig } from './config';

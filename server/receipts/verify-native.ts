@@ -80,6 +80,7 @@ export async function verifyBundleNative(bundle: unknown, jwks: unknown, opts: V
       if (!('verifier' in found)) return found;
       return {
         verifier: {
+          ...found.verifier,
           verify: (signature, message) => answers.get(memoKey(kid, encodeBase64url(signature), ascii.decode(message))) ?? found.verifier.verify(signature, message),
         },
       };

@@ -2,11 +2,11 @@
 // repairs that succeed are billed exactly (signed fu_tokens, FU ledger rows); every failure,
 // including a repair that changes the business content, costs the tenant nothing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadFallbackConfig } from '@/server/fallback/config';
+import { fallbackConfigured, loadFallbackConfig } from '@/server/fallback/config';
 import { createOpenAiProvider } from '@/server/fallback/provider';
 import { estimateTokens } from '@/server/fallback/quota';
 import { createFallback } from '@/server/fallback/service';
-import { startFakeLlm, type FakeLlm } from '@/server/fallback/testing/fake-llm';
+import { startFakeLlm, type FakeLlm, type ScriptedReply } from '@/server/fallback/testing/fake-llm';
 import { clearApiKeyCache } from '@/server/apikeys/authenticate';
 import { jwks } from '@/server/keys/signing-keys';
 import { verifyChain } from '@/server/receipts/verify';
@@ -33,6 +33,7 @@ async function fuUsed(tenantId: string) {
 beforeAll(async () => {
   llm = await startFakeLlm();
   const config = loadFallbackConfig({ SP_OPENAI_API_KEY: 'test-key', SP_FALLBACK_BASE_URL: llm.baseURL, SP_FALLBACK_TIMEOUT_MS: '3000', SP_FALLBACK_BREAKER_FAILURES: '50' });
+  if (!fallbackConfigured(config)) throw new Error('the fake LLM config must enable the fallback');
   api = await startTestApi({ fallback: createFallback(config, createOpenAiProvider(config)) });
   key = await api.tenantWithKey('fin', { fallbackEnabled: true });
 });
@@ -75,7 +76,7 @@ describe('LLM fallback through /v1/exchange', () => {
     expect(JSON.stringify(llm.requests[1]!.body.messages)).toMatch(/currency/);
   });
 
-  it.each([
+  const failures: [string, ScriptedReply[], number, string][] = [
     ['attempts exhausted', [{ content: '{"invoice_id":"INV-77"}', usage: { total_tokens: 10 } }, { content: '{"invoice_id":"INV-77"}', usage: { total_tokens: 10 } }], 422, 'FALLBACK_EXHAUSTED'],
     ['provider 500', [{ status: 500 }], 502, 'FALLBACK_PROVIDER_ERROR'],
     ['provider timeout', [{ hang: true }], 504, 'FALLBACK_TIMEOUT'],
@@ -83,9 +84,10 @@ describe('LLM fallback through /v1/exchange', () => {
     ['a repair that changes the amount', [{ content: '{"invoice_id":"INV-77","amount":1250.50,"currency":"EUR"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
     ['a repair that changes the currency', [{ content: '{"invoice_id":"INV-77","amount":1200.50,"currency":"USD"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
     ['a repair that changes the id', [{ content: '{"invoice_id":"INV-78","amount":1200.50,"currency":"EUR"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
-  ] as const)('%s fails clearly and costs nothing', async (_name, replies, status, code) => {
+  ];
+  it.each(failures)('%s fails clearly and costs nothing', async (_name, replies, status, code) => {
     const before = { fu: await fuUsed('fin'), receipts: await api.db.prisma.receipt.count() };
-    llm.enqueue(...(replies as never[]));
+    llm.enqueue(...replies);
     const res = await api.exchange(key, call());
     expect(res.status).toBe(status);
     const body = await res.json();
