@@ -4,20 +4,28 @@ import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import next from 'next';
 import { API_PATH, createApiApp } from './api/app';
+import { answerClientErrorsWithEnvelope } from './api/client-errors';
+import { OutboxWorker } from './server/billing/outbox-worker';
+import { activeBillingProvider } from './server/billing/provider';
 import { bootstrap } from './server/bootstrap/start';
 import { loadConfig } from './server/config';
 import { fallbackFromEnv } from './server/fallback/service';
+import { installGracefulShutdown } from './server/lifecycle/shutdown';
 import { loadRegistry } from './server/mappings/registry';
+import { rateLimiterFromConfig } from './server/ratelimit/limiter';
 
 const config = loadConfig();
 const dev = process.env.NODE_ENV === 'development';
 
 const db = await bootstrap(config);
+const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
+outbox.start();
 const api = createApiApp({
   exchange: {
     registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }),
     maxJsonDepth: config.maxJsonDepth,
     fallback: fallbackFromEnv(),
+    rateLimit: rateLimiterFromConfig(config.rateLimit),
   },
   maxBodyBytes: config.maxBodyBytes,
 });
@@ -37,25 +45,16 @@ const server = createServer((req, res) => {
   void portalHandler(req, res);
 });
 server.keepAliveTimeout = 65_000;
+answerClientErrorsWithEnvelope(server);
 server.listen(config.port, config.host, () => {
   console.log(`[signet] listening on http://localhost:${config.port} (database: ${db.kind})`);
 });
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  console.log(`[signet] ${signal}: no new connections; finishing in-flight requests`);
-  const deadline = setTimeout(() => {
-    console.error('[signet] shutdown timed out; exiting');
-    process.exit(1);
-  }, Number(process.env.SP_SHUTDOWN_TIMEOUT_MS ?? 10_000));
-  deadline.unref();
-  server.close();
-  server.closeIdleConnections();
-  await new Promise<void>((resolve) => server.once('close', () => resolve()));
-  await db.close();
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+installGracefulShutdown(server, {
+  // The outbox finishes the batch it is sending (bounded); anything unfinished is resent after a restart.
+  cleanup: async () => {
+    await outbox.stop(3_000);
+    await db.close();
+  },
+  timeoutMs: Number(process.env.SP_SHUTDOWN_TIMEOUT_MS ?? 10_000),
+});

@@ -5,7 +5,8 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
   test: {
     include: ['server/**/*.test.ts', 'tests/**/*.test.ts', 'lib/**/*.test.ts'],
-    exclude: ['node_modules', 'e2e'],
+    // tests/reliability: the heavier suite, run by npm run test:reliability (vitest.reliability.config.ts).
+    exclude: ['node_modules', 'e2e', 'tests/reliability/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',

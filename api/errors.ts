@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ExchangeError } from '@/server/exchange/errors';
+import { redactSecrets } from '@/server/security/redact';
 
 export class ApiError extends Error {
   constructor(
@@ -35,6 +36,6 @@ export function handleError(c: Context, err: unknown) {
 
 /** Last resort: unexpected failures never leak internals (or secrets) to the client. */
 export function internalError(c: Context, err: unknown) {
-  console.error('[api] unhandled error:', err instanceof Error ? err.stack ?? err.message : err);
+  console.error('[api] unhandled error:', redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)));
   return c.json(errorBody('INTERNAL', 'internal error; nothing was recorded for this request'), 500);
 }

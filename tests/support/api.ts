@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createApiApp } from '@/api/app';
+import { answerClientErrorsWithEnvelope } from '@/api/client-errors';
 import { createApiKey } from '@/server/apikeys/repository';
 import { seedCatalog } from '@/server/bootstrap/catalog';
 import type { ExchangeDeps } from '@/server/exchange/pipeline';
@@ -29,6 +30,7 @@ export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyByte
   const registry = loadRegistry({ pseudonymKey: 'test-pseudonym-key' });
   const app = createApiApp({ exchange: { registry, maxJsonDepth: 64, ...deps }, maxBodyBytes });
   const server: Server = createServer(getRequestListener(app.fetch, { overrideGlobalObjects: false }));
+  answerClientErrorsWithEnvelope(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

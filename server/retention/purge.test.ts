@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '@/tests/support/api';
+import { jwks } from '../keys/signing-keys';
+import { verifyChain } from '../receipts/verify';
+import { purgeExpiredTraces, retentionCutoff, retentionYearsFromEnv, RetentionError } from './purge';
+
+const NOW = new Date();
+const EIGHT_YEARS_AGO = retentionCutoff(NOW, 8);
+let api: TestApi;
+let freshTrace: string;
+
+async function insertTrace(id: string, hopsAt: Date[]) {
+  await api.db.sql.query(`INSERT INTO traces (id, tenant_id, head_hop, head_hash, updated_at) VALUES ($1, 'ret', $2, $3, $4)`, [id, hopsAt.length, `${id}-h${hopsAt.length}`, hopsAt.at(-1)]);
+  for (const [i, at] of hopsAt.entries()) {
+    const hash = `${id}-h${i + 1}`;
+    await api.db.sql.query(
+      `INSERT INTO receipts (trace_id, hop, tenant_id, receipt_hash, payload_type, target_type, cid, created_at, body) VALUES ($1, $2, 'ret', $3, 'p', 't', 'c', $4, '{}')`,
+      [id, i + 1, hash, at],
+    );
+    await api.db.sql.query(`INSERT INTO usage_events (tenant_id, meter, units, receipt_hash, occurred_at) VALUES ('ret', 'vex', 1, $1, $2)`, [hash, at]);
+  }
+}
+
+const count = async (table: string, where = 'true') => Number((await api.db.sql.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${table} WHERE ${where}`))[0]!.n);
+
+beforeAll(async () => {
+  api = await startTestApi();
+  const key = await api.tenantWithKey('ret');
+  const res = await api.exchange(key, {
+    payload_type: 'openai.tooluse.invoice.v1',
+    target_type: 'invoice.iso20022.v1',
+    payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-R","amount":1,"currency":"USD"}' } }] },
+  });
+  freshTrace = (await res.json()).trace_id;
+  await insertTrace('old-1', [EIGHT_YEARS_AGO, EIGHT_YEARS_AGO]);
+  await insertTrace('mixed', [EIGHT_YEARS_AGO, NOW]);
+  await api.db.sql.query(`INSERT INTO idempotency_records (api_key_id, key, status, response_body, trace_id) SELECT id, 'old-idem', 200, '{}', 'old-1' FROM api_keys LIMIT 1`);
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('retention purge', () => {
+  it('refuses a date inside the retention period and deletes nothing', async () => {
+    await expect(purgeExpiredTraces({ before: retentionCutoff(NOW, 6), retentionYears: 7, now: NOW })).rejects.toThrow(RetentionError);
+    await expect(purgeExpiredTraces({ before: new Date('not a date'), retentionYears: 7, now: NOW })).rejects.toThrow(/not a valid date/);
+    expect(await count('receipts')).toBe(5);
+  });
+
+  it('counts without deleting on a dry run', async () => {
+    const report = await purgeExpiredTraces({ before: retentionCutoff(NOW, 7), retentionYears: 7, now: NOW, dryRun: true });
+    expect(report).toMatchObject({ traces: 1, receipts: 2, usageEvents: 2, idempotencyRecords: 1, dryRun: true });
+    expect(await count('receipts')).toBe(5);
+  });
+
+  it('removes whole expired traces only, audit-logs it, and leaves the append-only guard in force', async () => {
+    const report = await purgeExpiredTraces({ before: retentionCutoff(NOW, 7), retentionYears: 7, now: NOW });
+    expect(report).toMatchObject({ traces: 1, receipts: 2, usageEvents: 2, idempotencyRecords: 1, dryRun: false });
+    expect(await count('traces', `id = 'old-1'`)).toBe(0);
+    expect(await count('receipts', `trace_id = 'old-1'`)).toBe(0);
+    expect(await count('usage_events', `receipt_hash LIKE 'old-1-%'`)).toBe(0);
+    expect(await count('idempotency_records', `trace_id = 'old-1'`)).toBe(0);
+    // A trace with one expired and one live receipt is kept whole: a chain is never cut.
+    expect(await count('receipts', `trace_id = 'mixed'`)).toBe(2);
+    const chain = await api.db.sql.query<{ body: string }>('SELECT body FROM receipts WHERE trace_id = $1 ORDER BY hop', [freshTrace]);
+    expect(verifyChain(chain.map((r) => JSON.parse(r.body)), await jwks()).valid).toBe(true);
+
+    const [entry] = await api.db.sql.query<{ action: string; actor_email: string; detail: { receipts: number } }>(`SELECT action, actor_email, detail FROM audit_log WHERE action = 'retention.purge'`);
+    expect(entry).toMatchObject({ action: 'retention.purge', actor_email: 'system:retention-purge', detail: { receipts: 2 } });
+
+    // SET LOCAL: outside the purge transaction receipts are append-only again.
+    await expect(api.db.sql.query(`DELETE FROM receipts WHERE trace_id = 'mixed'`)).rejects.toThrow(/append-only/);
+  });
+
+  it('reads the retention period from SP_RETENTION_YEARS (default 7)', () => {
+    const saved = process.env.SP_RETENTION_YEARS;
+    try {
+      delete process.env.SP_RETENTION_YEARS;
+      expect(retentionYearsFromEnv()).toBe(7);
+      process.env.SP_RETENTION_YEARS = '10';
+      expect(retentionYearsFromEnv()).toBe(10);
+      process.env.SP_RETENTION_YEARS = '0';
+      expect(() => retentionYearsFromEnv()).toThrow(/≥ 1/);
+    } finally {
+      if (saved === undefined) delete process.env.SP_RETENTION_YEARS;
+      else process.env.SP_RETENTION_YEARS = saved;
+    }
+  });
+});

@@ -1,0 +1,89 @@
+// The retention purge: receipts are kept SP_RETENTION_YEARS (default 7) and then removed a
+// whole trace at a time — never a prefix of a chain, which would leave the rest unverifiable.
+// A trace goes only when its newest receipt is older than both the requested date and the
+// retention cutoff; asking for a date inside the retention period is refused outright.
+// The receipts trigger (prisma/migrations/*_receipts_append_only) allows DELETE only while
+// signet.retention_purge is 'on', which this transaction sets for itself alone (SET LOCAL).
+import { audit, type AuditActor } from '../audit/log';
+import { getDatabase } from '../db';
+
+export const DEFAULT_RETENTION_YEARS = 7;
+
+export class RetentionError extends Error {}
+
+export interface PurgeRequest {
+  /** Purge traces whose newest receipt is older than this. */
+  before: Date;
+  retentionYears?: number;
+  now?: Date;
+  actor?: AuditActor;
+  /** Count what would go, delete nothing. */
+  dryRun?: boolean;
+}
+
+export interface PurgeReport {
+  cutoff: string;
+  before: string;
+  traces: number;
+  receipts: number;
+  usageEvents: number;
+  idempotencyRecords: number;
+  dryRun: boolean;
+}
+
+const SYSTEM: AuditActor = { id: null, email: 'system:retention-purge', ip: null };
+
+/** The oldest moment still inside the retention period. */
+export function retentionCutoff(now: Date, years: number): Date {
+  const cutoff = new Date(now);
+  cutoff.setUTCFullYear(cutoff.getUTCFullYear() - years);
+  return cutoff;
+}
+
+export function retentionYearsFromEnv(): number {
+  const raw = process.env.SP_RETENTION_YEARS?.trim();
+  if (!raw) return DEFAULT_RETENTION_YEARS;
+  const years = Number(raw);
+  if (!Number.isInteger(years) || years < 1) throw new RetentionError(`SP_RETENTION_YEARS must be a whole number of years ≥ 1, got "${raw}"`);
+  return years;
+}
+
+export async function purgeExpiredTraces(req: PurgeRequest): Promise<PurgeReport> {
+  const years = req.retentionYears ?? retentionYearsFromEnv();
+  const cutoff = retentionCutoff(req.now ?? new Date(), years);
+  if (Number.isNaN(req.before.getTime())) throw new RetentionError('the purge date is not a valid date');
+  if (req.before > cutoff) {
+    throw new RetentionError(`refusing to purge receipts younger than the ${years}-year retention period: --before must be on or before ${cutoff.toISOString()}`);
+  }
+  const report = await getDatabase().sql.transaction(async (tx) => {
+    // Traces whose every receipt is expired; locked so no exchange appends to one meanwhile.
+    const expired = await tx.query<{ id: string }>(
+      `SELECT t.id FROM traces t
+        WHERE NOT EXISTS (SELECT 1 FROM receipts r WHERE r.trace_id = t.id AND r.created_at >= $1)
+          AND t.updated_at < $1
+        FOR UPDATE`,
+      [req.before],
+    );
+    const ids = expired.map((t) => t.id);
+    const counted = async (sql: string) => Number((await tx.query<{ n: string }>(sql, [ids]))[0]!.n);
+    if (req.dryRun || ids.length === 0) {
+      return {
+        traces: ids.length,
+        receipts: await counted('SELECT count(*)::text AS n FROM receipts WHERE trace_id = ANY($1)'),
+        usageEvents: await counted('SELECT count(*)::text AS n FROM usage_events WHERE receipt_hash IN (SELECT receipt_hash FROM receipts WHERE trace_id = ANY($1))'),
+        idempotencyRecords: await counted('SELECT count(*)::text AS n FROM idempotency_records WHERE trace_id = ANY($1)'),
+      };
+    }
+    await tx.query(`SELECT set_config('signet.retention_purge', 'on', true)`);
+    const usageEvents = await counted(
+      'WITH d AS (DELETE FROM usage_events WHERE receipt_hash IN (SELECT receipt_hash FROM receipts WHERE trace_id = ANY($1)) RETURNING 1) SELECT count(*)::text AS n FROM d',
+    );
+    const idempotencyRecords = await counted('WITH d AS (DELETE FROM idempotency_records WHERE trace_id = ANY($1) RETURNING 1) SELECT count(*)::text AS n FROM d');
+    const receipts = await counted('WITH d AS (DELETE FROM receipts WHERE trace_id = ANY($1) RETURNING 1) SELECT count(*)::text AS n FROM d');
+    await tx.query('DELETE FROM traces WHERE id = ANY($1)', [ids]);
+    return { traces: ids.length, receipts, usageEvents, idempotencyRecords };
+  });
+  const result: PurgeReport = { cutoff: cutoff.toISOString(), before: req.before.toISOString(), ...report, dryRun: Boolean(req.dryRun) };
+  if (!req.dryRun) await audit(req.actor ?? SYSTEM, 'retention.purge', { detail: { ...result } });
+  return result;
+}
