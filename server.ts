@@ -3,32 +3,16 @@
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import next from 'next';
-import { API_PATH, createApiApp } from './api/app';
+import { API_PATH } from './api/app';
 import { answerClientErrorsWithEnvelope } from './api/client-errors';
-import { OutboxWorker } from './server/billing/outbox-worker';
-import { activeBillingProvider } from './server/billing/provider';
-import { bootstrap } from './server/bootstrap/start';
+import { startApiServices } from './api/services';
 import { loadConfig } from './server/config';
-import { fallbackFromEnv } from './server/fallback/service';
 import { installGracefulShutdown } from './server/lifecycle/shutdown';
-import { loadRegistry } from './server/mappings/registry';
-import { rateLimiterFromConfig } from './server/ratelimit/limiter';
 
 const config = loadConfig();
 const dev = process.env.NODE_ENV === 'development';
 
-const db = await bootstrap(config);
-const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
-outbox.start();
-const api = createApiApp({
-  exchange: {
-    registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }),
-    maxJsonDepth: config.maxJsonDepth,
-    fallback: fallbackFromEnv(),
-    rateLimit: rateLimiterFromConfig(config.rateLimit),
-  },
-  maxBodyBytes: config.maxBodyBytes,
-});
+const { db, api, stop } = await startApiServices(config);
 const apiListener = getRequestListener(api.fetch, { overrideGlobalObjects: false });
 
 const portal = next({ dev, dir: process.cwd(), hostname: 'localhost', port: config.port });
@@ -52,9 +36,6 @@ server.listen(config.port, config.host, () => {
 
 installGracefulShutdown(server, {
   // The outbox finishes the batch it is sending (bounded); anything unfinished is resent after a restart.
-  cleanup: async () => {
-    await outbox.stop(3_000);
-    await db.close();
-  },
+  cleanup: stop,
   timeoutMs: Number(process.env.SP_SHUTDOWN_TIMEOUT_MS ?? 10_000),
 });

@@ -4,30 +4,13 @@
 // kill servers many times. Usage: npx tsx scripts/api-server.ts (same environment as npm start).
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { createApiApp } from '../api/app';
 import { answerClientErrorsWithEnvelope } from '../api/client-errors';
-import { OutboxWorker } from '../server/billing/outbox-worker';
-import { activeBillingProvider } from '../server/billing/provider';
-import { bootstrap } from '../server/bootstrap/start';
+import { startApiServices } from '../api/services';
 import { loadConfig } from '../server/config';
-import { fallbackFromEnv } from '../server/fallback/service';
 import { installGracefulShutdown } from '../server/lifecycle/shutdown';
-import { loadRegistry } from '../server/mappings/registry';
-import { rateLimiterFromConfig } from '../server/ratelimit/limiter';
 
 const config = loadConfig();
-const db = await bootstrap(config);
-const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
-outbox.start();
-const api = createApiApp({
-  exchange: {
-    registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }),
-    maxJsonDepth: config.maxJsonDepth,
-    fallback: fallbackFromEnv(),
-    rateLimit: rateLimiterFromConfig(config.rateLimit),
-  },
-  maxBodyBytes: config.maxBodyBytes,
-});
+const { db, api, stop } = await startApiServices(config);
 const server = createServer(getRequestListener(api.fetch, { overrideGlobalObjects: false }));
 server.keepAliveTimeout = 65_000;
 answerClientErrorsWithEnvelope(server);
@@ -35,9 +18,6 @@ server.listen(config.port, config.host, () => {
   console.log(`[signet] API listening on http://localhost:${config.port} (database: ${db.kind})`);
 });
 installGracefulShutdown(server, {
-  cleanup: async () => {
-    await outbox.stop(3_000);
-    await db.close();
-  },
+  cleanup: stop,
   timeoutMs: Number(process.env.SP_SHUTDOWN_TIMEOUT_MS ?? 10_000),
 });

@@ -2,6 +2,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert, Button, Card, Field, Select } from '@/components/ui';
+import { downloadFile } from '@/lib/download';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
@@ -23,12 +24,7 @@ export function ReconciliationDownload() {
     setError(null);
     try {
       const file = await queryClient.fetchQuery({ ...trpc.billing.reconciliation.queryOptions({ period, format }), staleTime: 0 });
-      const url = URL.createObjectURL(new Blob([file.body], { type: file.contentType }));
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = file.filename;
-      link.click();
-      URL.revokeObjectURL(url);
+      downloadFile(file.filename, file.body, file.contentType);
     } catch (err) {
       setError(readableError(err));
     } finally {

@@ -5,6 +5,7 @@ import { CopyButton } from '@/components/copy-button';
 import { DateTime } from '@/components/date-time';
 import { formatCount, truncateMiddle } from '@/components/format';
 import { Alert, Badge, Button, Card, Spinner } from '@/components/ui';
+import { downloadFile } from '@/lib/download';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 import type { Receipt } from '@/server/receipts/types';
@@ -71,12 +72,7 @@ function ExportButton({ traceId }: { traceId: string }) {
     setError(null);
     try {
       const bundle = await queryClient.fetchQuery({ ...trpc.receipts.exportBundle.queryOptions({ traceId }), staleTime: 0 });
-      const url = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `signet-${traceId}.json`;
-      a.click();
-      URL.revokeObjectURL(url);
+      downloadFile(`signet-${traceId}.json`, JSON.stringify(bundle, null, 2));
     } catch (err) {
       setError(readableError(err));
     } finally {

@@ -1,0 +1,35 @@
+// What every Signet process serves the API with: the database opened and bootstrapped, the
+// billing outbox running, and the API app wired to the exchange pipeline's dependencies.
+// server.ts (API + portal) and scripts/api-server.ts (API only) both start here.
+import { OutboxWorker } from '@/server/billing/outbox-worker';
+import { activeBillingProvider } from '@/server/billing/provider';
+import { bootstrap } from '@/server/bootstrap/start';
+import type { Config } from '@/server/config';
+import { fallbackFromEnv } from '@/server/fallback/service';
+import { loadRegistry } from '@/server/mappings/registry';
+import { rateLimiterFromConfig } from '@/server/ratelimit/limiter';
+import { createApiApp } from './app';
+
+export async function startApiServices(config: Config) {
+  const db = await bootstrap(config);
+  const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
+  outbox.start();
+  const api = createApiApp({
+    exchange: {
+      registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }),
+      maxJsonDepth: config.maxJsonDepth,
+      fallback: fallbackFromEnv(),
+      rateLimit: rateLimiterFromConfig(config.rateLimit),
+    },
+    maxBodyBytes: config.maxBodyBytes,
+  });
+  return {
+    db,
+    api,
+    /** Lets the outbox finish its batch, then closes the database. */
+    async stop() {
+      await outbox.stop(3_000);
+      await db.close();
+    },
+  };
+}
