@@ -126,6 +126,8 @@ async function finishExchange(
   await timed('validate_output', () => {
     const issues = mapping.validateOutput(normalized);
     if (issues.length) throw new ExchangeError(422, 'OUTPUT_SCHEMA_INVALID', `mapped payload does not match ${mapping.targetType}: ${describe(issues)}`, { issues });
+  });
+  await timed('invariants', () => {
     const invariants = checkInvariants(request.semantic_invariants ?? [], request.payload, normalized, mapping);
     if ('unknown' in invariants) {
       throw new ExchangeError(422, 'UNKNOWN_INVARIANT', `unknown semantic invariant(s): ${invariants.unknown.join(', ')}`, { known: invariants.known });
@@ -174,12 +176,12 @@ async function finishExchange(
           },
           signer,
         );
-        const { ts, cid, receipt_hash, prev_receipt_hash, kid, sig } = receipt;
+        const { ts, receipt_hash, prev_receipt_hash, kid, sig } = receipt;
         const responseBody = JSON.stringify({
           trace_id: traceId,
           normalized,
           policy,
-          receipt: { ts, cid, receipt_hash, prev_receipt_hash, hop, kid, sig },
+          receipt: { ts, cid: receipt.cid, receipt_hash, prev_receipt_hash, hop, kid, sig },
           ...(forwarded && { forwarded }),
           ...(fuTokens > 0 && { fallback_used: true, fu_tokens: fuTokens }),
         });
