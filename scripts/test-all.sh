@@ -17,7 +17,9 @@ step "prisma generate" npm run --silent generate
 step "lint" npx eslint .
 step "typecheck" npx tsc --noEmit -p .
 mkdir -p test-results && rm -f test-results/vitest.json test-results/playwright.json
-step "unit + integration (${DATABASE_URL:+PostgreSQL}${DATABASE_URL:-PGlite})" \
+db_label=PGlite
+[ -n "${DATABASE_URL:-}" ] && db_label=PostgreSQL
+step "unit + integration ($db_label)" \
   npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
 step "e2e (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_FILE=test-results/playwright.json \
   npx playwright test --reporter=list,json

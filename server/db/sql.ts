@@ -25,10 +25,23 @@ export function pgliteSql(pg: PGlite): SqlClient {
   return { ...wrap(pg), transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))) };
 }
 
+// Parameterised statements are named, so each connection prepares them once and PostgreSQL
+// skips parsing and planning on every later call (the exchange hot path repeats a handful).
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `signet_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 export function pgSql(pool: Pool): SqlClient {
   const wrap = (q: Pool | PoolClient): SqlQueryable => ({
     async query<T>(text: string, params?: unknown[]) {
-      return (await q.query(text, params)).rows as T[];
+      const result = params ? await q.query({ name: statementName(text), text, values: params }) : await q.query(text);
+      return result.rows as T[];
     },
     async exec(text: string) {
       await q.query(text);
