@@ -177,9 +177,27 @@ async function commitOnce(tx: SqlQueryable, items: CommitInput[]): Promise<Outco
   }
   if (receipts.length === 0) return outcomes;
 
+  // One statement writes everything (data-modifying CTEs): receipts, heads, usage, responses.
+  const lastHop = new Map<string, { hop: number; hash: string }>();
+  for (const r of receipts) lastHop.set(r.receipt.trace_id, { hop: r.receipt.hop, hash: r.receipt.receipt_hash });
+  const usage = receipts.flatMap((r) => [
+    { r, meter: 'vex', units: 1 },
+    ...(r.item.fuTokens > 0 ? [{ r, meter: 'fu', units: r.item.fuTokens }] : []),
+  ]);
   await tx.query(
-    `INSERT INTO receipts (trace_id, hop, tenant_id, api_key_id, receipt_hash, payload_type, target_type, cid, created_at, body)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamp[], $10::text[])`,
+    `WITH new_receipts AS (
+       INSERT INTO receipts (trace_id, hop, tenant_id, api_key_id, receipt_hash, payload_type, target_type, cid, created_at, body)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamp[], $10::text[])
+     ), heads AS (
+       UPDATE traces t SET head_hop = v.hop, head_hash = v.hash, updated_at = now()
+         FROM unnest($11::text[], $12::int[], $13::text[]) AS v(id, hop, hash) WHERE t.id = v.id
+     ), usage AS (
+       INSERT INTO usage_events (tenant_id, api_key_id, meter, units, receipt_hash, occurred_at)
+       SELECT * FROM unnest($14::text[], $15::text[], $16::text[], $17::bigint[], $18::text[], $19::timestamp[])
+     )
+     UPDATE idempotency_records r SET status = 200, response_body = v.body
+       FROM unnest($20::text[], $21::text[], $22::text[]) AS v(api_key_id, key, body)
+      WHERE r.api_key_id = v.api_key_id AND r.key = v.key`,
     [
       receipts.map((r) => r.receipt.trace_id),
       receipts.map((r) => r.receipt.hop),
@@ -191,36 +209,19 @@ async function commitOnce(tx: SqlQueryable, items: CommitInput[]): Promise<Outco
       receipts.map((r) => r.receipt.cid),
       receipts.map((r) => r.receipt.ts),
       receipts.map((r) => r.body),
-    ],
-  );
-  const lastHop = new Map<string, { hop: number; hash: string }>();
-  for (const r of receipts) lastHop.set(r.receipt.trace_id, { hop: r.receipt.hop, hash: r.receipt.receipt_hash });
-  await tx.query(
-    `UPDATE traces t SET head_hop = v.hop, head_hash = v.hash, updated_at = now()
-       FROM unnest($1::text[], $2::int[], $3::text[]) AS v(id, hop, hash) WHERE t.id = v.id`,
-    [[...lastHop.keys()], [...lastHop.values()].map((v) => v.hop), [...lastHop.values()].map((v) => v.hash)],
-  );
-  const usage = receipts.flatMap((r) => [
-    { r, meter: 'vex', units: 1 },
-    ...(r.item.fuTokens > 0 ? [{ r, meter: 'fu', units: r.item.fuTokens }] : []),
-  ]);
-  await tx.query(
-    `INSERT INTO usage_events (tenant_id, api_key_id, meter, units, receipt_hash, occurred_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::timestamp[])`,
-    [
+      [...lastHop.keys()],
+      [...lastHop.values()].map((v) => v.hop),
+      [...lastHop.values()].map((v) => v.hash),
       usage.map((u) => u.r.item.tenantId),
       usage.map((u) => u.r.item.apiKeyId),
       usage.map((u) => u.meter),
       usage.map((u) => u.units),
       usage.map((u) => u.r.receipt.receipt_hash),
       usage.map((u) => u.r.receipt.ts),
+      receipts.map((r) => r.item.apiKeyId),
+      receipts.map((r) => r.item.idempotencyKey),
+      receipts.map((r) => r.responseBody),
     ],
-  );
-  await tx.query(
-    `UPDATE idempotency_records r SET status = 200, response_body = v.body
-       FROM unnest($1::text[], $2::text[], $3::text[]) AS v(api_key_id, key, body)
-      WHERE r.api_key_id = v.api_key_id AND r.key = v.key`,
-    [receipts.map((r) => r.item.apiKeyId), receipts.map((r) => r.item.idempotencyKey), receipts.map((r) => r.responseBody)],
   );
   return outcomes;
 }

@@ -134,7 +134,10 @@ describe('LLM fallback through /v1/exchange', () => {
     const statuses = responses.map((r) => r.status);
     const succeeded = statuses.filter((s) => s === 200).length;
     expect(statuses.filter((s) => s === 429).length).toBe(8 - succeeded);
-    expect(succeeded).toBe(3);
+    // At most three holds of one estimate fit under 2 × estimate + 1 (fewer when a request
+    // arrives after an earlier one has already committed its usage).
+    expect(succeeded).toBeGreaterThanOrEqual(1);
+    expect(succeeded).toBeLessThanOrEqual(3);
     // Without in-flight holds all eight would pass the check together.
     expect(await fuUsed('racy')).toBeLessThanOrEqual(limit + BigInt(estimate));
   });
