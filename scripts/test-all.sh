@@ -16,14 +16,14 @@ step() {
 step "prisma generate" npm run --silent generate
 step "lint" npx eslint .
 step "typecheck" npx tsc --noEmit -p .
-mkdir -p test-results && rm -f test-results/vitest.json test-results/playwright.json
+mkdir -p .reports && rm -f .reports/vitest.json .reports/playwright.json
 db_label=PGlite
 [ -n "${DATABASE_URL:-}" ] && db_label=PostgreSQL
 step "unit + integration ($db_label)" \
-  npx vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json
-step "e2e (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_FILE=test-results/playwright.json \
+  npx vitest run --reporter=default --reporter=json --outputFile.json=.reports/vitest.json
+step "e2e (Playwright, Chromium)" env PLAYWRIGHT_JSON_OUTPUT_FILE=.reports/playwright.json \
   npx playwright test --reporter=list,json
 
 echo
 [ ${#failed[@]} -gt 0 ] && echo "failed steps: ${failed[*]}"
-node scripts/test-summary.mjs test-results/vitest.json test-results/playwright.json "${#failed[@]}"
+node scripts/test-summary.mjs .reports/vitest.json .reports/playwright.json "${#failed[@]}"
