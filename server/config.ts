@@ -1,6 +1,5 @@
 // Every environment variable Signet reads, parsed once. The README's configuration table
 // mirrors this file.
-import path from 'node:path';
 
 export interface Config {
   port: number;
@@ -62,7 +61,9 @@ export function loadConfig(): Config {
     port,
     host: str('HOST') ?? '0.0.0.0',
     databaseUrl: databaseUrlFromEnv(),
-    dataDir: path.resolve(str('SIGNET_DATA_DIR') ?? '.data'),
+    // Resolved where the database opens (server/db/connection.ts), not here: this module is also
+    // bundled by Next, whose tracer would otherwise pull in the whole project.
+    dataDir: str('SIGNET_DATA_DIR') ?? '.data',
     publicUrl: str('SIGNET_PUBLIC_URL') ?? str('NEXTAUTH_URL') ?? `http://localhost:${port}`,
     authSecret: str('NEXTAUTH_SECRET') ?? str('AUTH_SECRET'),
     apiKeysJson: str('SP_API_KEYS'),

@@ -54,7 +54,7 @@ function openPostgres(url: string, poolSize = Number(process.env.SP_DB_POOL_SIZE
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-  const dir = path.join(dataDir, 'pglite');
+  const dir = path.resolve(dataDir, 'pglite');
   mkdirSync(dir, { recursive: true });
   const client = await PGlite.create(dir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(client) });
