@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLANS, DEFAULT_TIERS, findPlan, parseReservedConfig, parseReservedConfigText, ReservedConfigError, reservedToJson } from './catalog';
 import { formatUsd, parseUsd } from './money';
+import { GUIDE_RESERVED_JSON } from './testing/guide-reserved';
 
-const guideFile = {
-  enterprise_customer: {
-    vex_reserved: 1000000,
-    fu_reserved: 5000000,
-    subscription_plan: 'price_signet_enterprise_monthly_9999',
-    vex_overage_tiers: [{ threshold: 500000, price_per_unit: 0.005, stripe_item: 'price_signet_vex_tier1_005' }],
-    fu_overage_tiers: [{ threshold: 2500000, price_per_unit: 0.001, stripe_item: 'price_signet_fu_tier1_001' }],
-  },
-};
+const guideFile = GUIDE_RESERVED_JSON;
 
 function issues(input: unknown): string[] {
   try {

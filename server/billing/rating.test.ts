@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLANS, findPlan, parseReservedConfig, type PlanDefinition } from './catalog';
 import { formatUsd, parseUsd } from './money';
 import { planTerms, previewToJson, rate, reservedTerms, type BillingTerms } from './rating';
+import { GUIDE_RESERVED_JSON } from './testing/guide-reserved';
 
 const usd = parseUsd;
 const plan = (id: string): PlanDefinition => findPlan(id)!;
@@ -114,15 +115,7 @@ describe('rate: itemized lines', () => {
 });
 
 describe('rate: reserved capacity', () => {
-  const [guide] = parseReservedConfig({
-    enterprise_customer: {
-      vex_reserved: 1_000_000,
-      fu_reserved: 5_000_000,
-      subscription_plan: 'price_signet_enterprise_monthly_9999',
-      vex_overage_tiers: [{ threshold: 500_000, price_per_unit: 0.005, stripe_item: 'price_signet_vex_tier1_005' }],
-      fu_overage_tiers: [{ threshold: 2_500_000, price_per_unit: 0.001, stripe_item: 'price_signet_fu_tier1_001' }],
-    },
-  });
+  const [guide] = parseReservedConfig(GUIDE_RESERVED_JSON);
   const terms = reservedTerms(guide!, findPlan(guide!.subscriptionPlan!));
 
   it.each<[bigint, string]>([

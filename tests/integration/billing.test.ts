@@ -22,6 +22,7 @@ import { loadPrincipal, type Principal } from '@/server/tenants/principal';
 import { createCallerFactory } from '@/trpc/init';
 import { appRouter } from '@/trpc/root';
 import { startTestApi, type TestApi } from '../support/api';
+import { GUIDE_RESERVED_JSON } from '@/server/billing/testing/guide-reserved';
 
 const financeDemo = {
   payload_type: 'openai.tooluse.invoice.v1',
@@ -148,15 +149,7 @@ describe('POST /v1/admin/reload-reserved', () => {
     process.env.SP_ADMIN_TOKEN = 'admin-token-for-tests';
     writeFileSync(
       file(),
-      JSON.stringify({
-        enterprise_customer: {
-          vex_reserved: 1000000,
-          fu_reserved: 5000000,
-          subscription_plan: 'price_signet_enterprise_monthly_9999',
-          vex_overage_tiers: [{ threshold: 500000, price_per_unit: 0.005, stripe_item: 'price_signet_vex_tier1_005' }],
-          fu_overage_tiers: [{ threshold: 2500000, price_per_unit: 0.001, stripe_item: 'price_signet_fu_tier1_001' }],
-        },
-      }),
+      JSON.stringify(GUIDE_RESERVED_JSON),
     );
   });
 
