@@ -1,18 +1,17 @@
 // The transaction of an exchange: idempotency record + chain head + receipt + usage rows
-// commit together or not at all. Exchanges that arrive together share one transaction (group
-// commit, server/db/batcher.ts); a lone exchange commits at once.
+// commit together or not at all. Exchanges that arrive together share one call of the
+// database function signet_append_exchanges (group commit, server/db/batcher.ts): one
+// statement, so one transaction and one round trip; a lone exchange commits at once.
 //
-// Inside a transaction, in this order (every phase sorted, so concurrent transactions on
-// any number of instances cannot deadlock one another):
-//   1. claim the idempotency keys (primary key; a key claimed by a transaction in flight
-//      makes us wait for it, then we replay its stored response);
-//   2. create missing traces and lock every trace head (FOR UPDATE, ordered by id);
-//   3. assign hops in arrival order, sign, and write receipts, heads, usage and responses.
-// A trace therefore never forks; UNIQUE(trace_id, hop) backs that up.
+// Receipts are sealed before the call, against the trace heads this process last saw
+// (trace-heads.ts; a trace not seen counts as new). The function checks those heads under
+// lock and writes only what still links up; an exchange whose head moved comes back 'stale'
+// with the real head and is re-sealed on it, so a trace never forks and nothing is lost.
 import { createBatcher, type Settled } from '../db/batcher';
 import type { SqlClient, SqlQueryable } from '../db/sql';
 import type { Receipt } from '../receipts/types';
 import { ExchangeError } from './errors';
+import { TraceHeads, type TraceHead } from './trace-heads';
 
 export interface ChainPosition {
   hop: number;
@@ -35,12 +34,42 @@ export type CommitResult =
 
 const MAX_ATTEMPTS = 5;
 const MAX_BATCH = Number(process.env.SP_GROUP_COMMIT_MAX ?? 128);
+const CONCURRENCY = Number(process.env.SP_GROUP_COMMIT_CONCURRENCY ?? 1);
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
-type Outcome = Settled<CommitResult> | { ok: 'duplicate' };
+/** An exchange waiting to commit; `attempts` counts the times its receipt was stale. */
+interface Pending {
+  input: CommitInput;
+  attempts: number;
+}
 
-const committers = new WeakMap<SqlClient, (input: CommitInput) => Promise<CommitResult>>();
-const lookups = new WeakMap<SqlClient, (key: [string, string]) => Promise<StoredResponse | null>>();
+/** A call's answer for one exchange: settled, or to go again in a later call. */
+type Attempt = CommitResult | { kind: 'again'; pending: Pending };
+
+interface PerDatabase {
+  commit(pending: Pending): Promise<Attempt>;
+  lookup(key: [string, string]): Promise<StoredResponse | null>;
+  heads: TraceHeads;
+  /** The tips that calls in flight are writing, per trace. */
+  inFlight: Map<string, TraceHead>;
+}
+
+const databases = new WeakMap<SqlClient, PerDatabase>();
+
+function forDatabase(sql: SqlClient): PerDatabase {
+  let db = databases.get(sql);
+  if (!db) {
+    const created: PerDatabase = {
+      commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), { maxBatch: MAX_BATCH, concurrency: CONCURRENCY }),
+      lookup: createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2 }),
+      heads: new TraceHeads(),
+      inFlight: new Map(),
+    };
+    databases.set(sql, created);
+    db = created;
+  }
+  return db;
+}
 
 export interface StoredResponse {
   status: number;
@@ -49,12 +78,7 @@ export interface StoredResponse {
 
 /** The stored response for (API key, idempotency key), if an exchange committed one. */
 export function findStoredResponse(sql: SqlClient, apiKeyId: string, key: string): Promise<StoredResponse | null> {
-  let lookup = lookups.get(sql);
-  if (!lookup) {
-    lookup = createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2 });
-    lookups.set(sql, lookup);
-  }
-  return lookup([apiKeyId, key]);
+  return forDatabase(sql).lookup([apiKeyId, key]);
 }
 
 async function lookupStored(sql: SqlQueryable, keys: [string, string][]): Promise<Settled<StoredResponse | null>[]> {
@@ -69,159 +93,181 @@ async function lookupStored(sql: SqlQueryable, keys: [string, string][]): Promis
   return keys.map((k) => ({ ok: true, value: found.get(`${k[0]}\u0000${k[1]}`) ?? null }));
 }
 
-export function commitExchange(sql: SqlClient, input: CommitInput): Promise<CommitResult> {
-  let commit = committers.get(sql);
-  if (!commit) {
-    commit = createBatcher((items: CommitInput[]) => commitBatch(sql, items), { maxBatch: MAX_BATCH, concurrency: 2 });
-    committers.set(sql, commit);
+export async function commitExchange(sql: SqlClient, input: CommitInput): Promise<CommitResult> {
+  const db = forDatabase(sql);
+  // Going again happens out here, not inside a call: a call waiting for a later one could
+  // hold the batcher's every slot.
+  let pending: Pending = { input, attempts: 0 };
+  for (;;) {
+    const attempt = await db.commit(pending);
+    if (attempt.kind !== 'again') return attempt;
+    pending = attempt.pending;
   }
-  return commit(input);
 }
 
-async function commitBatch(sql: SqlClient, items: CommitInput[]): Promise<Settled<CommitResult>[]> {
-  for (let attempt = 1; ; attempt++) {
-    let outcomes: Outcome[];
+interface Sealed {
+  index: number;
+  receipt: Receipt;
+  body: string;
+  responseBody: string;
+}
+
+/** What the function reports for an exchange it did not write (1-based `item`). */
+interface NotWritten {
+  item: number;
+  outcome: 'duplicate' | 'stale';
+  head_tenant: string | null;
+  head_hop: number | null;
+  head_hash: string | null;
+}
+
+async function commitBatch(sql: SqlClient, db: PerDatabase, batch: Pending[]): Promise<Settled<Attempt>[]> {
+  // First attempts go optimistic; an exchange that came back stale goes under lock, so a
+  // trace that several instances append to still makes progress for everyone.
+  const first = batch.filter((p) => p.attempts === 0);
+  const again = batch.filter((p) => p.attempts > 0);
+  const [firstResults, againResults] = await Promise.all([appendOptimistic(sql, db, first), appendLocked(sql, db, again)]);
+  const results = new Map<Pending, Settled<Attempt>>();
+  first.forEach((p, i) => results.set(p, firstResults[i]!));
+  again.forEach((p, i) => results.set(p, againResults[i]!));
+  return batch.map((p) => results.get(p)!);
+}
+
+/** Seals on the heads this process knows (its calls in flight first), in one round trip. */
+async function appendOptimistic(sql: SqlClient, db: PerDatabase, batch: Pending[]): Promise<Settled<Attempt>[]> {
+  if (batch.length === 0) return [];
+  return withRetries(batch, async () => {
+    const { early, sealed, tips } = sealBatch(batch, (traceId) => db.inFlight.get(traceId) ?? db.heads.get(traceId));
+    // Calls running alongside this one extend its tips rather than the older committed heads.
+    for (const [traceId, tip] of tips) db.inFlight.set(traceId, tip);
     try {
-      outcomes = await sql.transaction((tx) => commitOnce(tx, items));
+      const rows = sealed.length > 0 ? await sql.query<NotWritten>(APPEND, appendParams(batch, sealed)) : [];
+      return settleCall(sql, db, batch, early, sealed, rows);
+    } finally {
+      for (const [traceId, tip] of tips) if (db.inFlight.get(traceId) === tip) db.inFlight.delete(traceId);
+    }
+  });
+}
+
+/** Locks the heads first, then seals on them and appends: three round trips, no stale heads. */
+async function appendLocked(sql: SqlClient, db: PerDatabase, batch: Pending[]): Promise<Settled<Attempt>[]> {
+  if (batch.length === 0) return [];
+  return withRetries(batch, async () => {
+    const { early, sealed, rows } = await sql.transaction(async (tx) => {
+      const traceIds = [...new Set(batch.map((p) => p.input.traceId))].sort();
+      const locked = await tx.query<{ id: string; tenant_id: string; head_hop: number; head_hash: string }>(
+        'SELECT id, tenant_id, head_hop, head_hash FROM traces WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+        [traceIds],
+      );
+      const heads = new Map(locked.map((h) => [h.id, { tenantId: h.tenant_id, hop: h.head_hop, hash: h.head_hash }]));
+      const plan = sealBatch(batch, (traceId) => heads.get(traceId));
+      return { ...plan, rows: plan.sealed.length > 0 ? await tx.query<NotWritten>(APPEND, appendParams(batch, plan.sealed)) : [] };
+    });
+    // Settled after the commit: settling may read the database, which PGlite cannot do
+    // while a transaction holds it.
+    return settleCall(sql, db, batch, early, sealed, rows);
+  });
+}
+
+/** Retries a whole call on a deadlock or a unique violation (a race the checks did not see). */
+async function withRetries(batch: Pending[], call: () => Promise<Settled<Attempt>[]>): Promise<Settled<Attempt>[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code && RETRYABLE.has(code)) {
-        if (attempt < MAX_ATTEMPTS) continue;
-        const conflict = new ExchangeError(409, 'CHAIN_CONFLICT', `could not append after ${MAX_ATTEMPTS} attempts; retry the request`);
-        return items.map(() => ({ ok: false, error: conflict }));
-      }
-      throw err;
+      if (!code || !RETRYABLE.has(code)) throw err;
+      if (attempt >= MAX_ATTEMPTS) return batch.map(() => ({ ok: false, error: chainConflict() }));
     }
-    // Duplicates of an idempotency key replay the response stored by whoever claimed it; if
-    // that transaction rolled back, nothing is stored and the request commits on its own.
-    return Promise.all(
-      outcomes.map(async (o, i): Promise<Settled<CommitResult>> => {
-        if (o.ok !== 'duplicate') return o;
-        const item = items[i]!;
-        const stored = await findStoredResponse(sql, item.apiKeyId, item.idempotencyKey);
-        if (stored) return { ok: true, value: { kind: 'replay', ...stored } };
-        try {
-          return { ok: true, value: await commitExchange(sql, item) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
-    );
   }
 }
 
-async function commitOnce(tx: SqlQueryable, items: CommitInput[]): Promise<Outcome[]> {
-  const outcomes: Outcome[] = items.map(() => ({ ok: 'duplicate' }));
+function settleCall(sql: SqlClient, db: PerDatabase, batch: Pending[], early: (Settled<Attempt> | undefined)[], sealed: Sealed[], rows: NotWritten[]) {
+  const notWritten = new Map(rows.map((r) => [r.item - 1, r]));
+  const settled = new Map(sealed.map((s, j) => [s.index, settleSealed(sql, db, batch[s.index]!, s, notWritten.get(j))]));
+  return Promise.all(batch.map((_, index) => early[index] ?? settled.get(index)!));
+}
 
-  // 1. Claim idempotency keys. Within the batch the first occurrence of a key owns it.
-  const claimKey = (i: CommitInput) => `${i.apiKeyId}\u0000${i.idempotencyKey}`;
-  const firstIndex = new Map<string, number>();
-  items.forEach((item, i) => {
-    if (!firstIndex.has(claimKey(item))) firstIndex.set(claimKey(item), i);
-  });
-  const toClaim = [...firstIndex.values()].sort((a, b) => (claimKey(items[a]!) < claimKey(items[b]!) ? -1 : 1));
-  const claimedRows = await tx.query<{ api_key_id: string; key: string }>(
-    `INSERT INTO idempotency_records (api_key_id, key, status, response_body, trace_id)
-     SELECT api_key_id, key, 0, '', trace_id FROM unnest($1::text[], $2::text[], $3::text[]) AS c(api_key_id, key, trace_id)
-     ON CONFLICT DO NOTHING RETURNING api_key_id, key`,
-    [toClaim.map((i) => items[i]!.apiKeyId), toClaim.map((i) => items[i]!.idempotencyKey), toClaim.map((i) => items[i]!.traceId)],
-  );
-  const claimed = new Set(claimedRows.map((r) => `${r.api_key_id}\u0000${r.key}`));
-  const owners = [...firstIndex.values()].filter((i) => claimed.has(claimKey(items[i]!))).sort((a, b) => a - b);
-  if (owners.length === 0) return outcomes;
-
-  // 2. Create missing traces, then lock every head in id order.
-  const traceIds = [...new Set(owners.map((i) => items[i]!.traceId))].sort();
-  const tenantOf = new Map(owners.map((i) => [items[i]!.traceId, items[i]!.tenantId]));
-  await tx.query(
-    `INSERT INTO traces (id, tenant_id, head_hop, head_hash)
-     SELECT id, tenant_id, 0, '' FROM unnest($1::text[], $2::text[]) AS t(id, tenant_id)
-     ON CONFLICT DO NOTHING`,
-    [traceIds, traceIds.map((id) => tenantOf.get(id)!)],
-  );
-  const heads = await tx.query<{ id: string; tenant_id: string; head_hop: number; head_hash: string }>(
-    'SELECT id, tenant_id, head_hop, head_hash FROM traces WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
-    [traceIds],
-  );
-  const head = new Map(heads.map((h) => [h.id, { tenantId: h.tenant_id, hop: h.head_hop, hash: h.head_hash }]));
-
-  // 3. Assign hops in arrival order and seal.
-  const receipts: { item: CommitInput; receipt: Receipt; body: string; responseBody: string }[] = [];
-  const refusedClaims: CommitInput[] = [];
-  for (const i of owners) {
-    const item = items[i]!;
-    const h = head.get(item.traceId)!;
-    if (h.tenantId !== item.tenantId) {
-      outcomes[i] = { ok: false, error: new ExchangeError(409, 'TRACE_ID_UNAVAILABLE', `trace_id "${item.traceId}" is already in use; choose another`) };
-      refusedClaims.push(item);
-      continue;
+/**
+ * Seals each exchange on the head it should extend: the previous exchange of its trace in
+ * this call, else `headOf`. A call carries one exchange per idempotency key and one tenant
+ * per trace; the others wait for the next call.
+ */
+function sealBatch(batch: Pending[], headOf: (traceId: string) => TraceHead | undefined) {
+  const early: (Settled<Attempt> | undefined)[] = new Array(batch.length);
+  const sealed: Sealed[] = [];
+  const keys = new Set<string>();
+  const tips = new Map<string, TraceHead>();
+  batch.forEach((pending, index) => {
+    const { input } = pending;
+    const key = `${input.apiKeyId}\u0000${input.idempotencyKey}`;
+    const tip = tips.get(input.traceId);
+    if (keys.has(key) || (tip && tip.tenantId !== input.tenantId)) {
+      early[index] = { ok: true, value: { kind: 'again', pending } };
+      return;
+    }
+    const head = tip ?? headOf(input.traceId);
+    if (head && head.tenantId !== input.tenantId) {
+      early[index] = { ok: false, error: traceUnavailable(input.traceId) };
+      return;
     }
     try {
-      const { receipt, responseBody } = item.seal({ hop: h.hop + 1, prevReceiptHash: h.hop === 0 ? null : h.hash });
-      h.hop = receipt.hop;
-      h.hash = receipt.receipt_hash;
-      receipts.push({ item, receipt, body: JSON.stringify(receipt), responseBody });
-      outcomes[i] = { ok: true, value: { kind: 'committed', receipt, responseBody } };
+      const { receipt, responseBody } = input.seal({ hop: (head?.hop ?? 0) + 1, prevReceiptHash: head ? head.hash : null });
+      keys.add(key);
+      tips.set(input.traceId, { tenantId: input.tenantId, hop: receipt.hop, hash: receipt.receipt_hash });
+      sealed.push({ index, receipt, body: JSON.stringify(receipt), responseBody });
     } catch (error) {
-      outcomes[i] = { ok: false, error };
-      refusedClaims.push(item);
+      early[index] = { ok: false, error };
     }
-  }
+  });
+  return { early, sealed, tips };
+}
 
-  if (refusedClaims.length > 0) {
-    // A refused exchange leaves nothing behind, not even its idempotency claim.
-    await tx.query(
-      'DELETE FROM idempotency_records r USING unnest($1::text[], $2::text[]) AS c(api_key_id, key) WHERE r.api_key_id = c.api_key_id AND r.key = c.key',
-      [refusedClaims.map((i) => i.apiKeyId), refusedClaims.map((i) => i.idempotencyKey)],
-    );
+async function settleSealed(sql: SqlClient, db: PerDatabase, pending: Pending, s: Sealed, row: NotWritten | undefined): Promise<Settled<Attempt>> {
+  const { input } = pending;
+  if (!row) {
+    db.heads.advance(input.traceId, { tenantId: input.tenantId, hop: s.receipt.hop, hash: s.receipt.receipt_hash });
+    return { ok: true, value: { kind: 'committed', receipt: s.receipt, responseBody: s.responseBody } };
   }
-  if (receipts.length === 0) return outcomes;
+  if (row.outcome === 'duplicate') {
+    // Another exchange committed this idempotency key: replay its response.
+    const stored = await findStoredResponse(sql, input.apiKeyId, input.idempotencyKey);
+    if (stored) return { ok: true, value: { kind: 'replay', ...stored } };
+    return { ok: true, value: { kind: 'again', pending } };
+  }
+  if (row.head_tenant === null) db.heads.forget(input.traceId);
+  else db.heads.set(input.traceId, { tenantId: row.head_tenant, hop: row.head_hop!, hash: row.head_hash! });
+  if (row.head_tenant !== null && row.head_tenant !== input.tenantId) return { ok: false, error: traceUnavailable(input.traceId) };
+  if (pending.attempts + 1 >= MAX_ATTEMPTS) return { ok: false, error: chainConflict() };
+  return { ok: true, value: { kind: 'again', pending: { input, attempts: pending.attempts + 1 } } };
+}
 
-  // One statement writes everything (data-modifying CTEs): receipts, heads, usage, responses.
-  const lastHop = new Map<string, { hop: number; hash: string }>();
-  for (const r of receipts) lastHop.set(r.receipt.trace_id, { hop: r.receipt.hop, hash: r.receipt.receipt_hash });
-  const usage = receipts.flatMap((r) => [
-    { r, meter: 'vex', units: 1 },
-    ...(r.item.fuTokens > 0 ? [{ r, meter: 'fu', units: r.item.fuTokens }] : []),
-  ]);
-  await tx.query(
-    `WITH new_receipts AS (
-       INSERT INTO receipts (trace_id, hop, tenant_id, api_key_id, receipt_hash, payload_type, target_type, cid, created_at, body)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::timestamp[], $10::text[])
-     ), heads AS (
-       UPDATE traces t SET head_hop = v.hop, head_hash = v.hash, updated_at = now()
-         FROM unnest($11::text[], $12::int[], $13::text[]) AS v(id, hop, hash) WHERE t.id = v.id
-     ), usage AS (
-       INSERT INTO usage_events (tenant_id, api_key_id, meter, units, receipt_hash, occurred_at)
-       SELECT * FROM unnest($14::text[], $15::text[], $16::text[], $17::bigint[], $18::text[], $19::timestamp[])
-     )
-     UPDATE idempotency_records r SET status = 200, response_body = v.body
-       FROM unnest($20::text[], $21::text[], $22::text[]) AS v(api_key_id, key, body)
-      WHERE r.api_key_id = v.api_key_id AND r.key = v.key`,
-    [
-      receipts.map((r) => r.receipt.trace_id),
-      receipts.map((r) => r.receipt.hop),
-      receipts.map((r) => r.item.tenantId),
-      receipts.map((r) => r.item.apiKeyId),
-      receipts.map((r) => r.receipt.receipt_hash),
-      receipts.map((r) => r.receipt.payload_type),
-      receipts.map((r) => r.receipt.target_type),
-      receipts.map((r) => r.receipt.cid),
-      receipts.map((r) => r.receipt.ts),
-      receipts.map((r) => r.body),
-      [...lastHop.keys()],
-      [...lastHop.values()].map((v) => v.hop),
-      [...lastHop.values()].map((v) => v.hash),
-      usage.map((u) => u.r.item.tenantId),
-      usage.map((u) => u.r.item.apiKeyId),
-      usage.map((u) => u.meter),
-      usage.map((u) => u.units),
-      usage.map((u) => u.r.receipt.receipt_hash),
-      usage.map((u) => u.r.receipt.ts),
-      receipts.map((r) => r.item.apiKeyId),
-      receipts.map((r) => r.item.idempotencyKey),
-      receipts.map((r) => r.responseBody),
-    ],
-  );
-  return outcomes;
+function chainConflict(): ExchangeError {
+  return new ExchangeError(409, 'CHAIN_CONFLICT', `could not append after ${MAX_ATTEMPTS} attempts; retry the request`);
+}
+
+function traceUnavailable(traceId: string): ExchangeError {
+  return new ExchangeError(409, 'TRACE_ID_UNAVAILABLE', `trace_id "${traceId}" is already in use; choose another`);
+}
+
+const APPEND = 'SELECT item, outcome, head_tenant, head_hop, head_hash FROM signet_append_exchanges($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)';
+
+function appendParams(batch: Pending[], sealed: Sealed[]): unknown[] {
+  const input = (s: Sealed) => batch[s.index]!.input;
+  return [
+    sealed.map((s) => input(s).apiKeyId),
+    sealed.map((s) => input(s).idempotencyKey),
+    sealed.map((s) => input(s).tenantId),
+    sealed.map((s) => s.receipt.trace_id),
+    sealed.map((s) => s.receipt.hop),
+    sealed.map((s) => s.receipt.prev_receipt_hash ?? ''),
+    sealed.map((s) => s.receipt.receipt_hash),
+    sealed.map((s) => s.receipt.payload_type),
+    sealed.map((s) => s.receipt.target_type),
+    sealed.map((s) => s.receipt.cid),
+    sealed.map((s) => s.receipt.ts),
+    sealed.map((s) => s.body),
+    sealed.map((s) => s.responseBody),
+    sealed.map((s) => input(s).fuTokens),
+  ];
 }

@@ -1,0 +1,133 @@
+// The group commit against a real database (PGlite, or PostgreSQL with DATABASE_URL), with
+// two "instances": two SQL clients on one database, each with its own batcher and its own
+// idea of the trace heads, so every stale-head and duplicate path is exercised.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SqlClient } from '../db/sql';
+import { buildReceipt } from '../receipts/build';
+import { createSigner, generateSeed, publicJwk } from '../receipts/node-signer';
+import { verifyChain } from '../receipts/verify';
+import { openTestDatabase, type TestDatabase } from '../../tests/support/db';
+import { commitExchange, type CommitResult } from './commit';
+
+let db: TestDatabase;
+let instanceA: SqlClient;
+let instanceB: SqlClient;
+const signer = createSigner(generateSeed(), 'k-commit-test');
+const jwks = { keys: [publicJwk(signer.publicKey, signer.kid)] };
+
+/** Another client on the same database: its own batcher and head cache. */
+function anotherInstance(sql: SqlClient): SqlClient {
+  return { query: (text, params) => sql.query(text, params), exec: (text) => sql.exec(text), transaction: (fn) => sql.transaction(fn) };
+}
+
+let seq = 0;
+function append(sql: SqlClient, opts: { tenant: string; traceId: string; key?: string; fuTokens?: number; failSeal?: boolean }): Promise<CommitResult> {
+  const key = opts.key ?? `k-${++seq}`;
+  return commitExchange(sql, {
+    apiKeyId: `key-${opts.tenant}`,
+    idempotencyKey: key,
+    tenantId: opts.tenant,
+    traceId: opts.traceId,
+    fuTokens: opts.fuTokens ?? 0,
+    seal: ({ hop, prevReceiptHash }) => {
+      if (opts.failSeal) throw new Error('seal refused');
+      const receipt = buildReceipt(
+        {
+          trace_id: opts.traceId,
+          hop,
+          ts: new Date().toISOString(),
+          tenant: opts.tenant,
+          payload_type: 'test.v1',
+          target_type: 'test.out.v1',
+          normalized: { key },
+          prev_receipt_hash: prevReceiptHash,
+          policy: { engine: 'HEL', allowed: true, reason: 'no_forward' },
+        },
+        signer,
+      );
+      return { receipt, responseBody: JSON.stringify({ trace_id: opts.traceId, key, hop }) };
+    },
+  });
+}
+
+async function chainOf(traceId: string) {
+  const rows = await db.sql.query<{ body: string }>('SELECT body FROM receipts WHERE trace_id = $1 ORDER BY hop', [traceId]);
+  return rows.map((r) => JSON.parse(r.body));
+}
+
+async function countWhere(table: string, column: string, value: string) {
+  const rows = await db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${column} = $1`, [value]);
+  return rows[0]!.n;
+}
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  for (const id of ['acme', 'globex']) await db.prisma.tenant.create({ data: { id, name: id } });
+  instanceA = db.sql;
+  instanceB = anotherInstance(db.sql);
+});
+afterAll(async () => {
+  await db?.dispose();
+});
+
+describe('group commit', () => {
+  it('keeps one unbroken chain when two instances with stale heads append to a trace at once', async () => {
+    const traceId = 'tr-shared';
+    await append(instanceA, { tenant: 'acme', traceId });
+    await append(instanceB, { tenant: 'acme', traceId }); // B has never seen the trace: stale, re-sealed
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => append(i % 2 ? instanceA : instanceB, { tenant: 'acme', traceId })));
+    expect(results.every((r) => r.kind === 'committed')).toBe(true);
+
+    const chain = await chainOf(traceId);
+    expect(chain.map((r) => r.hop)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
+    expect(verifyChain(chain, jwks).valid).toBe(true);
+    const [head] = await db.sql.query<{ head_hop: number; head_hash: string }>('SELECT head_hop, head_hash FROM traces WHERE id = $1', [traceId]);
+    expect(head).toEqual({ head_hop: 32, head_hash: chain[31].receipt_hash });
+    expect(await countWhere('usage_events', 'tenant_id', 'acme')).toBe(32);
+  });
+
+  it('gives one idempotency key one exchange across instances; the others replay its response', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => append(i % 2 ? instanceA : instanceB, { tenant: 'acme', traceId: `tr-idem-${i}`, key: 'same-key' })),
+    );
+    const committed = results.filter((r) => r.kind === 'committed');
+    expect(committed).toHaveLength(1);
+    const body = committed[0]!.responseBody;
+    expect(results.every((r) => r.responseBody === body)).toBe(true);
+    expect(await countWhere('idempotency_records', 'key', 'same-key')).toBe(1);
+    const traces = await db.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM traces WHERE id LIKE 'tr-idem-%'");
+    expect(traces[0]!.n).toBe(1);
+  });
+
+  it("refuses another tenant's trace, on an instance that has not seen it, and leaves nothing behind", async () => {
+    await append(instanceA, { tenant: 'acme', traceId: 'tr-acme' });
+    await expect(append(instanceB, { tenant: 'globex', traceId: 'tr-acme', key: 'globex-1' })).rejects.toMatchObject({ code: 'TRACE_ID_UNAVAILABLE' });
+    await expect(append(instanceB, { tenant: 'globex', traceId: 'tr-acme', key: 'globex-2' })).rejects.toMatchObject({ code: 'TRACE_ID_UNAVAILABLE' });
+    expect(await countWhere('idempotency_records', 'key', 'globex-1')).toBe(0);
+    expect((await chainOf('tr-acme')).map((r) => r.hop)).toEqual([1]);
+    // The idempotency key is still free for a good request.
+    expect((await append(instanceB, { tenant: 'globex', traceId: 'tr-globex', key: 'globex-1' })).kind).toBe('committed');
+  });
+
+  it('sorts out one batch holding a repeated key, two tenants on one new trace and a failing seal', async () => {
+    const [first, repeat, other, failed, next] = await Promise.allSettled([
+      append(instanceA, { tenant: 'acme', traceId: 'tr-batch', key: 'batch-key' }),
+      append(instanceA, { tenant: 'acme', traceId: 'tr-batch-2', key: 'batch-key' }),
+      append(instanceA, { tenant: 'globex', traceId: 'tr-batch' }),
+      append(instanceA, { tenant: 'acme', traceId: 'tr-batch', failSeal: true }),
+      append(instanceA, { tenant: 'acme', traceId: 'tr-batch', fuTokens: 42 }),
+    ]);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { kind: 'committed' } });
+    expect(repeat).toMatchObject({ status: 'fulfilled', value: { kind: 'replay' } });
+    expect((repeat as PromiseFulfilledResult<CommitResult>).value.responseBody).toBe((first as PromiseFulfilledResult<CommitResult>).value.responseBody);
+    expect(other).toMatchObject({ status: 'rejected', reason: { code: 'TRACE_ID_UNAVAILABLE' } });
+    expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'seal refused' } });
+    expect(next).toMatchObject({ status: 'fulfilled', value: { kind: 'committed' } });
+
+    const chain = await chainOf('tr-batch');
+    expect(chain.map((r) => r.hop)).toEqual([1, 2]);
+    expect(verifyChain(chain, jwks).valid).toBe(true);
+    const fu = await db.sql.query<{ units: string }>("SELECT units::text FROM usage_events WHERE meter = 'fu' AND receipt_hash = $1", [chain[1].receipt_hash]);
+    expect(fu).toEqual([{ units: '42' }]);
+  });
+});
