@@ -1,7 +1,6 @@
 // Signet's one process: the fast API layer (Hono) for /v1/*, /.well-known/*, /healthz,
 // /metrics and /openapi.json, and Next.js (portal + tRPC + next-auth) for everything else.
 import { createServer } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import next from 'next';
 import { API_PATH } from './api/app';
 import { answerClientErrorsWithEnvelope } from './api/client-errors';
@@ -12,8 +11,7 @@ import { installGracefulShutdown } from './server/lifecycle/shutdown';
 const config = loadConfig();
 const dev = process.env.NODE_ENV === 'development';
 
-const { db, api, stop } = await startApiServices(config);
-const apiListener = getRequestListener(api.fetch, { overrideGlobalObjects: false });
+const { db, api: apiListener, stop } = await startApiServices(config);
 
 const portal = next({ dev, dir: process.cwd(), hostname: 'localhost', port: config.port });
 await portal.prepare();

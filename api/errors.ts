@@ -25,17 +25,16 @@ export function errorResponse(c: Context, err: ApiError) {
   return c.json(errorBody(err.code, err.message, err.details), err.status);
 }
 
-/** Maps domain refusals (ExchangeError) and API errors to the envelope; anything else is a 500. */
-export function handleError(c: Context, err: unknown) {
-  if (err instanceof ApiError) return errorResponse(c, err);
-  if (err instanceof ExchangeError) {
-    return errorResponse(c, new ApiError(err.status, err.code, err.message, err.details, err.headers));
-  }
-  return internalError(c, err);
+/** The API error a thrown value answers with; anything unexpected is logged and becomes a 500. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof ExchangeError) return new ApiError(err.status, err.code, err.message, err.details, err.headers);
+  // Unexpected failures never leak internals (or secrets) to the client.
+  console.error('[api] unhandled error:', redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)));
+  return new ApiError(500, 'INTERNAL', 'internal error; nothing was recorded for this request');
 }
 
-/** Last resort: unexpected failures never leak internals (or secrets) to the client. */
-export function internalError(c: Context, err: unknown) {
-  console.error('[api] unhandled error:', redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)));
-  return c.json(errorBody('INTERNAL', 'internal error; nothing was recorded for this request'), 500);
+/** Maps domain refusals (ExchangeError) and API errors to the envelope; anything else is a 500. */
+export function handleError(c: Context, err: unknown) {
+  return errorResponse(c, toApiError(err));
 }

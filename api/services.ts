@@ -8,13 +8,13 @@ import type { Config } from '@/server/config';
 import { fallbackFromEnv } from '@/server/fallback/service';
 import { loadRegistry } from '@/server/mappings/registry';
 import { rateLimiterFromConfig } from '@/server/ratelimit/limiter';
-import { createApiApp } from './app';
+import { createApiListener } from './listener';
 
 export async function startApiServices(config: Config) {
   const db = await bootstrap(config);
   const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
   outbox.start();
-  const api = createApiApp({
+  const api = createApiListener({
     exchange: {
       registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }),
       maxJsonDepth: config.maxJsonDepth,
@@ -25,6 +25,7 @@ export async function startApiServices(config: Config) {
   });
   return {
     db,
+    /** The request listener for every API path. */
     api,
     /** Lets the outbox finish its batch, then closes the database. */
     async stop() {

@@ -3,7 +3,6 @@
 // extra API instances behind a load balancer, and for the reliability tests, which start and
 // kill servers many times. Usage: npx tsx scripts/api-server.ts (same environment as npm start).
 import { createServer } from 'node:http';
-import { getRequestListener } from '@hono/node-server';
 import { answerClientErrorsWithEnvelope } from '../api/client-errors';
 import { startApiServices } from '../api/services';
 import { loadConfig } from '../server/config';
@@ -11,7 +10,7 @@ import { installGracefulShutdown } from '../server/lifecycle/shutdown';
 
 const config = loadConfig();
 const { db, api, stop } = await startApiServices(config);
-const server = createServer(getRequestListener(api.fetch, { overrideGlobalObjects: false }));
+const server = createServer(api);
 server.keepAliveTimeout = 65_000;
 answerClientErrorsWithEnvelope(server);
 server.listen(config.port, config.host, () => {

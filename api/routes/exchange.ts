@@ -2,7 +2,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { runExchange, type ExchangeDeps } from '@/server/exchange/pipeline';
+import { runExchange, type ExchangeCall, type ExchangeDeps, type ExchangeResponse } from '@/server/exchange/pipeline';
 import { exchangeRequestSchema } from '@/server/exchange/request';
 import { ApiError } from '../errors';
 import { apiKeyHeader, errorResponses } from '../openapi';
@@ -46,24 +46,35 @@ export function registerExchangeRoutes(app: OpenAPIHono, deps: ExchangeDeps, max
     bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
-        // The rest of the body is never read, so the connection cannot be reused.
-        throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, undefined, { Connection: 'close' });
+        throw bodyTooLarge(maxBodyBytes);
       },
     }),
     async (c) => {
       const body = new Uint8Array(await c.req.arrayBuffer());
-      const result = await runExchange(
-        {
-          apiKey: c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'),
-          idempotencyKey: c.req.header('x-signet-idempotency-key') ?? c.req.header('x-odin-idempotency-key'),
-          body,
-        },
-        deps,
-      );
-      c.header('X-SIGNET-Trace', result.traceId);
-      if (result.replay) c.header('X-SIGNET-Idempotency-Hit', '1');
-      c.header('Content-Type', 'application/json');
-      return c.body(result.body, 200);
+      const reply = exchangeReply(await runExchange(exchangeCall((name) => c.req.header(name), body), deps));
+      return c.body(reply.body, 200, reply.headers);
     },
   );
+}
+
+/** The pipeline's input from the request's headers and raw body. */
+export function exchangeCall(header: (name: string) => string | undefined, body: Uint8Array): ExchangeCall {
+  return {
+    apiKey: header('x-signet-api-key') ?? header('x-odin-api-key'),
+    idempotencyKey: header('x-signet-idempotency-key') ?? header('x-odin-idempotency-key'),
+    body,
+  };
+}
+
+/** The headers and body of a successful exchange (a replay is marked). */
+export function exchangeReply(result: ExchangeResponse): { headers: Record<string, string>; body: string } {
+  return {
+    headers: { 'Content-Type': 'application/json', 'X-SIGNET-Trace': result.traceId, ...(result.replay && { 'X-SIGNET-Idempotency-Hit': '1' }) },
+    body: result.body,
+  };
+}
+
+export function bodyTooLarge(maxBodyBytes: number): ApiError {
+  // The rest of the body is never read, so the connection cannot be reused.
+  return new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, undefined, { Connection: 'close' });
 }

@@ -1,7 +1,8 @@
 // POST /v1/exchange as a pipeline of small named phases:
-// auth → idempotency → sanitize → validate input → repair arguments → transform →
-// validate output → invariants → policy → forward → receipt → usage.
-// Every refusal is an ExchangeError (status + SPEC code); nothing is written for it.
+// auth → sanitize → validate input → repair arguments → transform → validate output →
+// invariants → policy → forward → receipt → usage.
+// Every refusal is an ExchangeError (status + SPEC code); nothing is written for it. A used
+// idempotency key replays its stored response instead (replay.ts says when it is looked up).
 import { randomUUID } from 'node:crypto';
 import { authenticateApiKey, type ApiPrincipal } from '../apikeys/authenticate';
 import { getDatabase } from '../db';
@@ -15,8 +16,9 @@ import { cid } from '../receipts/canonical';
 import { buildReceipt } from '../receipts/build';
 import type { ForwardOutcome, ReceiptPolicy } from '../receipts/types';
 import { globalAllowlist } from '../settings/global-allowlist';
-import { commitExchange, findStoredResponse } from './commit';
+import { commitExchange } from './commit';
 import { ExchangeError } from './errors';
+import { ReplayFound, ReplayGuard } from './replay';
 import { idempotencyKeyOf, parseExchangeBody, type ExchangeRequest } from './request';
 import { timed } from './timing';
 
@@ -81,12 +83,27 @@ export async function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promi
 }
 
 async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps): Promise<ExchangeResponse> {
-  const sql = getDatabase().sql;
   const idempotencyKey = idempotencyKeyOf(call.idempotencyKey);
-  const stored = await timed('idempotency', () => findStoredResponse(sql, principal.keyId, idempotencyKey));
-  if (stored) return { body: stored.responseBody, traceId: traceIdOf(stored.responseBody), replay: true };
+  const replay = new ReplayGuard(getDatabase().sql, principal.keyId, idempotencyKey);
+  try {
+    const response = await newExchange(principal, call, deps, idempotencyKey, replay);
+    replay.remember();
+    return response;
+  } catch (err) {
+    if (err instanceof ReplayFound) return { ...err.replay, replay: true };
+    if (err instanceof ExchangeError) {
+      const stored = await replay.lookup();
+      if (stored) return { ...stored, replay: true };
+    }
+    throw err;
+  }
+}
 
+async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, idempotencyKey: string, replay: ReplayGuard): Promise<ExchangeResponse> {
+  if (replay.seenRecently) await replay.check();
   const request = await timed('sanitize', () => parseExchangeBody(call.body, deps.maxJsonDepth));
+  // Forwarding is not repeated for a replay.
+  if (request.forward_url) await replay.check();
   const mapping = deps.registry.get(request.payload_type, request.target_type);
   if (!mapping) {
     throw new ExchangeError(422, 'UNKNOWN_MAPPING', `no mapping from ${request.payload_type} to ${request.target_type}`, {
@@ -99,7 +116,7 @@ async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
     const issues = mapping.validateInput(request.payload);
     if (issues.length) throw new ExchangeError(422, 'INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { issues });
   });
-  const { args, fuTokens, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps));
+  const { args, fuTokens, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps, replay));
   try {
     return await finishExchange(principal, request, mapping, deps, { idempotencyKey, traceId, args, fuTokens });
   } finally {
@@ -207,6 +224,7 @@ async function repairArguments(
   request: ExchangeRequest,
   mapping: ExchangeMapping,
   deps: ExchangeDeps,
+  replay: ReplayGuard,
 ): Promise<{ args: unknown; fuTokens: number; release?(): void }> {
   if (!mapping.extractArguments || !mapping.parseArguments || !mapping.validateArguments) return { args: undefined, fuTokens: 0 };
   const text = mapping.extractArguments(request.payload);
@@ -216,6 +234,7 @@ async function repairArguments(
 
   const reason = parsed.ok ? `arguments do not match the schema: ${describe(issues)}` : `arguments are not repairable JSON: ${parsed.error}`;
   if (deps.fallback && principal.fallbackEnabled) {
+    await replay.check(); // the fallback is metered: never spend it on a replay
     const repaired = await deps.fallback.repair({ principal, brokenText: text, mapping, reason });
     return { args: repaired.value, fuTokens: repaired.tokens, release: repaired.release };
   }

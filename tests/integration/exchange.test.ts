@@ -103,6 +103,24 @@ describe('idempotency', () => {
     expect(await counts()).toEqual(before);
   });
 
+  it('replays a key another instance stored, even when the repeated request is invalid', async () => {
+    const stored = JSON.stringify({ trace_id: 'tr_elsewhere', stored: 'by another instance' });
+    await api.storeResponseElsewhere(key, 'elsewhere-1', stored);
+    await api.storeResponseElsewhere(key, 'elsewhere-2', stored);
+    const before = await counts();
+    for (const [idem, body] of [
+      ['elsewhere-1', financeDemo],
+      ['elsewhere-2', '{"payload_type": not json'],
+    ] as const) {
+      const res = await api.exchange(key, body, idem);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-signet-idempotency-hit')).toBe('1');
+      expect(res.headers.get('x-signet-trace')).toBe('tr_elsewhere');
+      expect(await res.text()).toBe(stored);
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it('is per API key: the same idempotency key on another key is a new exchange', async () => {
     await api.exchange(key, financeDemo, 'shared-idem');
     const other = await api.exchange(otherKey, financeDemo, 'shared-idem');

@@ -66,6 +66,17 @@ describe('LLM fallback through /v1/exchange', () => {
     expect(verifyChain(chain, await jwks()).valid).toBe(true);
   });
 
+  it('never spends the fallback on a key another instance already answered', async () => {
+    const stored = JSON.stringify({ trace_id: 'tr_repaired_elsewhere' });
+    await api.storeResponseElsewhere(key, 'repaired-elsewhere', stored);
+    const before = await fuUsed('fin');
+    const res = await api.exchange(key, call(), 'repaired-elsewhere');
+    expect(res.headers.get('x-signet-idempotency-hit')).toBe('1');
+    expect(await res.text()).toBe(stored);
+    expect(llm.requests).toHaveLength(0);
+    expect(await fuUsed('fin')).toBe(before);
+  });
+
   it('sums tokens over two attempts when the first reply fails validation', async () => {
     const before = await fuUsed('fin');
     llm.enqueue({ content: '{"invoice_id":"INV-77","amount":1200.50}', usage: { total_tokens: 123 } }, { ...faithful, usage: { total_tokens: 456 } });

@@ -63,6 +63,17 @@ describe('forwarding', () => {
     expect(verifyChain(chain, await jwks()).valid).toBe(true);
   });
 
+  it('does not forward again for a key another instance already answered', async () => {
+    const url = `https://bank-api.example.com:${receiver.port}/invoices`;
+    const stored = JSON.stringify({ trace_id: 'tr_forwarded_elsewhere' });
+    await api.storeResponseElsewhere(key, 'forwarded-elsewhere', stored);
+    const delivered = receiver.requests.length;
+    const res = await api.exchange(key, { ...financeDemo, forward_url: url }, 'forwarded-elsewhere');
+    expect(res.headers.get('x-signet-idempotency-hit')).toBe('1');
+    expect(await res.text()).toBe(stored);
+    expect(receiver.requests.length).toBe(delivered);
+  });
+
   it('records a redirect as the result without following it', async () => {
     const before = receiver.requests.length;
     const res = await api.exchange(key, { ...financeDemo, forward_url: `https://bank-api.example.com:${receiver.port}/redirect` });

@@ -2,9 +2,8 @@
 // recorded for refusals, and two API apps (each with its own limiter) sharing one bucket.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiApp } from '@/api/app';
+import { createApiListener } from '@/api/listener';
 import { createRateLimiter } from '@/server/ratelimit/limiter';
 import { startTestApi, type TestApi } from '../support/api';
 
@@ -20,8 +19,7 @@ let second: { url: string; server: Server };
 beforeAll(async () => {
   // Slow refill (one token per 100 s) so the counts below are exact.
   api = await startTestApi({ rateLimit: createRateLimiter({ rps: 0.01, burst: 4, leaseSize: 1 }) });
-  const app = createApiApp({ exchange: { registry: api.registry, maxJsonDepth: 64, rateLimit: createRateLimiter({ rps: 0.01, burst: 4, leaseSize: 1 }) }, maxBodyBytes: 1_048_576 });
-  const server = createServer(getRequestListener(app.fetch, { overrideGlobalObjects: false }));
+  const server = createServer(createApiListener({ exchange: { registry: api.registry, maxJsonDepth: 64, rateLimit: createRateLimiter({ rps: 0.01, burst: 4, leaseSize: 1 }) }, maxBodyBytes: 1_048_576 }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   second = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 });

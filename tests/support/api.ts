@@ -2,9 +2,9 @@
 // a signing key and the default catalog, plus helpers to make tenants and keys.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getRequestListener } from '@hono/node-server';
-import { createApiApp } from '@/api/app';
+import { createApiListener } from '@/api/listener';
 import { answerClientErrorsWithEnvelope } from '@/api/client-errors';
+import { authenticateApiKey } from '@/server/apikeys/authenticate';
 import { createApiKey } from '@/server/apikeys/repository';
 import { seedCatalog } from '@/server/bootstrap/catalog';
 import type { ExchangeDeps } from '@/server/exchange/pipeline';
@@ -18,6 +18,8 @@ export interface TestApi {
   registry: ReturnType<typeof loadRegistry>;
   tenantWithKey(tenantId: string, settings?: { allowlist?: string[]; fallbackEnabled?: boolean; fuMonthlyLimit?: bigint | null }): Promise<string>;
   exchange(key: string, body: unknown, idempotencyKey?: string, extraHeaders?: Record<string, string>): Promise<Response>;
+  /** Stores a response for (key, idempotency key) as another instance would, unseen by this one. */
+  storeResponseElsewhere(key: string, idempotencyKey: string, responseBody: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -28,8 +30,7 @@ export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyByte
   await ensureSigningKey({ seedB64: null, kid: null });
   await seedCatalog();
   const registry = loadRegistry({ pseudonymKey: 'test-pseudonym-key' });
-  const app = createApiApp({ exchange: { registry, maxJsonDepth: 64, ...deps }, maxBodyBytes });
-  const server: Server = createServer(getRequestListener(app.fetch, { overrideGlobalObjects: false }));
+  const server: Server = createServer(createApiListener({ exchange: { registry, maxJsonDepth: 64, ...deps }, maxBodyBytes }));
   answerClientErrorsWithEnvelope(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,6 +52,11 @@ export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyByte
         headers: { 'content-type': 'application/json', 'x-signet-api-key': key, 'x-signet-idempotency-key': idempotencyKey, ...extraHeaders },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       });
+    },
+    async storeResponseElsewhere(key, idempotencyKey, responseBody) {
+      const principal = await authenticateApiKey(key);
+      if (typeof principal === 'string') throw new Error(`test key is ${principal}`);
+      await db.sql.query('INSERT INTO idempotency_records (api_key_id, key, status, response_body) VALUES ($1, $2, 200, $3)', [principal.keyId, idempotencyKey, responseBody]);
     },
     async close() {
       server.closeAllConnections();

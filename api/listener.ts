@@ -1,0 +1,63 @@
+// The API's Node request listener. POST /v1/exchange is served straight on Node's request and
+// response: under load, building WHATWG Request/Response objects for it (Hono's Node adapter
+// without global overrides, which Next in the same process rules out) cost about a fifth of
+// the process's CPU in the profile. Everything else, and app.request() in tests, goes through
+// the Hono app; both exchange paths share the pipeline and the reply helpers.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
+import { runExchange, type ExchangeDeps } from '@/server/exchange/pipeline';
+import { createApiApp, type ApiOptions } from './app';
+import { errorBody, toApiError } from './errors';
+import { bodyTooLarge, exchangeCall, exchangeReply } from './routes/exchange';
+
+export function createApiListener(opts: ApiOptions, app = createApiApp(opts)): RequestListener {
+  const viaHono = getRequestListener(app.fetch, { overrideGlobalObjects: false });
+  return (req, res) => {
+    if (req.method === 'POST' && isExchangePath(req.url)) return void serveExchange(req, res, opts.exchange, opts.maxBodyBytes);
+    return void viaHono(req, res);
+  };
+}
+
+function isExchangePath(url = ''): boolean {
+  return url === '/v1/exchange' || url.startsWith('/v1/exchange?');
+}
+
+async function serveExchange(req: IncomingMessage, res: ServerResponse, deps: ExchangeDeps, maxBodyBytes: number) {
+  let status = 200;
+  let reply: { headers: Record<string, string>; body: string };
+  try {
+    const body = await readBody(req, maxBodyBytes);
+    reply = exchangeReply(await runExchange(exchangeCall((name) => header(req, name), body), deps));
+  } catch (err) {
+    const e = toApiError(err);
+    status = e.status;
+    reply = { headers: { 'Content-Type': 'application/json', ...e.headers }, body: JSON.stringify(errorBody(e.code, e.message, e.details)) };
+  }
+  if (res.destroyed) return; // the client went away
+  res.writeHead(status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
+  res.end(reply.body);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The whole body, refused (unread beyond the limit) when it is larger than maxBytes. */
+function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+  if (Number(req.headers['content-length']) > maxBytes) return Promise.reject(bodyTooLarge(maxBytes));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) return void chunks.push(chunk);
+      req.off('data', onData);
+      reject(bodyTooLarge(maxBytes));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+    req.once('close', () => reject(new Error('the client closed the request before its body ended')));
+  });
+}

@@ -1,0 +1,63 @@
+// Idempotency replays without a lookup on every request. The append function refuses a used
+// key by itself (and the caller then replays the stored response), so a first-time request
+// needs no lookup at all. One is made only where the pipeline is about to do something a
+// replay must not repeat (forward, LLM fallback), for keys this process saw recently (a
+// client retrying), and before answering with an error (a replay wins over whatever the
+// repeated request got wrong).
+import type { SqlClient } from '../db/sql';
+import { BoundedMap } from './bounded-map';
+import { findStoredResponse } from './commit';
+import { timed } from './timing';
+
+export interface StoredReplay {
+  body: string;
+  traceId: string;
+}
+
+/** Thrown by a guard's check when the key has a stored response; the exchange ends with it. */
+export class ReplayFound extends Error {
+  constructor(readonly replay: StoredReplay) {
+    super('idempotency key already used');
+  }
+}
+
+const recentKeys = new BoundedMap<string, true>(20_000);
+
+export class ReplayGuard {
+  private looked = false;
+  private readonly id: string;
+
+  constructor(
+    private readonly sql: SqlClient,
+    private readonly apiKeyId: string,
+    private readonly key: string,
+  ) {
+    this.id = `${apiKeyId}\u0000${key}`;
+  }
+
+  /** True when this process stored or replayed the key lately. */
+  get seenRecently(): boolean {
+    return recentKeys.has(this.id);
+  }
+
+  /** Marks the key as used (after a commit or a replay). */
+  remember(): void {
+    recentKeys.set(this.id, true);
+  }
+
+  /** Throws ReplayFound if the key has a stored response; looks it up once per request. */
+  async check(): Promise<void> {
+    const stored = await this.lookup();
+    if (stored) throw new ReplayFound(stored);
+  }
+
+  /** The stored response, unless this request already looked and found none. */
+  async lookup(): Promise<StoredReplay | null> {
+    if (this.looked) return null;
+    this.looked = true;
+    const stored = await timed('idempotency', () => findStoredResponse(this.sql, this.apiKeyId, this.key));
+    if (!stored) return null;
+    this.remember();
+    return { body: stored.responseBody, traceId: (JSON.parse(stored.responseBody) as { trace_id: string }).trace_id };
+  }
+}
