@@ -37,10 +37,22 @@ const MAX_BATCH = Number(process.env.SP_GROUP_COMMIT_MAX ?? 128);
 const CONCURRENCY = Number(process.env.SP_GROUP_COMMIT_CONCURRENCY ?? 1);
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
-/** An exchange waiting to commit; `attempts` counts the times its receipt was stale. */
+/**
+ * An exchange waiting to commit; `attempts` counts the times its receipt was stale. It comes
+ * sealed on the head expected when it was queued, so signing happens outside the (serial)
+ * group-commit call; the call re-seals only if the head it finds differs.
+ */
 interface Pending {
   input: CommitInput;
   attempts: number;
+  sealed?: SealedReceipt;
+}
+
+interface SealedReceipt {
+  receipt: Receipt;
+  /** The receipt's stored text. */
+  body: string;
+  responseBody: string;
 }
 
 /** A call's answer for one exchange: settled, or to go again in a later call. */
@@ -97,7 +109,7 @@ export async function commitExchange(sql: SqlClient, input: CommitInput): Promis
   const db = forDatabase(sql);
   // Going again happens out here, not inside a call: a call waiting for a later one could
   // hold the batcher's every slot.
-  let pending: Pending = { input, attempts: 0 };
+  let pending: Pending = { input, attempts: 0, sealed: presealed(db, input) };
   for (;;) {
     const attempt = await db.commit(pending);
     if (attempt.kind !== 'again') return attempt;
@@ -105,11 +117,19 @@ export async function commitExchange(sql: SqlClient, input: CommitInput): Promis
   }
 }
 
-interface Sealed {
+interface Sealed extends SealedReceipt {
   index: number;
-  receipt: Receipt;
-  body: string;
-  responseBody: string;
+}
+
+function presealed(db: PerDatabase, input: CommitInput): SealedReceipt | undefined {
+  const head = db.inFlight.get(input.traceId) ?? db.heads.get(input.traceId);
+  if (head && head.tenantId !== input.tenantId) return undefined; // refused in the call
+  return seal(input, head);
+}
+
+function seal(input: CommitInput, head: TraceHead | undefined): SealedReceipt {
+  const { receipt, responseBody } = input.seal({ hop: (head?.hop ?? 0) + 1, prevReceiptHash: head ? head.hash : null });
+  return { receipt, body: JSON.stringify(receipt), responseBody };
 }
 
 /** What the function reports for an exchange it did not write (1-based `item`). */
@@ -212,10 +232,12 @@ function sealBatch(batch: Pending[], headOf: (traceId: string) => TraceHead | un
       return;
     }
     try {
-      const { receipt, responseBody } = input.seal({ hop: (head?.hop ?? 0) + 1, prevReceiptHash: head ? head.hash : null });
+      const pre = pending.sealed?.receipt;
+      const fits = pre && pre.hop === (head?.hop ?? 0) + 1 && pre.prev_receipt_hash === (head ? head.hash : null);
+      const s = fits ? pending.sealed! : seal(input, head);
       keys.add(key);
-      tips.set(input.traceId, { tenantId: input.tenantId, hop: receipt.hop, hash: receipt.receipt_hash });
-      sealed.push({ index, receipt, body: JSON.stringify(receipt), responseBody });
+      tips.set(input.traceId, { tenantId: input.tenantId, hop: s.receipt.hop, hash: s.receipt.receipt_hash });
+      sealed.push({ index, ...s });
     } catch (error) {
       early[index] = { ok: false, error };
     }
