@@ -11,7 +11,7 @@ import { forwardPayload, type ForwardOptions } from '../egress/forward';
 import { recordFailedExchange } from '../billing/usage';
 import { activeSigner } from '../keys/signing-keys';
 import { checkInvariants, TransformError, type ExchangeMapping, type MappingRegistry } from '../mappings/registry';
-import { deniedTotal, exchangeDuration, exchangesTotal, fallbackUsedTotal, fuTokensTotal } from '../metrics/registry';
+import { deniedTotal, exchangesTotal, fallbackUsedTotal, fuTokensTotal } from '../metrics/registry';
 import { cid } from '../receipts/canonical';
 import { buildReceipt } from '../receipts/build';
 import type { ForwardOutcome, ReceiptPolicy } from '../receipts/types';
@@ -20,7 +20,7 @@ import { commitExchange } from './commit';
 import { ExchangeError } from './errors';
 import { ReplayFound, ReplayGuard } from './replay';
 import { idempotencyKeyOf, parseExchangeBody, type ExchangeRequest } from './request';
-import { timed } from './timing';
+import { observePhase, timed } from './timing';
 
 /** The LLM fallback, when configured (server/fallback/service.ts). */
 export interface FallbackRepairer {
@@ -78,7 +78,7 @@ export async function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promi
     }
     throw err;
   } finally {
-    exchangeDuration.observe({ phase: 'total' }, (performance.now() - start) / 1000);
+    observePhase('total', (performance.now() - start) / 1000);
   }
 }
 
