@@ -27,9 +27,11 @@ function rssMb(pid: number): number {
 
 export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string }): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'signet-bench-'));
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  // Started as `npm start` starts it (package.json): heap capped, two malloc arenas.
+  const child: ChildProcess = spawn(process.execPath, ['--max-old-space-size=192', '--import', 'tsx', 'server.ts'], {
     env: {
       ...process.env,
+      MALLOC_ARENA_MAX: '2',
       PORT: String(opts.port),
       SIGNET_DATA_DIR: dataDir,
       SIGNET_NEXT_DIST_DIR: opts.distDir,
