@@ -169,7 +169,7 @@ async function appendOptimistic(sql: SqlClient, db: PerDatabase, batch: Pending[
   });
 }
 
-/** Locks the heads first, then seals on them and appends: three round trips, no stale heads. */
+/** Locks the heads first, then seals on them and appends: four round trips, no stale heads. */
 async function appendLocked(sql: SqlClient, db: PerDatabase, batch: Pending[]): Promise<Settled<Attempt>[]> {
   if (batch.length === 0) return [];
   return withRetries(batch, async () => {
