@@ -13,6 +13,7 @@ import { createOpenAiProvider, type FallbackProvider } from './provider';
 import { estimateTokens, quotaDecision, utcMonth } from './quota';
 import { repairWithLlm, type RepairFailure } from './repair';
 import { compareRecovered } from './semantic-guard';
+import { QuotaHolds } from './holds';
 
 const FAILURES: Record<RepairFailure, { status: 422 | 502 | 503 | 504; code: string }> = {
   exhausted: { status: 422, code: 'FALLBACK_EXHAUSTED' },
@@ -30,9 +31,7 @@ export function fallbackFromEnv(env: NodeJS.ProcessEnv = process.env): FallbackR
 
 export function createFallback(config: FallbackConfig, provider: FallbackProvider): FallbackRepairer {
   const breaker = new CircuitBreaker(config.breaker);
-  // Estimates of repairs in flight in this process, per quota scope, so concurrent requests
-  // cannot together overshoot the limit by more than one request's estimate.
-  const inFlight = new Map<string, bigint>();
+  const holds = new QuotaHolds();
 
   return {
     async repair({ principal, brokenText, mapping, reason }) {
@@ -40,10 +39,11 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
       if (!schema || !mapping.validateArguments) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
       const estimate = estimateTokens(brokenText, schema, config.maxAttempts);
       const scope = principal.fuLimitScope === 'key' ? `key:${principal.keyId}` : `tenant:${principal.tenantId}`;
-      const used = principal.fuMonthlyLimit === null ? 0n : await fuUsedThisMonth(principal);
-      // Read the holds only after the await: decision and hold must happen in one synchronous step.
-      const held = inFlight.get(scope) ?? 0n;
-      const decision = quotaDecision({ usedThisMonth: used + held, limit: principal.fuMonthlyLimit, estimate });
+      const { decision, used, held, release } = await holds.reserve(
+        scope,
+        async () => (principal.fuMonthlyLimit === null ? 0n : fuUsedThisMonth(principal)),
+        (usedWithHolds) => quotaDecision({ usedThisMonth: usedWithHolds, limit: principal.fuMonthlyLimit, estimate }),
+      );
       if (!decision.allowed) {
         const inFlightNote = held > 0n ? ` (${held} more held by repairs in flight)` : '';
         throw new ExchangeError(429, 'FU_QUOTA_EXCEEDED', `monthly Fallback Unit quota reached: ${used} of ${decision.limit} FU used this month${inFlightNote}`, {
@@ -51,17 +51,8 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
           limit: decision.limit.toString(),
         });
       }
-      inFlight.set(scope, held + decision.reserve);
       // The hold lasts until the exchange's usage row is committed (or the exchange fails),
       // not just until the model answers: the pipeline calls release() when it is done.
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        const remaining = (inFlight.get(scope) ?? 0n) - decision.reserve;
-        if (remaining > 0n) inFlight.set(scope, remaining);
-        else inFlight.delete(scope);
-      };
       try {
         const outcome = await repairWithLlm({
           brokenText,
