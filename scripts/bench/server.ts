@@ -28,7 +28,7 @@ function rssMb(pid: number): number {
 export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string }): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'signet-bench-'));
   // Started as `npm start` starts it (package.json): heap capped, two malloc arenas.
-  const child: ChildProcess = spawn(process.execPath, ['--max-old-space-size=192', '--import', 'tsx', 'server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${process.env.SIGNET_HEAP_MB ?? 192}`, '--import', 'tsx', 'server.ts'], {
     env: {
       ...process.env,
       MALLOC_ARENA_MAX: '2',

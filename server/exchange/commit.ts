@@ -97,8 +97,7 @@ async function lookupStored(sql: SqlQueryable, keys: [string, string][]): Promis
   const rows = await sql.query<{ api_key_id: string; key: string; status: number; response_body: string }>(
     `SELECT r.api_key_id, r.key, r.status, r.response_body
        FROM idempotency_records r JOIN unnest($1::text[], $2::text[]) AS k(api_key_id, key)
-         ON r.api_key_id = k.api_key_id AND r.key = k.key
-      WHERE r.status > 0`,
+         ON r.api_key_id = k.api_key_id AND r.key = k.key`,
     [keys.map((k) => k[0]), keys.map((k) => k[1])],
   );
   const found = new Map(rows.map((r) => [`${r.api_key_id}\u0000${r.key}`, { status: r.status, responseBody: r.response_body }]));

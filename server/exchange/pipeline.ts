@@ -18,7 +18,7 @@ import type { ForwardOutcome, ReceiptPolicy } from '../receipts/types';
 import { globalAllowlist } from '../settings/global-allowlist';
 import { commitExchange } from './commit';
 import { ExchangeError } from './errors';
-import { ReplayFound, ReplayGuard } from './replay';
+import { ReplayFound, ReplayGuard, storedReplay } from './replay';
 import { idempotencyKeyOf, parseExchangeBody, type ExchangeRequest } from './request';
 import { observePhase, timed } from './timing';
 
@@ -206,7 +206,7 @@ async function finishExchange(
       },
     }),
   );
-  if (committed.kind === 'replay') return { body: committed.responseBody, traceId: traceIdOf(committed.responseBody), replay: true };
+  if (committed.kind === 'replay') return { ...storedReplay(committed.responseBody), replay: true };
 
   await timed('usage', () => {
     exchangesTotal.inc({ tenant: principal.tenantId, api_key: principal.prefix });
@@ -245,8 +245,4 @@ async function repairArguments(
 function describe(issues: { path: string; message: string }[]): string {
   const shown = issues.slice(0, 5).map((i) => `${i.path || '/'} ${i.message}`);
   return shown.join('; ') + (issues.length > 5 ? ` (and ${issues.length - 5} more)` : '');
-}
-
-function traceIdOf(body: string): string {
-  return (JSON.parse(body) as { trace_id: string }).trace_id;
 }

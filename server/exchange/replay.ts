@@ -14,6 +14,11 @@ export interface StoredReplay {
   traceId: string;
 }
 
+/** A stored response as the pipeline answers with it. */
+export function storedReplay(responseBody: string): StoredReplay {
+  return { body: responseBody, traceId: (JSON.parse(responseBody) as { trace_id: string }).trace_id };
+}
+
 /** Thrown by a guard's check when the key has a stored response; the exchange ends with it. */
 export class ReplayFound extends Error {
   constructor(readonly replay: StoredReplay) {
@@ -58,6 +63,6 @@ export class ReplayGuard {
     const stored = await timed('idempotency', () => findStoredResponse(this.sql, this.apiKeyId, this.key));
     if (!stored) return null;
     this.remember();
-    return { body: stored.responseBody, traceId: (JSON.parse(stored.responseBody) as { trace_id: string }).trace_id };
+    return storedReplay(stored.responseBody);
   }
 }
