@@ -1,12 +1,12 @@
-// npm run bench: drives the production server with autocannon on loopback and prints, per
+// npm run bench: drives the production server with wrk (autocannon when wrk is not installed)
+// on loopback and prints, per
 // run, successful requests/s, p50/p95/p99, non-2xx and errors, peak server RSS; the ratio of
 // exchanges to the same process's no-op route (the floor); the latency exchanges add; and
 // integrity afterwards. Runs on the embedded PGlite, and on PostgreSQL when DATABASE_URL is
 // set. BENCH_DURATION (seconds per run, default 15) and BENCH_CONNECTIONS (default 1,8,32,64).
 import { execSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { checkIntegrity } from './bench/integrity';
-import { runLoad, type RunResult, type RunSpec } from './bench/load';
+import { loadGenerator, runLoad, type RequestPlan, type RunResult, type RunSpec } from './bench/load';
 import { BENCH_PASSWORD, startBenchServer } from './bench/server';
 import { timeVerifierInChromium } from './bench/verifier';
 
@@ -24,8 +24,10 @@ const invoice = (traceId?: string) =>
     ...(traceId && { trace_id: traceId }),
   });
 
-function exchangeRequest(traceId?: string, idem: string = randomUUID()) {
-  return { method: 'POST' as const, path: '/v1/exchange', headers: { 'x-signet-api-key': KEY, 'x-signet-idempotency-key': idem }, body: invoice(traceId) };
+const GENERATOR = loadGenerator();
+
+function exchangePlan(plan: Partial<RequestPlan> = {}): RequestPlan {
+  return { method: 'POST', path: '/v1/exchange', headers: { 'x-signet-api-key': KEY }, body: invoice(), idempotencyKeys: 'unique', ...plan };
 }
 
 async function benchDatabase(label: string, databaseUrl: string | null, timeVerifier: boolean) {
@@ -34,26 +36,25 @@ async function benchDatabase(label: string, databaseUrl: string | null, timeVeri
   let created = 0;
   const run = async (spec: Omit<RunSpec, 'url' | 'durationSec'>, durationSec = DURATION) => {
     server.resetPeak();
-    const r = await runLoad({ ...spec, url: server.url, durationSec });
+    const r = await runLoad({ ...spec, url: server.url, durationSec }, GENERATOR);
     results.push({ ...r, rssMb: server.peakRssMb() });
     if (spec.kind === 'exchange' || spec.kind === 'mixed') created += r.ok;
     process.stderr.write(`  ${label} ${r.name} c=${r.connections}: ${r.rps.toFixed(0)} req/s\n`);
   };
 
-  await run({ name: 'warm-up', kind: 'exchange', connections: 8, request: () => exchangeRequest() }, 3);
+  await run({ name: 'warm-up', kind: 'exchange', connections: 8, plan: exchangePlan() }, 3);
   results.pop(); // its receipts still count in `created`
-  for (const c of CONNECTIONS) await run({ name: 'floor (GET /v1/ping)', kind: 'floor', connections: c, request: () => ({ method: 'GET', path: '/v1/ping' }) });
-  for (const c of CONNECTIONS) await run({ name: 'exchange, new traces', kind: 'exchange', connections: c, request: () => exchangeRequest() });
-  const pool = Array.from({ length: 200 }, (_, i) => `mix-${i}`);
-  await run({ name: 'mixed, 30% appends', kind: 'mixed', connections: 32, request: () => exchangeRequest(Math.random() < 0.3 ? pool[Math.floor(Math.random() * pool.length)] : undefined) });
+  for (const c of CONNECTIONS) await run({ name: 'floor (GET /v1/ping)', kind: 'floor', connections: c, plan: { method: 'GET', path: '/v1/ping' } });
+  for (const c of CONNECTIONS) await run({ name: 'exchange, new traces', kind: 'exchange', connections: c, plan: exchangePlan() });
+  const appends = Array.from({ length: 200 }, (_, i) => invoice(`mix-${i}`));
+  await run({ name: 'mixed, 30% appends', kind: 'mixed', connections: 32, plan: exchangePlan({ alternates: { share: 0.3, bodies: appends } }) });
 
   const replayKeys = Array.from({ length: 200 }, (_, i) => `replay-${i}`);
   for (const k of replayKeys) {
     const res = await fetch(`${server.url}/v1/exchange`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signet-api-key': KEY, 'x-signet-idempotency-key': k }, body: invoice() });
     if (res.ok) created++;
   }
-  let i = 0;
-  await run({ name: 'replay (idempotency hits)', kind: 'replay', connections: 32, request: () => exchangeRequest(undefined, replayKeys[i++ % replayKeys.length]) });
+  await run({ name: 'replay (idempotency hits)', kind: 'replay', connections: 32, plan: exchangePlan({ idempotencyKeys: replayKeys }) });
 
   const verifierMs = timeVerifier ? await timeVerifierInChromium(server.url, { email: 'auditor@signet.local', password: BENCH_PASSWORD }) : [];
   await server.stop();
@@ -83,7 +84,7 @@ function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
     console.log(`\nauditor page, 1,000-hop bundle verified in Chromium (Web Worker): ${r.verifierMs.map((m) => `${m} ms`).join(', ')} (target < 2,000 ms)`);
   }
   const i = r.integrity;
-  // autocannon stops at the deadline without reading the responses still in flight; those
+  // The load generator stops at the deadline without reading the responses still in flight; those
   // exchanges complete on the server, so receipts may exceed the responses seen by at most
   // one request per connection per run.
   // Timed-out requests (counted as errors) may also have completed on the server.
@@ -96,7 +97,7 @@ function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
 }
 
 execSync('node scripts/build-if-needed.mjs', { stdio: 'inherit', env: { ...process.env, SIGNET_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' } });
-console.log(`Signet benchmark: ${DURATION} s per run, connections ${CONNECTIONS.join('/')}, autocannon on loopback, ${new Date().toISOString()}`);
+console.log(`Signet benchmark: ${DURATION} s per run, connections ${CONNECTIONS.join('/')}, ${GENERATOR} on loopback, ${new Date().toISOString()}`);
 const reports = process.env.BENCH_SKIP_PGLITE ? [] : [await benchDatabase('embedded PGlite', null, true)];
 if (process.env.DATABASE_URL) {
   const fresh = execSync('npx tsx scripts/fresh-database.ts bench', { encoding: 'utf8' }).trim();

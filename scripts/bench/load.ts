@@ -1,6 +1,20 @@
-// One load run with autocannon, recording every response's latency ourselves (autocannon's
-// summary has no p95).
-import autocannon from 'autocannon';
+// One load run: wrk when it is installed, else autocannon. wrk is C on one event loop; on a
+// 2-core machine with the server and the database beside it, autocannon (JavaScript) takes a
+// good part of a core away from what is measured. Both take the same declarative plan.
+import { spawnSync } from 'node:child_process';
+import { runAutocannon } from './autocannon';
+import { runWrk } from './wrk';
+
+export interface RequestPlan {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** With probability `share`, a request's body is one of `bodies`, picked at random. */
+  alternates?: { share: number; bodies: string[] };
+  /** Each request's X-SIGNET-Idempotency-Key: new every time, or going round a list. */
+  idempotencyKeys?: 'unique' | string[];
+}
 
 export interface RunSpec {
   name: string;
@@ -8,8 +22,7 @@ export interface RunSpec {
   connections: number;
   durationSec: number;
   url: string;
-  /** Builds each request (method, path, headers, body). */
-  request: () => { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
+  plan: RequestPlan;
 }
 
 export interface RunResult {
@@ -25,50 +38,13 @@ export interface RunResult {
   p99: number;
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+export type LoadGenerator = 'wrk' | 'autocannon';
+
+export function loadGenerator(): LoadGenerator {
+  if (process.env.BENCH_LOAD_GENERATOR === 'autocannon') return 'autocannon';
+  return spawnSync('wrk', ['--version']).error ? 'autocannon' : 'wrk';
 }
 
-export async function runLoad(spec: RunSpec): Promise<RunResult> {
-  const latencies: number[] = [];
-  let ok = 0;
-  let non2xx = 0;
-  const started = performance.now();
-  let finish!: (r: autocannon.Result) => void;
-  let fail!: (e: unknown) => void;
-  const done = new Promise<autocannon.Result>((resolve, reject) => ((finish = resolve), (fail = reject)));
-  const instance = autocannon({
-    url: spec.url,
-    connections: spec.connections,
-    duration: spec.durationSec,
-    requests: [
-      {
-        setupRequest: (req) => {
-          const r = spec.request();
-          return { ...req, method: r.method, path: r.path, headers: { 'content-type': 'application/json', ...r.headers }, body: r.body ?? '' };
-        },
-      },
-    ],
-  }, (err, result) => (err ? fail(err) : finish(result)));
-  instance.on('response', (_client, status, _bytes, responseTime) => {
-    latencies.push(responseTime);
-    if (status >= 200 && status < 300) ok++;
-    else non2xx++;
-  });
-  const result = await done;
-  const elapsed = (performance.now() - started) / 1000;
-  const sorted = Float64Array.from(latencies).sort();
-  return {
-    name: spec.name,
-    kind: spec.kind,
-    connections: spec.connections,
-    ok,
-    non2xx,
-    errors: result.errors + result.timeouts,
-    rps: ok / Math.min(elapsed, spec.durationSec + 1),
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
-  };
+export function runLoad(spec: RunSpec, generator: LoadGenerator): Promise<RunResult> {
+  return generator === 'wrk' ? runWrk(spec) : runAutocannon(spec);
 }
