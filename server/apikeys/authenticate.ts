@@ -1,6 +1,8 @@
 // Resolves an API key to its tenant and settings. Hash lookups are cached briefly so the
-// exchange hot path rarely touches the database; revocation is honoured within the TTL.
+// exchange hot path rarely touches the database; revocation is honoured within the TTL
+// (lookup-cache.ts).
 import { prisma } from '../db';
+import { LookupCache } from './lookup-cache';
 import { hashApiKey } from './secret';
 
 export interface ApiPrincipal {
@@ -19,20 +21,12 @@ export interface ApiPrincipal {
 
 export type AuthFailure = 'missing' | 'unknown' | 'revoked' | 'expired';
 
-const TTL_MS = Number(process.env.SP_API_KEY_CACHE_MS ?? 2000);
-const cache = new Map<string, { at: number; value: ApiPrincipal | AuthFailure }>();
+const cache = new LookupCache<ApiPrincipal | AuthFailure>(lookup, Number(process.env.SP_API_KEY_CACHE_MS ?? 2000));
 const lastUsedWrites = new Map<string, number>();
 
 export async function authenticateApiKey(key: string | undefined | null, now = Date.now()): Promise<ApiPrincipal | AuthFailure> {
   if (!key) return 'missing';
-  const hash = hashApiKey(key);
-  const hit = cache.get(hash);
-  let value = hit && now - hit.at < TTL_MS ? hit.value : undefined;
-  if (value === undefined) {
-    value = await lookup(hash, now);
-    if (cache.size > 10_000) cache.clear();
-    cache.set(hash, { at: now, value });
-  }
+  const value = await cache.get(hashApiKey(key), now);
   if (typeof value !== 'string' && value.expiresAt && value.expiresAt.getTime() <= now) return 'expired';
   if (typeof value !== 'string') touchLastUsed(value.keyId, now);
   return value;
