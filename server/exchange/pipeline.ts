@@ -96,6 +96,8 @@ async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
       if (stored) return { ...stored, replay: true };
     }
     throw err;
+  } finally {
+    replay.release();
   }
 }
 

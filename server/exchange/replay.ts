@@ -3,7 +3,9 @@
 // needs no lookup at all. One is made only where the pipeline is about to do something a
 // replay must not repeat (forward, LLM fallback), for keys this process saw recently (a
 // client retrying), and before answering with an error (a replay wins over whatever the
-// repeated request got wrong).
+// repeated request got wrong). A lookup first waits for any earlier request with the same key
+// still running in this process, so two concurrent requests never both forward or spend the
+// fallback: the later one replays the earlier one's answer.
 import type { SqlClient } from '../db/sql';
 import { BoundedMap } from './bounded-map';
 import { findStoredResponse } from './commit';
@@ -27,10 +29,14 @@ export class ReplayFound extends Error {
 }
 
 const recentKeys = new BoundedMap<string, true>(20_000);
+/** Per key, when every request with it that started in this process has finished. */
+const running = new Map<string, Promise<void>>();
 
 export class ReplayGuard {
   private looked = false;
   private readonly id: string;
+  private readonly earlier: Promise<void> | undefined;
+  private finish!: () => void;
 
   constructor(
     private readonly sql: SqlClient,
@@ -38,6 +44,16 @@ export class ReplayGuard {
     private readonly key: string,
   ) {
     this.id = `${apiKeyId}\u0000${key}`;
+    this.earlier = running.get(this.id);
+    const mine = new Promise<void>((resolve) => (this.finish = resolve));
+    const settled = this.earlier ? Promise.all([this.earlier, mine]).then(() => undefined) : mine;
+    running.set(this.id, settled);
+    void settled.then(() => running.get(this.id) === settled && running.delete(this.id));
+  }
+
+  /** The request has its answer: later requests with its key may look up now. Call once. */
+  release(): void {
+    this.finish();
   }
 
   /** True when this process stored or replayed the key lately. */
@@ -60,6 +76,7 @@ export class ReplayGuard {
   async lookup(): Promise<StoredReplay | null> {
     if (this.looked) return null;
     this.looked = true;
+    await this.earlier;
     const stored = await timed('idempotency', () => findStoredResponse(this.sql, this.apiKeyId, this.key));
     if (!stored) return null;
     this.remember();

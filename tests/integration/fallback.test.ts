@@ -77,6 +77,16 @@ describe('LLM fallback through /v1/exchange', () => {
     expect(await fuUsed('fin')).toBe(before);
   });
 
+  it('spends the fallback once for concurrent requests with one idempotency key', async () => {
+    const before = await fuUsed('fin');
+    llm.enqueue(faithful); // a second call to the model would get a 500
+    const [a, b] = await Promise.all([1, 2].map(() => api.exchange(key, call(), 'concurrent-repair')));
+    expect([a!.status, b!.status]).toEqual([200, 200]);
+    expect(await a!.text()).toBe(await b!.text());
+    expect(llm.requests).toHaveLength(1);
+    expect(await fuUsed('fin')).toBe(before + 321n);
+  });
+
   it('sums tokens over two attempts when the first reply fails validation', async () => {
     const before = await fuUsed('fin');
     llm.enqueue({ content: '{"invoice_id":"INV-77","amount":1200.50}', usage: { total_tokens: 123 } }, { ...faithful, usage: { total_tokens: 456 } });

@@ -24,6 +24,13 @@ let key: string;
 beforeAll(async () => {
   const pki = createTestPki(['bank-api.example.com']);
   receiver = await startHttpsServer(pki, (req, res) => {
+    if (req.url === '/slow') {
+      setTimeout(() => {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.end('{"accepted":true}');
+      }, 300);
+      return;
+    }
     if (req.url === '/redirect') {
       res.writeHead(302, { location: 'https://bank-api.example.com/elsewhere' });
       res.end();
@@ -72,6 +79,16 @@ describe('forwarding', () => {
     expect(res.headers.get('x-signet-idempotency-hit')).toBe('1');
     expect(await res.text()).toBe(stored);
     expect(receiver.requests.length).toBe(delivered);
+  });
+
+  it('forwards once for concurrent requests with one idempotency key; the later one replays the answer', async () => {
+    const url = `https://bank-api.example.com:${receiver.port}/slow`;
+    const delivered = receiver.requests.length;
+    const [a, b] = await Promise.all([1, 2].map(() => api.exchange(key, { ...financeDemo, forward_url: url }, 'concurrent-forward')));
+    expect([a!.status, b!.status]).toEqual([200, 200]);
+    expect(await a!.text()).toBe(await b!.text());
+    expect([a!.headers.get('x-signet-idempotency-hit'), b!.headers.get('x-signet-idempotency-hit')].sort()).toEqual(['1', null]);
+    expect(receiver.requests.length).toBe(delivered + 1);
   });
 
   it('records a redirect as the result without following it', async () => {
