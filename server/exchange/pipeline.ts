@@ -97,7 +97,7 @@ async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
     }
     throw err;
   } finally {
-    replay.release();
+    await replay.release();
   }
 }
 
@@ -105,7 +105,7 @@ async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
   if (replay.seenRecently) await replay.check();
   const request = await timed('sanitize', () => parseExchangeBody(call.body, deps.maxJsonDepth));
   // Forwarding is not repeated for a replay.
-  if (request.forward_url) await replay.check();
+  if (request.forward_url) await replay.claim();
   const mapping = deps.registry.get(request.payload_type, request.target_type);
   if (!mapping) {
     throw new ExchangeError(422, 'UNKNOWN_MAPPING', `no mapping from ${request.payload_type} to ${request.target_type}`, {
@@ -236,7 +236,7 @@ async function repairArguments(
 
   const reason = parsed.ok ? `arguments do not match the schema: ${describe(issues)}` : `arguments are not repairable JSON: ${parsed.error}`;
   if (deps.fallback && principal.fallbackEnabled) {
-    await replay.check(); // the fallback is metered: never spend it on a replay
+    await replay.claim(); // the fallback is metered: never spend it on a replay
     const repaired = await deps.fallback.repair({ principal, brokenText: text, mapping, reason });
     return { args: repaired.value, fuTokens: repaired.tokens, release: repaired.release };
   }

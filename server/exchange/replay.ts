@@ -4,8 +4,10 @@
 // replay must not repeat (forward, LLM fallback), for keys this process saw recently (a
 // client retrying), and before answering with an error (a replay wins over whatever the
 // repeated request got wrong). A lookup first waits for any earlier request with the same key
-// still running in this process, so two concurrent requests never both forward or spend the
-// fallback: the later one replays the earlier one's answer.
+// still running in this process. Before a forward or a fallback the key is also claimed in the
+// database (idempotency_claims) until the request has its answer, so a request with the same
+// key on another instance waits too: concurrent requests never both forward or spend the
+// fallback, and the later one replays the earlier one's answer.
 import type { SqlClient } from '../db/sql';
 import { BoundedMap } from './bounded-map';
 import { findStoredResponse } from './commit';
@@ -29,6 +31,9 @@ export class ReplayFound extends Error {
 }
 
 const recentKeys = new BoundedMap<string, true>(20_000);
+/** Longer than a forward (10 s) and an LLM fallback's attempts together; ends a dead holder's claim. */
+const CLAIM_LEASE_SECONDS = 60;
+const CLAIM_POLL_MS = 100;
 /** Per key, when every request with it that started in this process has finished. */
 const running = new Map<string, Promise<void>>();
 
@@ -37,6 +42,8 @@ export class ReplayGuard {
   private readonly id: string;
   private readonly earlier: Promise<void> | undefined;
   private finish!: () => void;
+  /** The lease this request holds on its key (its expiry, as stored), once claimed. */
+  private claimedUntil: string | undefined;
 
   constructor(
     private readonly sql: SqlClient,
@@ -52,8 +59,50 @@ export class ReplayGuard {
   }
 
   /** The request has its answer: later requests with its key may look up now. Call once. */
-  release(): void {
-    this.finish();
+  async release(): Promise<void> {
+    try {
+      if (this.claimedUntil) {
+        // Expired claims left by dead holders go too; the table holds only claims in flight.
+        await this.sql.query(
+          `DELETE FROM idempotency_claims
+            WHERE (api_key_id = $1 AND key = $2 AND expires_at = $3::timestamp(3))
+               OR expires_at < localtimestamp - interval '1 hour'`,
+          [this.apiKeyId, this.key, this.claimedUntil],
+        );
+      }
+    } catch (err) {
+      console.error('[exchange] could not release an idempotency claim (it lapses with its lease):', (err as Error).message);
+    } finally {
+      this.finish();
+    }
+  }
+
+  /**
+   * Before a forward or an LLM fallback: throws ReplayFound if the key has a stored response,
+   * else holds the key until release(). While another request holds it (on any instance), waits
+   * for that one's answer, or for its lease to lapse.
+   */
+  async claim(): Promise<void> {
+    if (this.claimedUntil) return;
+    await this.earlier;
+    for (;;) {
+      const [won] = await this.sql.query<{ expires_at: string }>(
+        `INSERT INTO idempotency_claims AS c (api_key_id, key, expires_at)
+         VALUES ($1, $2, localtimestamp + make_interval(secs => $3))
+         ON CONFLICT (api_key_id, key) DO UPDATE SET expires_at = EXCLUDED.expires_at WHERE c.expires_at < localtimestamp
+         RETURNING expires_at::text`,
+        [this.apiKeyId, this.key, CLAIM_LEASE_SECONDS],
+      );
+      if (won) this.claimedUntil = won.expires_at;
+      // Looked up after claiming: a holder stores its answer before it lets go of the key.
+      const stored = await timed('idempotency', () => findStoredResponse(this.sql, this.apiKeyId, this.key));
+      if (stored) {
+        this.remember();
+        throw new ReplayFound(storedReplay(stored.responseBody));
+      }
+      if (won) return;
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+    }
   }
 
   /** True when this process stored or replayed the key lately. */

@@ -91,6 +91,35 @@ describe('forwarding', () => {
     expect(receiver.requests.length).toBe(delivered + 1);
   });
 
+  it('waits while another instance holds the key, then replays its answer without forwarding', async () => {
+    const url = `https://bank-api.example.com:${receiver.port}/invoices`;
+    const delivered = receiver.requests.length;
+    const release = await api.claimElsewhere(key, 'claimed-elsewhere', 60);
+    let answered = false;
+    const pending = api.exchange(key, { ...financeDemo, forward_url: url }, 'claimed-elsewhere').then((res) => ((answered = true), res));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(answered).toBe(false);
+    const stored = JSON.stringify({ trace_id: 'tr_claimed_elsewhere' });
+    await api.storeResponseElsewhere(key, 'claimed-elsewhere', stored);
+    await release();
+    const res = await pending;
+    expect(res.headers.get('x-signet-idempotency-hit')).toBe('1');
+    expect(await res.text()).toBe(stored);
+    expect(receiver.requests.length).toBe(delivered);
+  });
+
+  it('takes over a claim whose lease lapsed (its holder died) and forwards once', async () => {
+    const url = `https://bank-api.example.com:${receiver.port}/invoices`;
+    const delivered = receiver.requests.length;
+    await api.claimElsewhere(key, 'claim-lapsed', -1);
+    const res = await api.exchange(key, { ...financeDemo, forward_url: url }, 'claim-lapsed');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-signet-idempotency-hit')).toBeNull();
+    expect(receiver.requests.length).toBe(delivered + 1);
+    const left = await api.db.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM idempotency_claims`);
+    expect(left[0]!.n).toBe(0); // released, and the lapsed one went with it
+  });
+
   it('records a redirect as the result without following it', async () => {
     const before = receiver.requests.length;
     const res = await api.exchange(key, { ...financeDemo, forward_url: `https://bank-api.example.com:${receiver.port}/redirect` });

@@ -20,10 +20,18 @@ export interface TestApi {
   exchange(key: string, body: unknown, idempotencyKey?: string, extraHeaders?: Record<string, string>): Promise<Response>;
   /** Stores a response for (key, idempotency key) as another instance would, unseen by this one. */
   storeResponseElsewhere(key: string, idempotencyKey: string, responseBody: string): Promise<void>;
+  /** Claims (key, idempotency key) as another instance about to forward would, for `seconds` (negative: a lapsed claim); returns its release. */
+  claimElsewhere(key: string, idempotencyKey: string, seconds: number): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
 let counter = 0;
+
+async function keyId(key: string): Promise<string> {
+  const principal = await authenticateApiKey(key);
+  if (typeof principal === 'string') throw new Error(`test key is ${principal}`);
+  return principal.keyId;
+}
 
 export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyBytes = 1_048_576): Promise<TestApi> {
   const db = await openTestDatabase();
@@ -54,9 +62,12 @@ export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyByte
       });
     },
     async storeResponseElsewhere(key, idempotencyKey, responseBody) {
-      const principal = await authenticateApiKey(key);
-      if (typeof principal === 'string') throw new Error(`test key is ${principal}`);
-      await db.sql.query('INSERT INTO idempotency_records (api_key_id, key, status, response_body) VALUES ($1, $2, 200, $3)', [principal.keyId, idempotencyKey, responseBody]);
+      await db.sql.query('INSERT INTO idempotency_records (api_key_id, key, status, response_body) VALUES ($1, $2, 200, $3)', [await keyId(key), idempotencyKey, responseBody]);
+    },
+    async claimElsewhere(key, idempotencyKey, seconds) {
+      const apiKeyId = await keyId(key);
+      await db.sql.query('INSERT INTO idempotency_claims (api_key_id, key, expires_at) VALUES ($1, $2, localtimestamp + make_interval(secs => $3))', [apiKeyId, idempotencyKey, seconds]);
+      return async () => void (await db.sql.query('DELETE FROM idempotency_claims WHERE api_key_id = $1 AND key = $2', [apiKeyId, idempotencyKey]));
     },
     async close() {
       server.closeAllConnections();
