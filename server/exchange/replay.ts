@@ -31,7 +31,7 @@ export class ReplayFound extends Error {
 }
 
 const recentKeys = new BoundedMap<string, true>(20_000);
-/** Longer than a forward (10 s) and an LLM fallback's attempts together; ends a dead holder's claim. */
+/** Ends a dead holder's claim; longer than a forward (10 s) and the fallback's default 2 × 15 s together. */
 const CLAIM_LEASE_SECONDS = 60;
 const CLAIM_POLL_MS = 100;
 /** Per key, when every request with it that started in this process has finished. */
