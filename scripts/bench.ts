@@ -1,9 +1,9 @@
-// npm run bench: drives the production server with wrk (autocannon when wrk is not installed)
-// on loopback and prints, per
-// run, successful requests/s, p50/p95/p99, non-2xx and errors, peak server RSS; the ratio of
-// exchanges to the same process's no-op route (the floor); the latency exchanges add; and
-// integrity afterwards. Runs on the embedded PGlite, and on PostgreSQL when DATABASE_URL is
-// set. BENCH_DURATION (seconds per run, default 15) and BENCH_CONNECTIONS (default 1,8,32,64).
+// npm run bench: drives the production server with wrk on loopback (autocannon when wrk is not
+// installed, or BENCH_LOAD_GENERATOR=autocannon) and prints, per run, successful requests/s,
+// p50/p95/p99, non-2xx and errors, peak server RSS; the ratio of exchanges to the same
+// process's no-op route (the floor); the latency exchanges add; and integrity afterwards. Runs
+// on the embedded PGlite, and on PostgreSQL when DATABASE_URL is set. BENCH_DURATION (seconds
+// per run, default 15) and BENCH_CONNECTIONS (default 1,8,32,64).
 import { execSync } from 'node:child_process';
 import { checkIntegrity } from './bench/integrity';
 import { loadGenerator, runLoad, type RequestPlan, type RunResult, type RunSpec } from './bench/load';
