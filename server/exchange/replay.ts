@@ -95,11 +95,8 @@ export class ReplayGuard {
       );
       if (won) this.claimedUntil = won.expires_at;
       // Looked up after claiming: a holder stores its answer before it lets go of the key.
-      const stored = await timed('idempotency', () => findStoredResponse(this.sql, this.apiKeyId, this.key));
-      if (stored) {
-        this.remember();
-        throw new ReplayFound(storedReplay(stored.responseBody));
-      }
+      const stored = await this.stored();
+      if (stored) throw new ReplayFound(stored);
       if (won) return;
       await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
     }
@@ -126,6 +123,10 @@ export class ReplayGuard {
     if (this.looked) return null;
     this.looked = true;
     await this.earlier;
+    return this.stored();
+  }
+
+  private async stored(): Promise<StoredReplay | null> {
     const stored = await timed('idempotency', () => findStoredResponse(this.sql, this.apiKeyId, this.key));
     if (!stored) return null;
     this.remember();
