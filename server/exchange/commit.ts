@@ -121,9 +121,14 @@ interface Sealed extends SealedReceipt {
 }
 
 function presealed(db: PerDatabase, input: CommitInput): SealedReceipt | undefined {
-  const head = db.inFlight.get(input.traceId) ?? db.heads.get(input.traceId);
+  const head = expectedHead(db, input.traceId);
   if (head && head.tenantId !== input.tenantId) return undefined; // refused in the call
   return seal(input, head);
+}
+
+/** The head a new receipt should extend: a call in flight's tip, else the last committed head. */
+function expectedHead(db: PerDatabase, traceId: string): TraceHead | undefined {
+  return db.inFlight.get(traceId) ?? db.heads.get(traceId);
 }
 
 function seal(input: CommitInput, head: TraceHead | undefined): SealedReceipt {
@@ -156,7 +161,7 @@ async function commitBatch(sql: SqlClient, db: PerDatabase, batch: Pending[]): P
 async function appendOptimistic(sql: SqlClient, db: PerDatabase, batch: Pending[]): Promise<Settled<Attempt>[]> {
   if (batch.length === 0) return [];
   return withRetries(batch, async () => {
-    const { early, sealed, tips } = sealBatch(batch, (traceId) => db.inFlight.get(traceId) ?? db.heads.get(traceId));
+    const { early, sealed, tips } = sealBatch(batch, (traceId) => expectedHead(db, traceId));
     // Calls running alongside this one extend its tips rather than the older committed heads.
     for (const [traceId, tip] of tips) db.inFlight.set(traceId, tip);
     try {
