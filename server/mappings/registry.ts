@@ -6,9 +6,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsonata from 'jsonata';
-import { mappingFunctions, MappingFunctionError, type FunctionOptions } from './functions';
+import { mappingFunctions, MappingFunctionError, type FunctionOptions, type MappingFunction } from './functions';
 import { parseArguments, type RepairResult } from './repair';
 import { compileSchema, type ValidationIssue, type Validator } from './schema';
+import { compileSyncEvaluator } from './sync-evaluator';
 
 export type { RepairResult } from './repair';
 export type { ValidationIssue } from './schema';
@@ -154,7 +155,7 @@ function resolvePointer(value: unknown, pointer: string): unknown {
   return node;
 }
 
-function compileExpression(file: string, options: FunctionOptions) {
+function compileExpression(file: string, functions: MappingFunction[]) {
   let expression: jsonata.Expression;
   try {
     expression = jsonata(readFileSync(file, 'utf8'));
@@ -162,7 +163,7 @@ function compileExpression(file: string, options: FunctionOptions) {
     const e = err as { message: string; position?: number };
     throw new RegistryDefinitionError(`${file}: ${e.message}${e.position === undefined ? '' : ` (at character ${e.position})`}`);
   }
-  for (const fn of mappingFunctions(options)) expression.registerFunction(fn.name, fn.implementation, fn.signature);
+  for (const fn of functions) expression.registerFunction(fn.name, fn.implementation, fn.signature);
   return expression;
 }
 
@@ -184,7 +185,18 @@ function buildMapping(
     const missing = input ? spec.target_type : spec.payload_type;
     throw new RegistryDefinitionError(`vertical ${vertical}: mapping ${label} uses type ${missing}, which no vertical defines`);
   }
-  const expression = compileExpression(path.join(dir, spec.expression), options);
+  const functions = mappingFunctions(options);
+  const expression = compileExpression(path.join(dir, spec.expression), functions);
+  const fast = compileSyncEvaluator(expression.ast(), functions);
+  /** The fast path's value; null when it hands the payload to JSONata (for its result or its error). */
+  const evaluateFast = (payload: unknown, bindings: Record<string, unknown>): { value: unknown } | null => {
+    if (!fast) return null;
+    try {
+      return { value: fast.evaluate(payload, bindings) };
+    } catch {
+      return null;
+    }
+  };
 
   const mapping: ExchangeMapping = {
     payloadType: spec.payload_type,
@@ -195,14 +207,11 @@ function buildMapping(
     validateInput: input.validate,
     validateOutput: target.validate,
     async transform(payload, args, ctx) {
+      const bindings = { args, tenant: ctx.tenant, trace_id: ctx.traceId, as_of: ctx.asOf ?? todayUtc() };
+      const fastResult = evaluateFast(payload, bindings);
       let result: unknown;
       try {
-        result = await expression.evaluate(payload, {
-          args,
-          tenant: ctx.tenant,
-          trace_id: ctx.traceId,
-          as_of: ctx.asOf ?? todayUtc(),
-        });
+        result = fastResult ? fastResult.value : await expression.evaluate(payload, bindings);
       } catch (err) {
         // JSONata's own errors carry a code (signature mismatch, $error(...)); ours are MappingFunctionError.
         if (err instanceof MappingFunctionError || (err as { code?: unknown }).code !== undefined) {
