@@ -13,6 +13,10 @@ test('sign-up creates a tenant and lands its owner on the dashboard', async ({ p
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   await expect(page.getByText('Acme Robotics').first()).toBeVisible();
+  // A new tenant's month: the usage card loads, with no plan yet.
+  await expect(page.getByText(/^Usage in .+ \(UTC\)$/)).toBeVisible();
+  await expect(page.getByText('No plan yet: every unit counts as overage.')).toBeVisible();
+  await expect(page.getByText('0 VEx (no limit)')).toBeVisible();
   await snap(page, info, 'dashboard-overview');
 
   await page.getByRole('button', { name: 'Sign out' }).click();

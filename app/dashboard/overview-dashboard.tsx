@@ -50,8 +50,9 @@ export function OverviewDashboard() {
       </dl>
       <Card title={`Usage in ${month} (UTC)`}>
         <div className="space-y-4">
-          <ProgressBar label="Verified exchanges (VEx)" used={usage.vex} limit={includedFrom ? included.vex : null} unit="VEx included" />
-          <ProgressBar label="LLM fallback (FU tokens)" used={usage.fu} limit={includedFrom ? included.fu : null} unit="FU included" />
+          {/* Without a plan nothing is included: "0 VEx (no limit)", not "0 VEx included". */}
+          <ProgressBar label="Verified exchanges (VEx)" used={usage.vex} limit={includedFrom ? included.vex : null} unit={includedFrom ? 'VEx included' : 'VEx'} />
+          <ProgressBar label="LLM fallback (FU tokens)" used={usage.fu} limit={includedFrom ? included.fu : null} unit={includedFrom ? 'FU included' : 'FU tokens'} />
           <p className="text-xs text-slate-500">
             {includedFrom ? `Included units come from ${includedFrom}; usage beyond them is billed as overage.` : 'No plan yet: every unit counts as overage.'}
           </p>
