@@ -5,7 +5,7 @@ import { formatCount } from '@/components/format';
 import { Alert, Card, Spinner } from '@/components/ui';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
-import { formatCents } from '@/server/billing/money';
+import { usdCents } from '@/components/usd';
 
 /** Projected bill: the billing engine's preview for the current period (billing.preview). */
 export function ProjectedBill() {
@@ -19,19 +19,19 @@ export function ProjectedBill() {
         <Alert tone="error">Could not compute the projection: {readableError(billing.error)}</Alert>
       ) : (
         <div className="space-y-3">
-          <p className="text-3xl font-semibold tabular-nums text-slate-900">${formatCents(billing.data.preview.totalCents)}</p>
+          <p className="text-3xl font-semibold tabular-nums text-slate-900">{usdCents(billing.data.preview.totalCents)}</p>
           <dl className="grid gap-1 text-sm text-slate-700 sm:grid-cols-3">
             <div>
               <dt className="text-xs text-slate-500">{billing.data.plan ? `${billing.data.plan.name} fee` : 'Subscription fee'}</dt>
-              <dd className="tabular-nums">${formatCents(billing.data.preview.feeCents)}</dd>
+              <dd className="tabular-nums">{usdCents(billing.data.preview.feeCents)}</dd>
             </div>
             <div>
               <dt className="text-xs text-slate-500">VEx overage ({formatCount(billing.data.preview.meters.vex.billable)} billable)</dt>
-              <dd className="tabular-nums">${formatCents(billing.data.preview.meters.vex.subtotalCents)}</dd>
+              <dd className="tabular-nums">{usdCents(billing.data.preview.meters.vex.subtotalCents)}</dd>
             </div>
             <div>
               <dt className="text-xs text-slate-500">FU overage ({formatCount(billing.data.preview.meters.fu.billable)} billable)</dt>
-              <dd className="tabular-nums">${formatCents(billing.data.preview.meters.fu.subtotalCents)}</dd>
+              <dd className="tabular-nums">{usdCents(billing.data.preview.meters.fu.subtotalCents)}</dd>
             </div>
           </dl>
           <p className="text-xs text-slate-500">
