@@ -17,7 +17,7 @@
 //   same answers on every example and on mutations of them (sync-evaluator.test.ts).
 
 /** The evaluator met something it does not model; JSONata must answer instead. */
-export class NotHandled extends Error {}
+class NotHandled extends Error {}
 
 export interface RegisteredFunction {
   name: string;
