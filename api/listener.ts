@@ -55,9 +55,16 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
       req.off('data', onData);
       reject(bodyTooLarge(maxBytes));
     };
+    // A request emits 'close' after every response, not only on a disconnect; dropping the
+    // listeners at 'end' spares an Error (and its stack trace) per exchange.
+    const onClose = () => reject(new Error('the client closed the request before its body ended'));
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('end', () => {
+      req.off('error', reject);
+      req.off('close', onClose);
+      resolve(Buffer.concat(chunks, size));
+    });
     req.once('error', reject);
-    req.once('close', () => reject(new Error('the client closed the request before its body ended')));
+    req.once('close', onClose);
   });
 }

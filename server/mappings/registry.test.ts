@@ -186,6 +186,8 @@ describe('healthcare: hl7.fhir.patient.v1 → hl7.fhir.anonymized.v1', () => {
       expect(await anonymize(born, registry, noDate)).toMatchObject({ normalized: { ageBand: '30-39' } });
       vi.setSystemTime(new Date('2026-07-14T00:00:00Z'));
       expect(await anonymize(born, registry, noDate)).toMatchObject({ normalized: { ageBand: '40-49' } });
+      vi.setSystemTime(new Date('2026-07-13T12:00:00Z')); // a clock set back
+      expect(await anonymize(born, registry, noDate)).toMatchObject({ normalized: { ageBand: '30-39' } });
     });
   });
 

@@ -167,8 +167,18 @@ function compileExpression(file: string, functions: MappingFunction[]) {
   return expression;
 }
 
+// Today's UTC date, worked out once a day rather than once a transform.
+const today = { from: 0, until: 0, date: '' };
+
 function todayUtc(): string {
-  return new Date().toISOString().slice(0, 10);
+  const now = Date.now();
+  if (now < today.from || now >= today.until) {
+    const d = new Date(now);
+    today.from = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+    today.until = today.from + 86_400_000;
+    today.date = d.toISOString().slice(0, 10);
+  }
+  return today.date;
 }
 
 function buildMapping(
