@@ -1,9 +1,10 @@
 // Group execution: calls that arrive while a batch is running are collected and run together
 // in the next one. A call that finds the batcher idle runs at once, alone: nobody ever waits
-// for company, only for the batch in front of it.
+// for company, only for the batch in front of it. The next batch starts as soon as one ends,
+// before that one's callers resume.
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-export function createBatcher<T, R>(run: (items: T[]) => Promise<Settled<R>[]>, opts: { maxBatch: number; concurrency?: number }) {
+export function createBatcher<T, R>(run: (items: T[]) => Promise<Settled<R>[]>, opts: { maxBatch: number; concurrency?: number; onIdle?: () => void }) {
   const queue: { item: T; resolve(v: R): void; reject(e: unknown): void }[] = [];
   const concurrency = opts.concurrency ?? 1;
   let running = 0;
@@ -26,7 +27,7 @@ export function createBatcher<T, R>(run: (items: T[]) => Promise<Settled<R>[]>, 
         });
       }
     } finally {
-      running--;
+      if (--running === 0 && queue.length === 0) opts.onIdle?.();
     }
   }
 

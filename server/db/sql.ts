@@ -11,6 +11,14 @@ export interface SqlQueryable {
 
 export interface SqlClient extends SqlQueryable {
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  /** A connection held between statements (see pinnedConnection); statements queue on it. */
+  pinned(): PinnedSql;
+}
+
+export interface PinnedSql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Gives the connection back to the pool (never while a statement runs); the next query takes one again. */
+  release(): void;
 }
 
 export function pgliteSql(pg: PGlite): SqlClient {
@@ -22,7 +30,8 @@ export function pgliteSql(pg: PGlite): SqlClient {
       await q.exec(text);
     },
   });
-  return { ...wrap(pg), transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))) };
+  const direct = wrap(pg);
+  return { ...direct, transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))), pinned: () => ({ query: direct.query, release() {} }) };
 }
 
 // Parameterised statements are named, so each connection prepares them once and PostgreSQL
@@ -55,18 +64,70 @@ export function encodeParam(value: unknown): unknown {
   return `{${(value as string[]).map(quoteArrayElement).join(',')}}`;
 }
 
+async function run<T>(q: Pool | PoolClient, text: string, params?: unknown[]): Promise<T[]> {
+  const result = params ? await q.query({ name: statementName(text), text, values: params.map(encodeParam) }) : await q.query(text);
+  return result.rows as T[];
+}
+
+/**
+ * A query through the pool is written to the socket only on a later tick (pg-pool hands out
+ * its client from process.nextTick), after every microtask queued so far: on the hot path,
+ * after the responses of the exchanges just committed. A held connection writes at once, so
+ * the next group commit is on the wire while those responses go out. The connection is held
+ * until release() (the caller's idle moment), and dropped if it fails.
+ */
+function pinnedConnection(pool: Pool): PinnedSql {
+  let held: PoolClient | null = null;
+  let connecting: Promise<PoolClient> | null = null;
+  const onError = (err: Error) => {
+    if (held) drop(held, err);
+  };
+  const drop = (client: PoolClient, err?: Error) => {
+    held = null;
+    client.off('error', onError);
+    client.release(err);
+  };
+  const connect = async () => {
+    try {
+      const client = await pool.connect();
+      client.on('error', onError);
+      return (held = client);
+    } finally {
+      connecting = null;
+    }
+  };
+  return {
+    async query<T>(text: string, params?: unknown[]) {
+      const client = held ?? (await (connecting ??= connect()));
+      try {
+        return await run<T>(client, text, params);
+      } catch (err) {
+        if (held === client && brokeConnection(err)) drop(client, err as Error);
+        throw err;
+      }
+    },
+    release() {
+      if (held) drop(held);
+    },
+  };
+}
+
+/** A statement's own error leaves the connection usable; a lost or terminated one does not. */
+function brokeConnection(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code !== 'string' || code.startsWith('08') || code.startsWith('57');
+}
+
 export function pgSql(pool: Pool): SqlClient {
   const wrap = (q: Pool | PoolClient): SqlQueryable => ({
-    async query<T>(text: string, params?: unknown[]) {
-      const result = params ? await q.query({ name: statementName(text), text, values: params.map(encodeParam) }) : await q.query(text);
-      return result.rows as T[];
-    },
+    query: (text, params) => run(q, text, params),
     async exec(text: string) {
       await q.query(text);
     },
   });
   return {
     ...wrap(pool),
+    pinned: () => pinnedConnection(pool),
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -8,7 +8,7 @@
 // lock and writes only what still links up; an exchange whose head moved comes back 'stale'
 // with the real head and is re-sealed on it, so a trace never forks and nothing is lost.
 import { createBatcher, type Settled } from '../db/batcher';
-import type { SqlClient, SqlQueryable } from '../db/sql';
+import type { PinnedSql, SqlClient, SqlQueryable } from '../db/sql';
 import type { Receipt } from '../receipts/types';
 import { ExchangeError } from './errors';
 import { TraceHeads, type TraceHead } from './trace-heads';
@@ -60,6 +60,8 @@ type Attempt = CommitResult | { kind: 'again'; pending: Pending };
 
 interface PerDatabase {
   commit(pending: Pending): Promise<Attempt>;
+  /** The connection the optimistic appends go through, held while exchanges keep coming. */
+  appender: PinnedSql;
   lookup(key: [string, string]): Promise<StoredResponse | null>;
   heads: TraceHeads;
   /** The tips that calls in flight are writing, per trace. */
@@ -71,8 +73,10 @@ const databases = new WeakMap<SqlClient, PerDatabase>();
 function forDatabase(sql: SqlClient): PerDatabase {
   let db = databases.get(sql);
   if (!db) {
+    const appender = sql.pinned();
     const created: PerDatabase = {
-      commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), { maxBatch: MAX_BATCH, concurrency: CONCURRENCY }),
+      commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), { maxBatch: MAX_BATCH, concurrency: CONCURRENCY, onIdle: () => appender.release() }),
+      appender,
       lookup: createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2 }),
       heads: new TraceHeads(),
       inFlight: new Map(),
@@ -165,7 +169,7 @@ async function appendOptimistic(sql: SqlClient, db: PerDatabase, batch: Pending[
     // Calls running alongside this one extend its tips rather than the older committed heads.
     for (const [traceId, tip] of tips) db.inFlight.set(traceId, tip);
     try {
-      const rows = sealed.length > 0 ? await sql.query<NotWritten>(APPEND, appendParams(batch, sealed)) : [];
+      const rows = sealed.length > 0 ? await db.appender.query<NotWritten>(APPEND, appendParams(batch, sealed)) : [];
       return settleCall(sql, db, batch, early, sealed, rows);
     } finally {
       for (const [traceId, tip] of tips) if (db.inFlight.get(traceId) === tip) db.inFlight.delete(traceId);
