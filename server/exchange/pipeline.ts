@@ -103,7 +103,7 @@ async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
 
 async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, idempotencyKey: string, replay: ReplayGuard): Promise<ExchangeResponse> {
   if (replay.seenRecently) await replay.check();
-  const request = await timed('sanitize', () => parseExchangeBody(call.body, deps.maxJsonDepth));
+  const request = timed('sanitize', () => parseExchangeBody(call.body, deps.maxJsonDepth));
   // Forwarding is not repeated for a replay.
   if (request.forward_url) await replay.claim();
   const mapping = deps.registry.get(request.payload_type, request.target_type);
@@ -114,7 +114,7 @@ async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
   }
   const traceId = request.trace_id ?? `tr_${randomUUID()}`;
 
-  await timed('validate_input', () => {
+  timed('validate_input', () => {
     const issues = mapping.validateInput(request.payload);
     if (issues.length) throw new ExchangeError(422, 'INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { issues });
   });
@@ -142,11 +142,11 @@ async function finishExchange(
       throw err;
     }
   });
-  await timed('validate_output', () => {
+  timed('validate_output', () => {
     const issues = mapping.validateOutput(normalized);
     if (issues.length) throw new ExchangeError(422, 'OUTPUT_SCHEMA_INVALID', `mapped payload does not match ${mapping.targetType}: ${describe(issues)}`, { issues });
   });
-  await timed('invariants', () => {
+  timed('invariants', () => {
     const invariants = checkInvariants(request.semantic_invariants ?? [], request.payload, normalized, mapping);
     if ('unknown' in invariants) {
       throw new ExchangeError(422, 'UNKNOWN_INVARIANT', `unknown semantic invariant(s): ${invariants.unknown.join(', ')}`, { known: invariants.known });
@@ -210,7 +210,7 @@ async function finishExchange(
   );
   if (committed.kind === 'replay') return { ...storedReplay(committed.responseBody), replay: true };
 
-  await timed('usage', () => {
+  timed('usage', () => {
     exchangesTotal.inc({ tenant: principal.tenantId, api_key: principal.prefix });
     if (fuTokens > 0) {
       fallbackUsedTotal.inc({ tenant: principal.tenantId });

@@ -10,12 +10,21 @@ export function observePhase(phase: string, seconds: number): void {
   histogram.observe(seconds);
 }
 
-/** Runs one pipeline phase and records its duration. */
-export async function timed<T>(phase: string, fn: () => T | Promise<T>): Promise<T> {
+/**
+ * Runs one pipeline phase and records its duration: when it settles, for a phase that returns
+ * a promise; at once, and without a promise of its own, for one that does not.
+ */
+export function timed<T>(phase: string, fn: () => T): T {
   const start = performance.now();
+  const observe = () => observePhase(phase, (performance.now() - start) / 1000);
+  let result: T;
   try {
-    return await fn();
-  } finally {
-    observePhase(phase, (performance.now() - start) / 1000);
+    result = fn();
+  } catch (err) {
+    observe();
+    throw err;
   }
+  if (result instanceof Promise) return result.finally(observe) as T;
+  observe();
+  return result;
 }
