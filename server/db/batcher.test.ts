@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBatcher, type Settled } from './batcher';
 
 /** A batcher whose batches finish when the test says so, with a log of what happened. */
-function controlled(opts: { onIdle?: () => void } = {}) {
+function controlled(opts: { concurrency?: number; fill?: boolean } = {}) {
   const log: string[] = [];
   const finish: ((results: Settled<string>[] | Error) => void)[] = [];
   const call = createBatcher<string, string>(
@@ -58,19 +58,36 @@ describe('group execution', () => {
     expect(b.log).toEqual(['run a', 'run b,c', 'failed a: boom', 'failed b: refused', 'failed c: batch returned no result for an item']);
   });
 
-  it('says when it runs out of work, and only then', async () => {
-    let idle = 0;
-    const b = controlled({ onIdle: () => idle++ });
-    const first = [b.submit('a'), b.submit('b')];
+  it('with a concurrency of two, starts a second batch at once beside the first', async () => {
+    const b = controlled({ concurrency: 2 });
+    const done = [b.submit('a'), b.submit('b'), b.submit('c'), b.submit('d')];
+    expect(b.log).toEqual(['run a', 'run b']);
+    b.finish[1]!(b.ok('B')); // batches may end in any order
+    await b.settle();
+    expect(b.log).toEqual(['run a', 'run b', 'run c,d', 'resumed B']);
+    b.finish[0]!(b.ok('A'));
+    b.finish[2]!(b.ok('C', 'D'));
+    await Promise.all(done);
+  });
+
+  it('with fill, starts a second batch only once it would be as large as the oldest running one', async () => {
+    const b = controlled({ concurrency: 2, fill: true });
+    const runs = () => b.log.filter((l) => l.startsWith('run'));
+    const done = [b.submit('a'), b.submit('b')];
+    expect(runs()).toEqual(['run a', 'run b']); // as large as a's batch of one
+    done.push(b.submit('c'), b.submit('d'), b.submit('e'));
+    expect(runs()).toHaveLength(2); // two running: c, d and e wait
     b.finish[0]!(b.ok('A'));
     await b.settle();
-    expect(idle).toBe(0);
+    expect(runs()).toEqual(['run a', 'run b', 'run c,d,e']);
+    done.push(b.submit('f'), b.submit('g'));
     b.finish[1]!(b.ok('B'));
-    await Promise.all(first);
-    expect(idle).toBe(1);
-    const again = b.submit('c');
-    b.finish[2]!(b.ok('C'));
-    await again;
-    expect(idle).toBe(2);
+    await b.settle();
+    expect(runs()).toHaveLength(3); // f and g are fewer than the three running
+    done.push(b.submit('h'));
+    expect(runs()).toEqual(['run a', 'run b', 'run c,d,e', 'run f,g,h']);
+    b.finish[2]!(b.ok('C', 'D', 'E'));
+    b.finish[3]!(b.ok('F', 'G', 'H'));
+    await Promise.all(done);
   });
 });

@@ -2,38 +2,56 @@
 // in the next one. A call that finds the batcher idle runs at once, alone: nobody ever waits
 // for company, only for the batch in front of it. The next batch starts as soon as one ends,
 // before that one's callers resume.
+//
+// With `concurrency` above one, further batches may run alongside; with `fill`, such a batch
+// starts only once as many calls wait as the oldest running batch carries, so batches stay as
+// large as they were (for a connection that pipelines statements: the next group is already
+// queued on the server when the one before it commits).
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
-export function createBatcher<T, R>(run: (items: T[]) => Promise<Settled<R>[]>, opts: { maxBatch: number; concurrency?: number; onIdle?: () => void }) {
-  const queue: { item: T; resolve(v: R): void; reject(e: unknown): void }[] = [];
-  const concurrency = opts.concurrency ?? 1;
-  let running = 0;
+export interface BatcherOptions {
+  maxBatch: number;
+  /** Batches running at once (default 1). */
+  concurrency?: number;
+  fill?: boolean;
+}
 
-  async function drain() {
-    running++;
+export function createBatcher<T, R>(run: (items: T[]) => Promise<Settled<R>[]>, opts: BatcherOptions) {
+  type Entry = { item: T; resolve(v: R): void; reject(e: unknown): void };
+  const queue: Entry[] = [];
+  const running: Entry[][] = [];
+  const concurrency = opts.concurrency ?? 1;
+
+  function mayStart(): boolean {
+    if (queue.length === 0) return false;
+    if (running.length === 0) return true;
+    return running.length < concurrency && (!opts.fill || queue.length >= running[0]!.length);
+  }
+
+  function pump() {
+    while (mayStart()) void launch(queue.splice(0, opts.maxBatch));
+  }
+
+  async function launch(batch: Entry[]) {
+    running.push(batch);
+    let results: Settled<R>[];
     try {
-      while (queue.length > 0) {
-        const batch = queue.splice(0, opts.maxBatch);
-        let results: Settled<R>[];
-        try {
-          results = await run(batch.map((b) => b.item));
-        } catch (error) {
-          results = batch.map(() => ({ ok: false as const, error }));
-        }
-        batch.forEach((b, i) => {
-          const r = results[i] ?? { ok: false as const, error: new Error('batch returned no result for an item') };
-          if (r.ok) b.resolve(r.value);
-          else b.reject(r.error);
-        });
-      }
-    } finally {
-      if (--running === 0 && queue.length === 0) opts.onIdle?.();
+      results = await run(batch.map((b) => b.item));
+    } catch (error) {
+      results = batch.map(() => ({ ok: false as const, error }));
     }
+    running.splice(running.indexOf(batch), 1);
+    pump();
+    batch.forEach((b, i) => {
+      const r = results[i] ?? { ok: false as const, error: new Error('batch returned no result for an item') };
+      if (r.ok) b.resolve(r.value);
+      else b.reject(r.error);
+    });
   }
 
   return (item: T): Promise<R> =>
     new Promise<R>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (running < concurrency) void drain();
+      pump();
     });
 }

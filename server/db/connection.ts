@@ -38,15 +38,18 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 function openPostgres(url: string, poolSize = Number(process.env.SP_DB_POOL_SIZE ?? 16)): Database {
   // Timestamps are stored as UTC wall-clock (Prisma's convention); pin the session zone to match.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c TimeZone=UTC' });
+  const config = { connectionString: url, options: '-c TimeZone=UTC' };
+  const pool = new pg.Pool({ ...config, max: poolSize });
   // An idle client erroring (server restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const sql = pgSql(pool, config);
   return {
     kind: 'postgres',
     prisma,
-    sql: pgSql(pool),
+    sql,
     async close() {
+      await sql.close();
       await prisma.$disconnect();
       await pool.end().catch(() => {});
     },

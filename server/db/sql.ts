@@ -1,7 +1,7 @@
 // A minimal raw-SQL client over either driver, for the migration runner and the exchange hot
 // path, where Prisma's query engine costs more than the statement itself.
 import type { PGlite, Transaction as PGliteTx } from '@electric-sql/pglite';
-import type { Pool, PoolClient } from 'pg';
+import pg, { type ClientConfig, type Pool, type PoolClient } from 'pg';
 
 export interface SqlQueryable {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -11,14 +11,22 @@ export interface SqlQueryable {
 
 export interface SqlClient extends SqlQueryable {
   transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
-  /** A connection held between statements (see pinnedConnection); statements queue on it. */
-  pinned(): PinnedSql;
+  /** A new pipelined connection of its own (see SqlPipeline), closed with close(). */
+  pipeline(): SqlPipeline;
+  /** Closes the pipelined connections (the pool or PGlite is closed by its owner). */
+  close(): Promise<void>;
 }
 
-export interface PinnedSql {
+/**
+ * Statements sent on a pipelined connection go out at once, without waiting for the answers
+ * to the ones before, and the server runs them one after another, each in a transaction of
+ * its own, answering in order. The group commit uses one to keep its next group queued on the
+ * server while the one before commits. `pipelines` is false where statements run in this
+ * process (PGlite) and sending ahead gains nothing.
+ */
+export interface SqlPipeline {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  /** Gives the connection back to the pool (never while a statement runs); the next query takes one again. */
-  release(): void;
+  readonly pipelines: boolean;
 }
 
 export function pgliteSql(pg: PGlite): SqlClient {
@@ -31,7 +39,12 @@ export function pgliteSql(pg: PGlite): SqlClient {
     },
   });
   const direct = wrap(pg);
-  return { ...direct, transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))), pinned: () => ({ query: direct.query, release() {} }) };
+  return {
+    ...direct,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    pipeline: () => ({ query: direct.query, pipelines: false }),
+    close: async () => {},
+  };
 }
 
 // Parameterised statements are named, so each connection prepares them once and PostgreSQL
@@ -64,61 +77,70 @@ export function encodeParam(value: unknown): unknown {
   return `{${(value as string[]).map(quoteArrayElement).join(',')}}`;
 }
 
-async function run<T>(q: Pool | PoolClient, text: string, params?: unknown[]): Promise<T[]> {
+async function run<T>(q: Pool | PoolClient | pg.Client, text: string, params?: unknown[]): Promise<T[]> {
   const result = params ? await q.query({ name: statementName(text), text, values: params.map(encodeParam) }) : await q.query(text);
   return result.rows as T[];
 }
 
 /**
- * A query through the pool is written to the socket only on a later tick (pg-pool hands out
- * its client from process.nextTick), after every microtask queued so far: on the hot path,
- * after the responses of the exchanges just committed. A held connection writes at once, so
- * the next group commit is on the wire while those responses go out. The connection is held
- * until release() (the caller's idle moment), and dropped if it fails.
+ * A connection outside the pool in node-postgres' pipeline mode, opened on first use and
+ * again after it is lost. Besides pipelining, a statement on it is written to the socket at
+ * once: through the pool it would wait for pg-pool's process.nextTick, after every microtask
+ * already queued (on the hot path, the responses of the exchanges just committed).
  */
-function pinnedConnection(pool: Pool): PinnedSql {
-  let held: PoolClient | null = null;
-  let connecting: Promise<PoolClient> | null = null;
-  const onError = (err: Error) => {
-    if (held) drop(held, err);
-  };
-  const drop = (client: PoolClient, err?: Error) => {
-    held = null;
-    client.off('error', onError);
-    client.release(err);
+function pipelinedConnection(config: ClientConfig) {
+  let client: pg.Client | null = null;
+  let connecting: Promise<pg.Client> | null = null;
+  let closed = false;
+  // A lost connection fails the statements on it; the next statement opens another.
+  const drop = (c: pg.Client) => {
+    if (client !== c) return;
+    client = null;
+    void c.end().catch(() => {});
   };
   const connect = async () => {
+    const c = new pg.Client({ ...config, pipeline: true });
+    c.on('error', () => drop(c));
     try {
-      const client = await pool.connect();
-      client.on('error', onError);
-      return (held = client);
+      await c.connect();
+      if (closed) throw new Error('the database connection is closed');
+      return (client = c);
+    } catch (err) {
+      await c.end().catch(() => {});
+      throw err;
     } finally {
       connecting = null;
     }
   };
   return {
+    pipelines: true,
     async query<T>(text: string, params?: unknown[]) {
-      const client = held ?? (await (connecting ??= connect()));
+      if (closed) throw new Error('the database connection is closed');
+      const c = client ?? (await (connecting ??= connect()));
       try {
-        return await run<T>(client, text, params);
+        return await run<T>(c, text, params);
       } catch (err) {
-        if (held === client && brokeConnection(err)) drop(client, err as Error);
+        if (brokeConnection(err)) drop(c);
         throw err;
       }
     },
-    release() {
-      if (held) drop(held);
+    async close() {
+      closed = true;
+      await connecting?.catch(() => {});
+      await client?.end().catch(() => {});
+      client = null;
     },
   };
 }
 
 /** A statement's own error leaves the connection usable; a lost or terminated one does not. */
 function brokeConnection(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return typeof code !== 'string' || code.startsWith('08') || code.startsWith('57');
+  return !(err instanceof pg.DatabaseError) || err.code === undefined || /^(08|57)/.test(err.code);
 }
 
-export function pgSql(pool: Pool): SqlClient {
+/** `config` is the pool's connection settings, for the pipelined connections. */
+export function pgSql(pool: Pool, config: ClientConfig): SqlClient {
+  const pipelines: ReturnType<typeof pipelinedConnection>[] = [];
   const wrap = (q: Pool | PoolClient): SqlQueryable => ({
     query: (text, params) => run(q, text, params),
     async exec(text: string) {
@@ -127,7 +149,14 @@ export function pgSql(pool: Pool): SqlClient {
   });
   return {
     ...wrap(pool),
-    pinned: () => pinnedConnection(pool),
+    pipeline() {
+      const connection = pipelinedConnection(config);
+      pipelines.push(connection);
+      return connection;
+    },
+    async close() {
+      await Promise.all(pipelines.map((p) => p.close()));
+    },
     async transaction(fn) {
       const client = await pool.connect();
       try {

@@ -17,7 +17,7 @@ const jwks = { keys: [publicJwk(signer.publicKey, signer.kid)] };
 
 /** Another client on the same database: its own batcher and head cache. */
 function anotherInstance(sql: SqlClient): SqlClient {
-  return { query: (text, params) => sql.query(text, params), exec: (text) => sql.exec(text), transaction: (fn) => sql.transaction(fn), pinned: () => sql.pinned() };
+  return { query: (text, params) => sql.query(text, params), exec: (text) => sql.exec(text), transaction: (fn) => sql.transaction(fn), pipeline: () => sql.pipeline(), close: () => sql.close() };
 }
 
 let seq = 0;

@@ -8,7 +8,7 @@
 // lock and writes only what still links up; an exchange whose head moved comes back 'stale'
 // with the real head and is re-sealed on it, so a trace never forks and nothing is lost.
 import { createBatcher, type Settled } from '../db/batcher';
-import type { PinnedSql, SqlClient, SqlQueryable } from '../db/sql';
+import type { SqlClient, SqlPipeline, SqlQueryable } from '../db/sql';
 import type { Receipt } from '../receipts/types';
 import { ExchangeError } from './errors';
 import { TraceHeads, type TraceHead } from './trace-heads';
@@ -34,7 +34,6 @@ export type CommitResult =
 
 const MAX_ATTEMPTS = 5;
 const MAX_BATCH = Number(process.env.SP_GROUP_COMMIT_MAX ?? 128);
-const CONCURRENCY = Number(process.env.SP_GROUP_COMMIT_CONCURRENCY ?? 1);
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
 /**
@@ -60,8 +59,8 @@ type Attempt = CommitResult | { kind: 'again'; pending: Pending };
 
 interface PerDatabase {
   commit(pending: Pending): Promise<Attempt>;
-  /** The connection the optimistic appends go through, held while exchanges keep coming. */
-  appender: PinnedSql;
+  /** The connection the optimistic appends go through. */
+  appender: SqlPipeline;
   lookup(key: [string, string]): Promise<StoredResponse | null>;
   heads: TraceHeads;
   /** The tips that calls in flight are writing, per trace. */
@@ -73,9 +72,11 @@ const databases = new WeakMap<SqlClient, PerDatabase>();
 function forDatabase(sql: SqlClient): PerDatabase {
   let db = databases.get(sql);
   if (!db) {
-    const appender = sql.pinned();
+    const appender = sql.pipeline();
     const created: PerDatabase = {
-      commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), { maxBatch: MAX_BATCH, concurrency: CONCURRENCY, onIdle: () => appender.release() }),
+      // Where the connection pipelines, the next group is sent once it is as large as the one
+      // committing, and waits on the server rather than for this process to read the answer.
+      commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), { maxBatch: MAX_BATCH, concurrency: appender.pipelines ? 2 : 1, fill: true }),
       appender,
       lookup: createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2 }),
       heads: new TraceHeads(),
