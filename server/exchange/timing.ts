@@ -16,15 +16,18 @@ export function observePhase(phase: string, seconds: number): void {
  */
 export function timed<T>(phase: string, fn: () => T): T {
   const start = performance.now();
-  const observe = () => observePhase(phase, (performance.now() - start) / 1000);
   let result: T;
   try {
     result = fn();
   } catch (err) {
-    observe();
+    observeSince(phase, start);
     throw err;
   }
-  if (result instanceof Promise) return result.finally(observe) as T;
-  observe();
+  if (result instanceof Promise) return result.finally(() => observeSince(phase, start)) as T;
+  observeSince(phase, start);
   return result;
+}
+
+function observeSince(phase: string, start: number): void {
+  observePhase(phase, (performance.now() - start) / 1000);
 }
