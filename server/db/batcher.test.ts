@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createBatcher, type Settled } from './batcher';
 
 /** A batcher whose batches finish when the test says so, with a log of what happened. */
-function controlled(opts: { concurrency?: number; fill?: boolean } = {}) {
+function controlled(opts: { concurrency?: number; fill?: boolean; gather?: boolean } = {}) {
   const log: string[] = [];
   const finish: ((results: Settled<string>[] | Error) => void)[] = [];
   const call = createBatcher<string, string>(
@@ -21,7 +21,8 @@ function controlled(opts: { concurrency?: number; fill?: boolean } = {}) {
   const settle = async () => {
     for (let i = 0; i < 5; i++) await Promise.resolve();
   };
-  return { log, finish, submit, ok, settle };
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  return { log, finish, submit, ok, settle, nextTurn };
 }
 
 describe('group execution', () => {
@@ -89,5 +90,41 @@ describe('group execution', () => {
     b.finish[2]!(b.ok('C', 'D', 'E'));
     b.finish[3]!(b.ok('F', 'G', 'H'));
     await Promise.all(done);
+  });
+
+  it('with gather, starts a batch on the next turn with every call made in this one', async () => {
+    const b = controlled({ gather: true });
+    const done = [b.submit('a'), b.submit('b')];
+    await b.settle();
+    expect(b.log).toEqual([]);
+    done.push(b.submit('c'), b.submit('d'));
+    await b.nextTurn();
+    expect(b.log).toEqual(['run a,b,c']); // up to the maximum
+    b.finish[0]!(b.ok('A', 'B', 'C'));
+    await b.settle();
+    expect(b.log).toEqual(['run a,b,c', 'resumed A', 'resumed B', 'resumed C']); // d waits for the next turn
+    await b.nextTurn();
+    expect(b.log.at(-1)).toBe('run d');
+    b.finish[1]!(b.ok('D'));
+    await Promise.all(done);
+  });
+
+  it('with gather, groups the calls of a turn even when each batch ends at once (a database in this process)', async () => {
+    const batchSizes = async (gather: boolean) => {
+      const sizes: number[] = [];
+      const call = createBatcher<number, number>(
+        async (items) => {
+          sizes.push(items.length);
+          return items.map((value) => ({ ok: true as const, value }));
+        },
+        { maxBatch: 100, gather },
+      );
+      // Like exchanges resumed one after another in one turn, each calling after its own work.
+      const callers = Array.from({ length: 5 }, (_, i) => new Promise<number>((resolve) => setImmediate(() => resolve(call(i)))));
+      expect(await Promise.all(callers)).toEqual([0, 1, 2, 3, 4]);
+      return sizes;
+    };
+    expect(await batchSizes(false)).toEqual([1, 1, 1, 1, 1]);
+    expect(await batchSizes(true)).toEqual([5]);
   });
 });

@@ -7,6 +7,12 @@
 // starts only once as many calls wait as the oldest running batch carries, so batches stay as
 // large as they were (for a connection that pipelines statements: the next group is already
 // queued on the server when the one before it commits).
+//
+// With `gather`, batches start on the event loop's next turn instead of at once, so every
+// call made in this turn joins the batch; a lone call waits for the turn to end, not for
+// company. That is for a database that runs in this process (PGlite): a batch started at once
+// runs to its end on this thread before the callers queued behind it in the same turn have
+// made their calls, so every batch would carry one call.
 export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
 
 export interface BatcherOptions {
@@ -14,6 +20,7 @@ export interface BatcherOptions {
   /** Batches running at once (default 1). */
   concurrency?: number;
   fill?: boolean;
+  gather?: boolean;
 }
 
 export function createBatcher<T, R>(run: (items: T[]) => Promise<Settled<R>[]>, opts: BatcherOptions) {
@@ -21,6 +28,7 @@ export function createBatcher<T, R>(run: (items: T[]) => Promise<Settled<R>[]>, 
   const queue: Entry[] = [];
   const running: Entry[][] = [];
   const concurrency = opts.concurrency ?? 1;
+  let turnScheduled = false;
 
   function mayStart(): boolean {
     if (queue.length === 0) return false;
@@ -29,6 +37,16 @@ export function createBatcher<T, R>(run: (items: T[]) => Promise<Settled<R>[]>, 
   }
 
   function pump() {
+    if (!opts.gather) return startReady();
+    if (turnScheduled || !mayStart()) return;
+    turnScheduled = true;
+    setImmediate(() => {
+      turnScheduled = false;
+      startReady();
+    });
+  }
+
+  function startReady() {
     while (mayStart()) void launch(queue.splice(0, opts.maxBatch));
   }
 

@@ -62,7 +62,7 @@ async function countWhere(table: string, column: string, value: string) {
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  for (const id of ['acme', 'globex']) await db.prisma.tenant.create({ data: { id, name: id } });
+  for (const id of ['acme', 'globex', 'initech']) await db.prisma.tenant.create({ data: { id, name: id } });
   instanceA = db.sql;
   instanceB = anotherInstance(db.sql);
 });
@@ -71,6 +71,27 @@ afterAll(async () => {
 });
 
 describe('group commit', () => {
+  it('commits exchanges started one after another in one turn together, in process or not', async () => {
+    let calls = 0;
+    let pipelines = true;
+    const counted: SqlClient = {
+      ...anotherInstance(db.sql),
+      pipeline: () => {
+        const appender = db.sql.pipeline();
+        pipelines = appender.pipelines;
+        return { pipelines, query: (text, params) => (calls++, appender.query(text, params)) };
+      },
+    };
+    // Each exchange starts in a callback of its own, as the API listener starts them.
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => new Promise<CommitResult>((resolve, reject) => setImmediate(() => append(counted, { tenant: 'initech', traceId: `tr-turn-${i}` }).then(resolve, reject)))),
+    );
+    expect(results.map((r) => r.kind)).toEqual(Array(6).fill('committed'));
+    // PGlite runs a call on this thread: without gathering the turn, each exchange would commit alone.
+    // PostgreSQL: the first goes at once, the second beside it, the other four together.
+    expect(calls).toBe(pipelines ? 3 : 1);
+  });
+
   it('keeps one unbroken chain when two instances with stale heads append to a trace at once', async () => {
     const traceId = 'tr-shared';
     await append(instanceA, { tenant: 'acme', traceId });

@@ -76,9 +76,16 @@ function forDatabase(sql: SqlClient): PerDatabase {
     const created: PerDatabase = {
       // Where the connection pipelines, the next group is sent once it is as large as the one
       // committing, and waits on the server rather than for this process to read the answer.
-      commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), { maxBatch: MAX_BATCH, concurrency: appender.pipelines ? 2 : 1, fill: true }),
+      // Where the database runs in this process (and so does not pipeline), a group gathers
+      // the exchanges of a whole turn of the event loop.
+      commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), {
+        maxBatch: MAX_BATCH,
+        concurrency: appender.pipelines ? 2 : 1,
+        fill: true,
+        gather: !appender.pipelines,
+      }),
       appender,
-      lookup: createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2 }),
+      lookup: createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2, gather: !appender.pipelines }),
       heads: new TraceHeads(),
       inFlight: new Map(),
     };
