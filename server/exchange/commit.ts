@@ -73,19 +73,21 @@ function forDatabase(sql: SqlClient): PerDatabase {
   let db = databases.get(sql);
   if (!db) {
     const appender = sql.pipeline();
+    // Only a database running in this process (PGlite) does not pipeline.
+    const inProcess = !appender.pipelines;
     const created: PerDatabase = {
       // Where the connection pipelines, the next group is sent once it is as large as the one
       // committing, and waits on the server rather than for this process to read the answer.
-      // Where the database runs in this process (and so does not pipeline), a group gathers
-      // the exchanges of a whole turn of the event loop.
+      // Where the database runs in this process, a group gathers the exchanges of a whole
+      // turn of the event loop.
       commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), {
         maxBatch: MAX_BATCH,
-        concurrency: appender.pipelines ? 2 : 1,
+        concurrency: inProcess ? 1 : 2,
         fill: true,
-        gather: !appender.pipelines,
+        gather: inProcess,
       }),
       appender,
-      lookup: createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2, gather: !appender.pipelines }),
+      lookup: createBatcher((keys: [string, string][]) => lookupStored(sql, keys), { maxBatch: 256, concurrency: 2, gather: inProcess }),
       heads: new TraceHeads(),
       inFlight: new Map(),
     };
