@@ -23,7 +23,8 @@ export default defineConfig({
   webServer: {
     command: 'bash scripts/e2e-server.sh',
     url: `http://localhost:${port}/healthz`,
-    timeout: 240_000,
+    // A production build on a busy 2-core machine has taken over 4 minutes.
+    timeout: 480_000,
     reuseExistingServer: false,
     // A fixed API key (for a tenant of its own) lets specs call the API without the portal.
     env: { PORT: String(port), SIGNET_E2E_REBUILD: '1', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
