@@ -26,6 +26,8 @@ const { Point } = ed;
 
 /** Order of the prime subgroup (RFC 8032 `L`). */
 export const CURVE_ORDER = 0x1000000000000000000000000000000014def9dea2f79cd65812631a5cf5d3edn;
+const FIELD_PRIME = 2n ** 255n - 19n;
+const Y_MASK = 2n ** 255n - 1n;
 
 const WINDOW_BITS = 4;
 const WINDOW_SIZE = 1 << WINDOW_BITS;
@@ -91,17 +93,16 @@ export function keyPolicyFailure(publicKey: Uint8Array): string | null {
 
 /**
  * True when `R` (the first 32 bytes of a 64-byte signature) is a canonical point encoding and
- * `S < L`: a signature failing this is refused by OpenSSL whatever the key and message, so a
- * native verifier is only asked about signatures that pass.
+ * `S < L`: a signature failing this is refused by OpenSSL whatever the key and message (it
+ * compares `R` with a canonical encoding), so a native verifier is only asked about signatures
+ * that pass. Byte checks only: this runs once per receipt before each native verify.
  */
 export function isCanonicalSignature(signature: Uint8Array): boolean {
   if (signature.length !== 64 || bytesToNumberLE(signature.subarray(32)) >= CURVE_ORDER) return false;
-  try {
-    Point.fromBytes(signature.subarray(0, 32), false); // strict RFC 8032 decoding: y < p, no x = 0 with the sign bit
-    return true;
-  } catch {
-    return false;
-  }
+  const y = bytesToNumberLE(signature.subarray(0, 32)) & Y_MASK;
+  const xIsNegative = (signature[31]! & 0x80) !== 0;
+  // y >= p is a second encoding of y - p; x = 0 (y = ±1) has no negative x.
+  return y < FIELD_PRIME && !(xIsNegative && (y === 1n || y === FIELD_PRIME - 1n));
 }
 
 function decodePoint(bytes: Uint8Array): Point {
