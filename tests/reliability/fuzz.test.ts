@@ -190,7 +190,8 @@ describe('fuzzing the API with hostile input', () => {
           const error = body.error as Record<string, unknown> | undefined;
           expect(typeof error?.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(error.code), where).toBe(true);
           expect(typeof error?.message === 'string' && error.message.length > 0, where).toBe(true);
-          expect(Object.keys(body), where).toEqual(['error']);
+          expect(Object.keys(body), where).toEqual(['error', 'detail']);
+          expect(body.detail, where).toBe(error?.message);
         }
         // Only accepted, first-time exchanges wrote anything: one receipt, one VEx row, one idempotency record each.
         const after = await ledgerCounts();
