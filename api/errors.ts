@@ -16,8 +16,9 @@ export class ApiError extends Error {
   }
 }
 
+/** `detail` repeats the message at the top level: the guide's existing SDKs show that field. */
 export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
-  return { error: { code, message, ...details } };
+  return { error: { code, message, ...details }, detail: message };
 }
 
 export function errorResponse(c: Context, err: ApiError) {

@@ -6,8 +6,16 @@ export const apiKeyHeader = {
 };
 
 export const errorEnvelope = z
-  .object({ error: z.object({ code: z.string(), message: z.string() }).passthrough() })
-  .openapi('Error', { example: { error: { code: 'INPUT_SCHEMA_INVALID', message: 'payload does not match openai.tooluse.invoice.v1: /tool_calls must NOT have fewer than 1 items' } } });
+  .object({
+    error: z.object({ code: z.string(), message: z.string() }).passthrough(),
+    detail: z.string().openapi({ description: 'The same message as error.message (read by the guide\'s existing SDKs).' }),
+  })
+  .openapi('Error', {
+    example: {
+      error: { code: 'INPUT_SCHEMA_INVALID', message: 'payload does not match openai.tooluse.invoice.v1: /tool_calls must NOT have fewer than 1 items' },
+      detail: 'payload does not match openai.tooluse.invoice.v1: /tool_calls must NOT have fewer than 1 items',
+    },
+  });
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed JSON, invalid request envelope, or missing idempotency key',

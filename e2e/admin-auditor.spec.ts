@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { buildBundle, buildReceipt } from '@/server/receipts/build';
+import { jwksOf, signedBundle, signedChain, sr1Chain, testSigner } from '@/server/receipts/fixtures';
 import { createSigner, generateSeed, publicJwk } from '@/server/receipts/node-signer';
 import type { Receipt } from '@/server/receipts/types';
 import { DEMO, E2E_API_KEY, signIn, snap } from './support';
@@ -145,6 +146,30 @@ test('an auditor verifies a real bundle, catches a tampered one, and verifies of
   await expect(rows.nth(1)).toContainText('RECEIPT_HASH_MISMATCH');
   await expect(page.getByText('does not match the chain')).toBeVisible();
   await snap(page, info, 'auditor-invalid');
+});
+
+test('the auditor page says UNSIGNED for a bundle of unsigned receipts, and refuses duplicate keys', async ({ page }, info) => {
+  const signer = testSigner('e2e-fixture-key', 3);
+  const jwksText = JSON.stringify(jwksOf(signer));
+  await signIn(page, DEMO.auditor);
+  await page.getByLabel('JWKS JSON').fill(jwksText);
+  const verify = page.getByRole('button', { name: 'Verify in this browser' });
+
+  await page.getByLabel('Bundle JSON').fill(JSON.stringify(signedBundle(sr1Chain(3), signer), null, 2));
+  await verify.click();
+  await expect(page.getByTestId('verdict')).toHaveText('UNSIGNED');
+  await expect(page.getByTestId('unsigned-explanation')).toContainText('it does not show who issued it');
+  await expect(page.getByTestId('hop-row').first()).toContainText('unsigned');
+  await snap(page, info, 'auditor-unsigned');
+
+  // JSON.parse would keep the second "tenant"; the verifier refuses the document and names the hop.
+  const duplicated = JSON.stringify(signedBundle(signedChain(2, signer), signer)).replace(/"tenant":"acme"(?![\s\S]*"tenant")/, '"tenant":"acme","tenant":"acme"');
+  await page.getByLabel('Bundle JSON').fill(duplicated);
+  await verify.click();
+  await expect(page.getByTestId('verdict')).toHaveText('INVALID');
+  await expect(page.getByTestId('first-failure')).toContainText('First failure: hop 2');
+  await expect(page.getByTestId('first-failure')).toContainText('DUPLICATE_KEY hop 2: key "tenant" occurs more than once in the receipt');
+  await snap(page, info, 'auditor-duplicate-key');
 });
 
 test('the auditor page verifies a 1,000-hop bundle offline', async ({ page }, info) => {

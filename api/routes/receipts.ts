@@ -33,14 +33,14 @@ export function registerReceiptRoutes(app: OpenAPIHono) {
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/v1/receipts/chain/{trace_id}',
-    summary: "A trace's receipts in hop order (SPEC §2)",
+    summary: "A trace's receipts in hop order (SPEC §2), as a bare JSON array",
     request: { params },
-    responses: { 200: { description: 'The chain', content: { 'application/json': { schema: z.object({ trace_id: z.string(), chain: z.array(z.record(z.string(), z.unknown())) }) } } }, ...errorResponses([401, 404]) },
+    responses: { 200: { description: 'The chain: a JSON array of receipts, hop 1 first', content: { 'application/json': { schema: z.array(z.record(z.string(), z.unknown())) } } }, ...errorResponses([401, 404]) },
   });
   app.openAPIRegistry.registerPath({
     method: 'get',
     path: '/v1/receipts/export/{trace_id}',
-    summary: 'The signed export bundle (SPEC §3), with X-SIGNET-Response-CID, X-SIGNET-Signature and X-SIGNET-KID headers',
+    summary: 'The signed export bundle (SPEC §3), with X-SIGNET-Response-CID, X-SIGNET-Signature and X-SIGNET-KID headers (and the same as X-ODIN-*)',
     request: { params },
     responses: { 200: { description: 'The bundle', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...errorResponses([401, 404]) },
   });
@@ -50,7 +50,7 @@ export function registerReceiptRoutes(app: OpenAPIHono) {
     const traceId = traceIdParam(c);
     const chain = await loadChain(traceId, reader);
     if (!chain) throw new ApiError(404, 'TRACE_NOT_FOUND', 'no such trace');
-    return c.json({ trace_id: traceId, chain });
+    return c.json(chain);
   });
 
   app.get('/v1/receipts/export/:trace_id', async (c) => {
@@ -58,9 +58,12 @@ export function registerReceiptRoutes(app: OpenAPIHono) {
     const traceId = traceIdParam(c);
     const bundle = await exportChain(traceId, reader);
     if (!bundle) throw new ApiError(404, 'TRACE_NOT_FOUND', 'no such trace');
-    c.header('X-SIGNET-Response-CID', bundle.bundle_cid);
-    c.header('X-SIGNET-Signature', bundle.signature);
-    c.header('X-SIGNET-KID', bundle.kid);
+    // The X-ODIN-* spelling is what the guide's existing SDKs read.
+    for (const prefix of ['X-SIGNET', 'X-ODIN']) {
+      c.header(`${prefix}-Response-CID`, bundle.bundle_cid);
+      c.header(`${prefix}-Signature`, bundle.signature);
+      c.header(`${prefix}-KID`, bundle.kid);
+    }
     c.header('Content-Disposition', `attachment; filename="signet-${traceId}.json"`);
     return c.json(bundle);
   });

@@ -3,9 +3,14 @@ import { useLayoutEffect, useState } from 'react';
 import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
 import { Badge, Button, Card, cx } from '@/components/ui';
-import type { BundleReport, HopReport } from '@/server/receipts/verify';
+import type { BundleReport, HopReport, Verdict } from '@/server/receipts/verify';
 
 const statusTone = { valid: 'green', unsigned: 'amber', invalid: 'red' } as const;
+const verdictBox: Record<Verdict, string> = {
+  VALID: 'bg-emerald-50 text-emerald-900 ring-emerald-200',
+  UNSIGNED: 'bg-amber-50 text-amber-950 ring-amber-300',
+  INVALID: 'bg-red-50 text-red-900 ring-red-200',
+};
 const PAGE_SIZE = 100;
 
 function Check({ ok, label }: { ok: boolean; label: string }) {
@@ -39,17 +44,21 @@ export function VerificationResult({ report, bundleCid, startedAt }: { report: B
 
   return (
     <div className="space-y-6" data-testid="verification-result">
-      <div
-        role="status"
-        className={cx('rounded-lg px-5 py-4 ring-1 ring-inset', report.valid ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200')}
-      >
+      <div role="status" className={cx('rounded-lg px-5 py-4 ring-1 ring-inset', verdictBox[report.verdict])}>
         <p className="text-2xl font-bold tracking-tight" data-testid="verdict">
-          {report.valid ? 'VALID' : 'INVALID'}
+          {report.verdict}
         </p>
+        {report.verdict === 'UNSIGNED' && (
+          <p className="mt-1 max-w-3xl text-sm" data-testid="unsigned-explanation">
+            Every hash and link checks out, but no receipt carries a signature (older SR-1 receipts). This shows the chain is
+            internally consistent and unchanged since its hashes were computed; it does not show who issued it, because anyone can
+            compute these hashes.
+            {report.bundle.signatureValid && ` The bundle’s own signature (key ${report.bundle.kid ?? '—'}) shows that the holder of that key exported these receipts.`}
+          </p>
+        )}
         <p className="mt-1 text-sm">
-          {report.valid
-            ? `Every hash, link and signature checks out${report.unsigned > 0 ? ` (${report.unsigned} unsigned SR-1 receipt${report.unsigned === 1 ? '' : 's'})` : ''}.`
-            : 'This bundle does not match what Signet signed.'}{' '}
+          {report.verdict === 'VALID' && 'Every hash, link and signature checks out.'}
+          {report.verdict === 'INVALID' && 'This bundle does not match what Signet signed.'}{' '}
           <span data-testid="timing">
             Verified {formatCount(report.hops.length)} {report.hops.length === 1 ? 'hop' : 'hops'}
             {elapsedMs !== null && ` in ${elapsedMs} ms`}

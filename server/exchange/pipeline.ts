@@ -10,6 +10,7 @@ import { evaluateForward, systemResolver, type Resolver } from '../egress/policy
 import { forwardPayload, type ForwardOptions } from '../egress/forward';
 import { recordFailedExchange } from '../billing/usage';
 import { activeSigner } from '../keys/signing-keys';
+import { loneSurrogatePath } from '../mappings/exact-json';
 import { checkInvariants, TransformError, type ExchangeMapping, type MappingRegistry } from '../mappings/registry';
 import { deniedTotal, exchangesTotal, fallbackUsedTotal, fuTokensTotal } from '../metrics/registry';
 import { cid } from '../receipts/canonical';
@@ -19,7 +20,7 @@ import { globalAllowlist } from '../settings/global-allowlist';
 import { commitExchange } from './commit';
 import { ExchangeError } from './errors';
 import { ReplayFound, ReplayGuard, storedReplay } from './replay';
-import { idempotencyKeyOf, parseExchangeBody, type ExchangeRequest } from './request';
+import { idempotencyKeyOf, notUnicode, parseExchangeBody, type ExchangeRequest } from './request';
 import { observePhase, timed } from './timing';
 
 /** The LLM fallback, when configured (server/fallback/service.ts). */
@@ -231,6 +232,7 @@ async function repairArguments(
   if (!mapping.extractArguments || !mapping.parseArguments || !mapping.validateArguments) return { args: undefined, fuTokens: 0 };
   const text = mapping.extractArguments(request.payload);
   const parsed = mapping.parseArguments(text);
+  if (parsed.ok) refuseLoneSurrogates(parsed.value);
   const issues = parsed.ok ? mapping.validateArguments(parsed.value) : [];
   if (parsed.ok && issues.length === 0) return { args: parsed.value, fuTokens: 0 };
 
@@ -238,10 +240,22 @@ async function repairArguments(
   if (deps.fallback && principal.fallbackEnabled) {
     await replay.claim(); // the fallback is metered: never spend it on a replay
     const repaired = await deps.fallback.repair({ principal, brokenText: text, mapping, reason });
+    try {
+      refuseLoneSurrogates(repaired.value);
+    } catch (err) {
+      repaired.release();
+      throw err;
+    }
     return { args: repaired.value, fuTokens: repaired.tokens, release: repaired.release };
   }
   if (!parsed.ok) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
   throw new ExchangeError(422, 'ARGUMENTS_SCHEMA_INVALID', reason, { issues });
+}
+
+/** Arguments JSON spelled a string Unicode cannot hold; a receipt could not canonicalize it. */
+function refuseLoneSurrogates(args: unknown): void {
+  const at = loneSurrogatePath(args);
+  if (at !== null) throw notUnicode(`the arguments at ${at}`);
 }
 
 function describe(issues: { path: string; message: string }[]): string {

@@ -1,6 +1,8 @@
-// The request edge: decode bytes strictly, bound nesting, refuse prototype-pollution keys,
-// strip control characters, and validate the envelope of SPEC §4.
+// The request edge: decode bytes strictly, bound nesting, read the payload's numbers exactly,
+// refuse prototype-pollution keys and strings that are not Unicode, strip control characters,
+// and validate the envelope of SPEC §4. Optional fields sent as null mean absent.
 import { z } from 'zod';
+import { mayLoseDigits, parseNumbersExactly } from '../mappings/exact-json';
 import { ExchangeError } from './errors';
 
 export const exchangeRequestSchema = z
@@ -11,9 +13,9 @@ export const exchangeRequestSchema = z
     trace_id: z
       .string()
       .regex(/^[A-Za-z0-9._:-]{1,128}$/, 'trace_id must be 1–128 characters of letters, digits, ".", "_", ":" or "-"')
-      .optional(),
-    forward_url: z.string().min(1).max(2048).optional(),
-    semantic_invariants: z.array(z.string().min(1).max(100)).max(20).optional(),
+      .nullish(),
+    forward_url: z.string().min(1).max(2048).nullish(),
+    semantic_invariants: z.array(z.string().min(1).max(100)).max(20).nullish(),
   })
   .strict();
 
@@ -42,14 +44,23 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
   return false;
 }
 
-/** Recursively strip control characters from strings and refuse dangerous keys. */
+/** A string JSON can spell but Unicode cannot hold (a lone surrogate such as "\ud800"). */
+export function notUnicode(where: string): ExchangeError {
+  return new ExchangeError(422, 'INVALID_UNICODE', `${where} contains a lone surrogate (an unpaired \\ud800–\\udfff escape); strings must be well-formed Unicode`);
+}
+
+/** Recursively strip control characters from strings and refuse dangerous keys and non-Unicode strings. */
 function sanitize(value: unknown, path: string): unknown {
-  if (typeof value === 'string') return value.replace(CONTROL_CHARS, '');
+  if (typeof value === 'string') {
+    if (!value.isWellFormed()) throw notUnicode(path || 'the body');
+    return value.replace(CONTROL_CHARS, '');
+  }
   if (Array.isArray(value)) return value.map((v, i) => sanitize(v, `${path}[${i}]`));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       if (FORBIDDEN_KEYS.has(k)) throw new ExchangeError(400, 'INVALID_JSON', `key "${k}" is not allowed (at ${path || 'the top level'})`);
+      if (!k.isWellFormed()) throw notUnicode(`a key at ${path || 'the top level'}`);
       out[k.replace(CONTROL_CHARS, '')] = sanitize(v, path ? `${path}.${k}` : k);
     }
     return out;
@@ -72,6 +83,10 @@ export function parseExchangeBody(bytes: Uint8Array, maxDepth: number): Exchange
     raw = JSON.parse(text);
   } catch (err) {
     throw new ExchangeError(400, 'INVALID_JSON', `malformed JSON: ${(err as Error).message}`);
+  }
+  // Amounts in the payload keep every digit; the envelope's fields are read as JSON.parse reads them.
+  if (mayLoseDigits(text) && raw !== null && typeof raw === 'object' && 'payload' in raw) {
+    (raw as { payload: unknown }).payload = (parseNumbersExactly(text) as { payload: unknown }).payload;
   }
   const parsed = exchangeRequestSchema.safeParse(sanitize(raw, ''));
   if (!parsed.success) {

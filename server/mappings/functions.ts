@@ -4,7 +4,16 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type jsonata from 'jsonata';
-import { canonicalDecimal, formatMinorUnits, lineAmountMinor, MoneyError, parseMinorUnits, toMinorUnits } from './money';
+import {
+  canonicalDecimal,
+  formatMinorUnits,
+  formatUnitPrice,
+  lineAmountMinor,
+  MoneyError,
+  parseMinorUnits,
+  toMinorUnits,
+  unitPriceMinorUnits,
+} from './money';
 
 export class MappingFunctionError extends Error {}
 
@@ -95,19 +104,50 @@ export function generalizeZip(postalCode: string, country: string | undefined): 
   return RESTRICTED_ZIP3.has(zip3) ? '000' : zip3;
 }
 
+/**
+ * The one value that fields naming the same thing agree on ({"buyer.name": …, "customer_name": …}),
+ * undefined when none is given; refuses values that differ, naming each field and its value.
+ */
+export function agreed(spellings: Record<string, unknown>): unknown {
+  const given = Object.entries(spellings).filter(([, v]) => v !== undefined);
+  const [first] = given;
+  const other = given.find(([, v]) => JSON.stringify(v) !== JSON.stringify(first?.[1]));
+  if (first && other) {
+    throw new MappingFunctionError(
+      `${first[0]} ${JSON.stringify(first[1])} and ${other[0]} ${JSON.stringify(other[1])} differ: they name the same thing, so give it once or the same in each`,
+    );
+  }
+  return first?.[1];
+}
+
 export function mappingFunctions(options: FunctionOptions): MappingFunction[] {
   return [
     {
       name: 'to_minor',
-      signature: '<(ns)s:s>',
-      implementation: (amount: number | string, currency: string) =>
-        money(() => toMinorUnits(amount, currency).toString()),
+      signature: '<(ns)ss?:s>',
+      implementation: (amount: number | string, currency: string, field?: string) =>
+        money(() => toMinorUnits(amount, currency, field).toString()),
     },
     {
       name: 'format_amount',
+      signature: '<(ns)ss?:s>',
+      implementation: (amount: number | string, currency: string, field?: string) =>
+        money(() => formatMinorUnits(toMinorUnits(amount, currency, field), currency)),
+    },
+    {
+      name: 'format_price',
       signature: '<(ns)s:s>',
-      implementation: (amount: number | string, currency: string) =>
-        money(() => formatMinorUnits(toMinorUnits(amount, currency), currency)),
+      implementation: (price: number | string, currency: string) => money(() => formatUnitPrice(price, currency)),
+    },
+    {
+      name: 'price_amount',
+      signature: '<(ns)s:o>',
+      // An Amount object whose minor_units is there only when the price is whole minor units.
+      implementation: (price: number | string, currency: string) =>
+        money(() => {
+          const minor = unitPriceMinorUnits(price, currency);
+          return { currency, value: formatUnitPrice(price, currency), ...(minor !== undefined && { minor_units: minor.toString() }) };
+        }),
     },
     {
       name: 'decimal',
@@ -116,9 +156,9 @@ export function mappingFunctions(options: FunctionOptions): MappingFunction[] {
     },
     {
       name: 'line_minor',
-      signature: '<(ns)(ns)s:s>',
-      implementation: (quantity: number | string, unitPrice: number | string, currency: string) =>
-        money(() => lineAmountMinor(quantity, unitPrice, currency).toString()),
+      signature: '<(ns)(ns)ss?:s>',
+      implementation: (quantity: number | string, unitPrice: number | string, currency: string, field?: string) =>
+        money(() => lineAmountMinor(quantity, unitPrice, currency, field).toString()),
     },
     {
       name: 'sum_minor',
@@ -132,6 +172,7 @@ export function mappingFunctions(options: FunctionOptions): MappingFunction[] {
       implementation: (minor: string, currency: string) =>
         money(() => formatMinorUnits(parseMinorUnits(minor), currency)),
     },
+    { name: 'agreed', signature: '<x:x>', implementation: agreed },
     { name: 'iso_date', signature: '<s:s>', implementation: isoDate },
     { name: 'age_band', signature: '<ss:s>', implementation: ageBand },
     { name: 'generalize_zip', signature: '<ss?:s>', implementation: generalizeZip },

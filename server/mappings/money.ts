@@ -1,6 +1,8 @@
 // Exact money arithmetic on decimal strings and bigints. Amounts never pass through binary
 // floating-point multiplication: a JSON number is read through its shortest decimal string
-// (what JSON.stringify prints), so 0.1 stays 0.1, and strings keep any precision.
+// (what JSON.stringify prints), so 0.1 stays 0.1, and strings keep any precision. Numbers a
+// double cannot hold arrive here as decimal strings (exact-json.ts). A total may not be finer
+// than the currency's minor unit; a unit price may (0.125 USD), its line amount may not.
 import { readFileSync } from 'node:fs';
 
 const table = JSON.parse(readFileSync(new URL('./data/iso4217.json', import.meta.url), 'utf8')) as {
@@ -40,7 +42,11 @@ export function parseDecimal(value: number | string): Decimal {
     units *= 10n ** BigInt(-scale);
     scale = 0;
   }
-  // Trailing zeros carry no value: 10.500 USD is 1050 cents.
+  return withoutTrailingZeros({ units, scale });
+}
+
+/** Trailing zeros carry no value: 10.500 USD is 1050 cents, 8 × 0.125 is 1. */
+function withoutTrailingZeros({ units, scale }: Decimal): Decimal {
   while (scale > 0 && units % 10n === 0n) {
     units /= 10n;
     scale -= 1;
@@ -69,17 +75,34 @@ function rescale(d: Decimal, digits: number, what: string, currency: string): bi
   return d.units * 10n ** BigInt(digits - d.scale);
 }
 
-/** amount in the currency's minor units: toMinorUnits(1000, "USD") === 100000n. */
-export function toMinorUnits(amount: number | string, currency: string): bigint {
-  return rescale(parseDecimal(amount), minorUnitDigits(currency), `amount ${amount}`, currency);
+/**
+ * amount in the currency's minor units: toMinorUnits(1000, "USD") === 100000n. `field` names
+ * the amount in the refusal of one finer than the currency ("/amount 1.001 has 3 ...").
+ */
+export function toMinorUnits(amount: number | string, currency: string, field = 'amount'): bigint {
+  return rescale(parseDecimal(amount), minorUnitDigits(currency), `${field} ${amount}`, currency);
 }
 
 /** quantity × unit price in minor units; rejects a product that is not a whole number of minor units. */
-export function lineAmountMinor(quantity: number | string, unitPrice: number | string, currency: string): bigint {
+export function lineAmountMinor(quantity: number | string, unitPrice: number | string, currency: string, field = 'line amount'): bigint {
   const q = parseDecimal(quantity);
   const p = parseDecimal(unitPrice);
-  const product = { units: q.units * p.units, scale: q.scale + p.scale };
-  return rescale(product, minorUnitDigits(currency), `line amount ${quantity} × ${unitPrice}`, currency);
+  const product = withoutTrailingZeros({ units: q.units * p.units, scale: q.scale + p.scale });
+  return rescale(product, minorUnitDigits(currency), `${field} ${quantity} × ${unitPrice}`, currency);
+}
+
+/** A unit price as decimal text with at least the currency's digits: ("12.5", "USD") → "12.50", 0.125 → "0.125". */
+export function formatUnitPrice(price: number | string, currency: string): string {
+  const d = parseDecimal(price);
+  const scale = Math.max(d.scale, minorUnitDigits(currency));
+  return decimalText({ units: d.units * 10n ** BigInt(scale - d.scale), scale });
+}
+
+/** A unit price in whole minor units, or undefined when it is finer than the currency's minor unit. */
+export function unitPriceMinorUnits(price: number | string, currency: string): bigint | undefined {
+  const d = parseDecimal(price);
+  const digits = minorUnitDigits(currency);
+  return d.scale > digits ? undefined : d.units * 10n ** BigInt(digits - d.scale);
 }
 
 /** Minor units back to the decimal string with exactly the currency's digits: (100000n, "USD") → "1000.00". */

@@ -123,7 +123,13 @@ describe('finance: openai.tooluse.invoice.v1 → invoice.iso20022.v1', () => {
   it('names the path of argument errors', async () => {
     expect(await invoiceOf({ invoice_id: 'INV-1', currency: 'USD', amount: 5, colour: 'red' })).toEqual({
       stage: 'arguments',
-      issues: [{ path: '/colour', message: 'is not allowed here' }],
+      issues: [
+        {
+          path: '/colour',
+          message:
+            'is not allowed here (accepted: invoice_id, amount, currency, issue_date, due_date, seller, buyer, customer_name, customer, purchase_order, line_items, notes, description)',
+        },
+      ],
     });
     const bad = await invoiceOf({ invoice_id: '', amount: -5, currency: 'usd', line_items: [{ description: 'x', quantity: 1 }] });
     expect(bad.stage).toBe('arguments');
@@ -138,12 +144,63 @@ describe('finance: openai.tooluse.invoice.v1 → invoice.iso20022.v1', () => {
 
   it('rejects amounts finer than the currency, and unknown currencies, with a clear error', async () => {
     await expect(invoiceOf({ invoice_id: 'INV-1', amount: 10.005, currency: 'USD' })).rejects.toThrow(
-      new TransformError('openai.tooluse.invoice.v1 → invoice.iso20022.v1: amount 10.005 has 3 fractional digits; USD allows 2'),
+      new TransformError('openai.tooluse.invoice.v1 → invoice.iso20022.v1: /amount 10.005 has 3 fractional digits; USD allows 2'),
     );
     await expect(invoiceOf({ invoice_id: 'INV-1', amount: 1, currency: 'XYZ' })).rejects.toThrow(/unknown currency "XYZ"/);
     await expect(
       invoiceOf({ invoice_id: 'INV-1', amount: 1, currency: 'USD', line_items: [{ description: 'x', quantity: 1.5, unit_price: 0.33 }] }),
-    ).rejects.toThrow(/line amount 1.5 × 0.33 has 3 fractional digits/);
+    ).rejects.toThrow('/line_items/0: quantity × unit_price 1.5 × 0.33 has 3 fractional digits; USD allows 2');
+  });
+
+  it('reads amounts exactly as written: beyond 2^53, and refused when finer than the currency even past a double', async () => {
+    const total = async (text: string) => {
+      const r = await invoiceOf(text);
+      return r.stage === 'ok' ? (r.normalized as { trade_settlement: { total_amount: unknown } }).trade_settlement.total_amount : r;
+    };
+    expect(await total('{"invoice_id":"I","amount":123456789012345678,"currency":"USD"}')).toEqual({ currency: 'USD', value: '123456789012345678.00', minor_units: '12345678901234567800' });
+    expect(await total('{"invoice_id":"I","amount":123456789012345678.25,"currency":"USD"}')).toEqual({ currency: 'USD', value: '123456789012345678.25', minor_units: '12345678901234567825' });
+    await expect(total('{"invoice_id":"I","amount":1.0000000000000001,"currency":"USD"}')).rejects.toThrow('/amount 1.0000000000000001 has 16 fractional digits; USD allows 2');
+    // Trailing zeros carry no value.
+    expect(await total('{"invoice_id":"I","amount":1200.00,"currency":"JPY"}')).toEqual({ currency: 'JPY', value: '1200', minor_units: '1200' });
+    expect(await total('{"invoice_id":"I","amount":1200.000000000000000000,"currency":"JPY"}')).toEqual({ currency: 'JPY', value: '1200', minor_units: '1200' });
+    expect(await total('{"invoice_id":"I","amount":"1200.00","currency":"JPY"}')).toEqual({ currency: 'JPY', value: '1200', minor_units: '1200' });
+    await expect(total('{"invoice_id":"I","amount":1200.5,"currency":"JPY"}')).rejects.toThrow('/amount 1200.5 has 1 fractional digits; JPY allows 0 (no minor unit)');
+  });
+
+  it('lets a unit price be finer than the minor unit, but not the line amount', async () => {
+    const r = await invoiceOf({ invoice_id: 'I', amount: '1.00', currency: 'USD', line_items: [{ description: 'API calls', quantity: 8, unit_price: '0.125' }] });
+    expect(r.stage === 'ok' && (r.normalized as { line_items: unknown[] }).line_items[0]).toMatchObject({
+      unit_price: { currency: 'USD', value: '0.125' },
+      line_amount: { currency: 'USD', value: '1.00', minor_units: '100' },
+    });
+    expect(r.stage === 'ok' && (r.normalized as { line_items: object[] }).line_items[0]!).not.toHaveProperty('unit_price.minor_units');
+    await expect(invoiceOf({ invoice_id: 'I', amount: 1, currency: 'USD', line_items: [{ description: 'x', quantity: 1, unit_price: 1 }, { description: 'y', quantity: 3, unit_price: 0.125 }] })).rejects.toThrow(
+      '/line_items/1: quantity × unit_price 3 × 0.125 has 3 fractional digits',
+    );
+  });
+
+  it("takes the buyer's name and the note in the spellings of the guide's SDKs", async () => {
+    const sdk = { invoice_id: 'INV-12345', amount: 1500.0, currency: 'USD', customer_name: 'Example Customer', description: 'Consulting services' };
+    const r = await invoiceOf(sdk);
+    expect(r.stage === 'ok' && r.normalized).toMatchObject({
+      invoice_header: { id: 'INV-12345', notes: ['Consulting services'] },
+      trade_agreement: { buyer: { name: 'Example Customer' } },
+      trade_settlement: { total_amount: { value: '1500.00' } },
+    });
+    const viaCustomer = await invoiceOf({ ...sdk, customer_name: undefined, customer: 'Example Customer' });
+    expect(viaCustomer.stage === 'ok' && viaCustomer.normalized).toEqual(r.stage === 'ok' && r.normalized);
+    // The same name or note twice is fine; the buyer object's other fields are kept.
+    const both = await invoiceOf({ ...sdk, buyer: { name: 'Example Customer', country: 'US' }, notes: 'Consulting services' });
+    expect(both.stage === 'ok' && both.normalized).toMatchObject({ trade_agreement: { buyer: { name: 'Example Customer', country: 'US' } }, invoice_header: { notes: ['Consulting services'] } });
+  });
+
+  it('refuses two spellings that disagree, naming both', async () => {
+    const sdk = { invoice_id: 'INV-1', amount: 1, currency: 'USD' };
+    await expect(invoiceOf({ ...sdk, customer_name: 'Acme', buyer: { name: 'Globex' } })).rejects.toThrow(
+      'buyer.name "Globex" and customer_name "Acme" differ: they name the same thing, so give it once or the same in each',
+    );
+    await expect(invoiceOf({ ...sdk, customer_name: 'Acme', customer: 'Acme Corp' })).rejects.toThrow('customer_name "Acme" and customer "Acme Corp" differ');
+    await expect(invoiceOf({ ...sdk, notes: 'a', description: 'b' })).rejects.toThrow('notes "a" and description "b" differ');
   });
 });
 

@@ -1,7 +1,9 @@
 // Deterministic repair of the JSON text an LLM put in a tool call's `arguments`: strict
 // JSON.parse first, then jsonrepair (trailing commas, single quotes, unquoted keys, missing
 // closing brackets, Python True/False/None, comments, code fences...), then parse again.
+// Numbers are read exactly (exact-json.ts): amounts keep every digit the model wrote.
 import { jsonrepair } from 'jsonrepair';
+import { parseJsonExact } from './exact-json';
 
 export type RepairResult =
   | { ok: true; value: unknown; repaired: boolean; text: string }
@@ -9,12 +11,12 @@ export type RepairResult =
 
 export function parseArguments(text: string): RepairResult {
   try {
-    return { ok: true, value: JSON.parse(text), repaired: false, text };
+    return { ok: true, value: parseJsonExact(text), repaired: false, text };
   } catch {
     // fall through to repair
   }
   try {
-    return { ok: true, value: JSON.parse(jsonrepair(text)), repaired: true, text };
+    return { ok: true, value: parseJsonExact(jsonrepair(text)), repaired: true, text };
   } catch (err) {
     return { ok: false, error: `arguments are not JSON and could not be repaired: ${(err as Error).message}`, text };
   }

@@ -10,7 +10,8 @@ export interface ValidationIssue {
 
 export type Validator = (value: unknown) => ValidationIssue[];
 
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+// verbose: an error carries its schema, so a refused field can be told what is accepted.
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
 addFormats(ajv);
 
 const pointerToken = (key: string) => `/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
@@ -22,11 +23,13 @@ function issue(e: ErrorObject): ValidationIssue {
       return { path: at(pointerToken((e.params as { missingProperty: string }).missingProperty)), message: 'is required' };
     case 'false schema':
       return { path: at(''), message: 'is not allowed here' };
-    case 'additionalProperties':
+    case 'additionalProperties': {
+      const accepted = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       return {
         path: at(pointerToken((e.params as { additionalProperty: string }).additionalProperty)),
-        message: 'is not allowed here',
+        message: accepted.length ? `is not allowed here (accepted: ${accepted.join(', ')})` : 'is not allowed here',
       };
+    }
     case 'enum':
       return {
         path: at(''),

@@ -201,7 +201,7 @@ describe('the synchronous evaluator', () => {
       ['$sum(tags)', data],
       ['$to_minor(missing, "USD")', data],
       ['$to_minor(obj, "USD")', data],
-      ['$to_minor("1", "USD", "extra")', data],
+      ['$to_minor("1", "USD", "/amount", "extra")', data],
       ['$to_minor("1.001", "USD")', data],
       ['name + 1', data],
       ['obj = single', data],

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jwksOf, signedBundle, signedChain, testSigner } from './fixtures';
+import { cid } from './canonical';
+import { jwksOf, signedBundle, signedChain, sr1Chain, testSigner } from './fixtures';
 
 const BIN = fileURLToPath(new URL('../../bin/signet-verify.js', import.meta.url));
 const signer = testSigner();
@@ -74,6 +75,52 @@ describe('signet-verify CLI', () => {
     const result = await run(file('chain.json', bundle.chain), '--jwks', file('jwks.json', jwks));
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('bundle:');
+  });
+
+  it('exits 3 for an UNSIGNED chain, saying what it does and does not prove, and 0 with --allow-unsigned', async () => {
+    const chain = file('sr1.json', sr1Chain(2));
+    const jwksFile = file('jwks.json', jwks);
+    const result = await run(chain, '--jwks', jwksFile);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/hop 1\s+UNSIGNED\s+no kid\/sig/);
+    expect(result.stdout).toContain('not who issued it');
+    expect(result.stdout.trim().split('\n').at(-1)).toBe('UNSIGNED');
+    expect((await run(chain, '--jwks', jwksFile, '--allow-unsigned')).code).toBe(0);
+  });
+
+  it('exits 1 for an unsigned receipt in a signed chain, even with --allow-unsigned', async () => {
+    const chain = structuredClone(bundle.chain);
+    delete chain[2]!.kid;
+    delete chain[2]!.sig;
+    const { receipt_hash: _old, ...body } = chain[2]!;
+    chain[2]!.receipt_hash = cid(body); // a forger recomputes the hash
+    const result = await run(file('mixed.json', chain), '--jwks', file('jwks.json', jwks), '--allow-unsigned');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('INVALID: SIGNATURE_MISSING: hop 3: has no kid/sig, but hop 1 of this chain is signed');
+  });
+
+  it('exits 1 for duplicate keys and unknown fields, naming them', async () => {
+    const jwksFile = file('jwks.json', jwks);
+    const duplicate = JSON.stringify(bundle).replace('"tenant":', '"tenant":"acme","tenant":');
+    const dup = await run(file('dup.json', duplicate), '--jwks', jwksFile);
+    expect(dup.code).toBe(1);
+    expect(dup.stdout).toContain('INVALID: DUPLICATE_KEY: hop 1: key "tenant" occurs more than once in the receipt');
+    const extra = await run(file('extra.json', { ...bundle, comment: 'hi' }), '--jwks', jwksFile);
+    expect(extra.code).toBe(1);
+    expect(extra.stdout).toContain('INVALID: UNKNOWN_FIELD: bundle: field "comment" is not a bundle field');
+    const dupJwks = await run(file('ok.json', bundle), '--jwks', file('dup-jwks.json', JSON.stringify(jwks).replace('"x":', '"x":"AAAA","x":')));
+    expect(dupJwks).toMatchObject({ code: 2, stderr: expect.stringContaining('key "x" occurs more than once in the object at $.keys[0]') });
+  });
+
+  it('refuses a JWKS over plain http except from loopback, unless --insecure-jwks', async () => {
+    const bundleFile = file('ok.json', bundle);
+    const remote = await run(bundleFile, '--jwks', 'http://keys.example.com/.well-known/jwks.json');
+    expect(remote).toMatchObject({ code: 2, stderr: expect.stringMatching(/refusing to fetch the JWKS over plain http from keys\.example\.com/) });
+    const tricky = await run(bundleFile, '--jwks', 'http://127.0.0.1.nip.io/.well-known/jwks.json');
+    expect(tricky.stderr).toMatch(/refusing to fetch the JWKS over plain http/);
+    const insecure = await run(bundleFile, '--jwks', 'http://keys.invalid/.well-known/jwks.json', '--insecure-jwks');
+    expect(insecure).toMatchObject({ code: 2, stderr: expect.stringMatching(/cannot fetch JWKS from http:\/\/keys\.invalid/) });
+    expect((await run(bundleFile, '--jwks', jwksUrl.replace('127.0.0.1', 'localhost'))).code).toBe(0);
   });
 
   it.each([

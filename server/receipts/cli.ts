@@ -1,22 +1,30 @@
 /**
  * signet-verify: offline verification of an export bundle (or a bare receipt chain) against a JWKS.
- * Exit codes: 0 valid, 1 invalid, 2 usage or I/O error.
+ * Exit codes: 0 valid, 1 invalid, 2 usage or I/O error, 3 unsigned (0 with --allow-unsigned).
  */
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import type { BundleReport, ChainReport } from './report';
+import { formatJsonPath, parseJsonStrict, type DuplicateKey } from './strict-json';
 import { verifyBundle, verifyChain } from './verify';
 
-const USAGE = `usage: signet-verify <bundle.json> --jwks <jwks.json | https://host/.well-known/jwks.json> [--json]
+const USAGE = `usage: signet-verify <bundle.json> --jwks <jwks.json | https://host/.well-known/jwks.json> [--json] [--allow-unsigned] [--insecure-jwks]
 
 Verifies a Signet export bundle (or a JSON array of receipts) offline: canonical hashes,
-hash links, hop order and Ed25519 signatures. Exit 0 valid, 1 invalid, 2 usage or I/O error.
-  --json   print the full verification report as JSON instead of the summary`;
+hash links, hop order and Ed25519 signatures.
+Exit 0 VALID, 1 INVALID, 2 usage or I/O error, 3 UNSIGNED (no receipt carries a signature:
+the chain is consistent, but nothing proves who issued it).
+  --json            print the full verification report as JSON instead of the summary
+  --allow-unsigned  exit 0 for an UNSIGNED chain (older SR-1 receipts)
+  --insecure-jwks   allow fetching the JWKS over plain http from a host other than loopback`;
+
+const EXIT = { VALID: 0, INVALID: 1, UNSIGNED: 3 } as const;
 
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
-  let input: { file: string; jwksSource: string; json: boolean };
+  let input: ReturnType<typeof parseArguments>;
   try {
     input = parseArguments(argv);
   } catch (error) {
@@ -28,19 +36,20 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  let document: unknown;
+  let document: { value: unknown; duplicateKeys: DuplicateKey[] };
   let jwks: unknown;
   try {
     document = parseJson(await readFile(input.file, 'utf8'), input.file);
-    jwks = await loadJwks(input.jwksSource);
+    jwks = await loadJwks(input.jwksSource, input.insecureJwks);
   } catch (error) {
     console.error(`signet-verify: ${(error as Error).message}`);
     return 2;
   }
 
-  const report = Array.isArray(document) ? verifyChain(document, jwks) : verifyBundle(document, jwks);
+  const { value, duplicateKeys } = document;
+  const report = Array.isArray(value) ? verifyChain(value, jwks, { duplicateKeys }) : verifyBundle(value, jwks, { duplicateKeys });
   console.log(input.json ? JSON.stringify(report, null, 2) : summarize(report));
-  return report.valid ? 0 : 1;
+  return report.verdict === 'UNSIGNED' && input.allowUnsigned ? 0 : EXIT[report.verdict];
 }
 
 class HelpRequested extends Error {}
@@ -51,7 +60,13 @@ function parseArguments(argv: string[]) {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { jwks: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        jwks: { type: 'string' },
+        json: { type: 'boolean' },
+        'allow-unsigned': { type: 'boolean' },
+        'insecure-jwks': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -61,24 +76,51 @@ function parseArguments(argv: string[]) {
   if (!file) throw new UsageError('missing the bundle file');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (!parsed.values.jwks) throw new UsageError('missing --jwks <file or URL>');
-  return { file, jwksSource: parsed.values.jwks, json: parsed.values.json ?? false };
+  return {
+    file,
+    jwksSource: parsed.values.jwks,
+    json: parsed.values.json ?? false,
+    allowUnsigned: parsed.values['allow-unsigned'] ?? false,
+    insecureJwks: parsed.values['insecure-jwks'] ?? false,
+  };
 }
 
-async function loadJwks(source: string): Promise<unknown> {
-  if (!/^https?:\/\//i.test(source)) return parseJson(await readFile(source, 'utf8'), source);
+async function loadJwks(source: string, insecure: boolean): Promise<unknown> {
+  if (!/^https?:\/\//i.test(source)) return strictJwks(parseJson(await readFile(source, 'utf8'), source), source);
+  refuseCleartext(source, insecure);
   let response: Response;
   try {
     response = await fetch(source, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     throw new Error(`cannot fetch JWKS from ${source}: ${(error as Error).message}`);
   }
+  if (response.url) refuseCleartext(response.url, insecure); // after redirects
   if (!response.ok) throw new Error(`cannot fetch JWKS from ${source}: HTTP ${response.status}`);
-  return parseJson(await response.text(), source);
+  return strictJwks(parseJson(await response.text(), source), source);
 }
 
-function parseJson(text: string, source: string): unknown {
+/** Keys fetched over plain http could be anyone's: only loopback, or when the user insists. */
+function refuseCleartext(url: string, insecure: boolean): void {
+  const { protocol, hostname } = new URL(url);
+  if (protocol !== 'http:' || insecure || isLoopback(hostname)) return;
+  throw new Error(`refusing to fetch the JWKS over plain http from ${hostname}: anyone on the path could swap the keys. Use https, a JWKS file, or --insecure-jwks`);
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+function strictJwks({ value, duplicateKeys }: { value: unknown; duplicateKeys: DuplicateKey[] }, source: string): unknown {
+  const [first] = duplicateKeys;
+  if (first) throw new Error(`${source}: key ${JSON.stringify(first.key)} occurs more than once in the object at ${formatJsonPath(first.path)}`);
+  return value;
+}
+
+function parseJson(text: string, source: string): { value: unknown; duplicateKeys: DuplicateKey[] } {
   try {
-    return JSON.parse(text);
+    return parseJsonStrict(text);
   } catch (error) {
     throw new Error(`${source} is not valid JSON: ${(error as Error).message}`);
   }
@@ -95,8 +137,13 @@ function summarize(report: ChainReport | BundleReport): string {
     const { cidValid, signatureValid, kid } = report.bundle;
     lines.push(`bundle: cid ${cidValid ? 'ok' : 'MISMATCH'}, signature ${signatureValid ? 'ok' : 'INVALID'} (kid ${kid ?? 'none'})`);
   }
-  if (report.unsigned > 0) lines.push(`${report.unsigned} receipt(s) are hash-valid but unsigned (SR-1)`);
   const first = report.firstFailure;
-  lines.push(report.valid ? 'VALID' : `INVALID: ${first ? `${first.code}: ${first.message}` : 'see above'}`);
+  if (report.verdict === 'UNSIGNED') {
+    lines.push('Every hash and link checks out, but no receipt carries a signature: this shows the chain is');
+    lines.push('internally consistent, not who issued it (anyone can compute these hashes).');
+    lines.push('UNSIGNED');
+  } else {
+    lines.push(report.verdict === 'VALID' ? 'VALID' : `INVALID: ${first ? `${first.code}: ${first.message}` : 'see above'}`);
+  }
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 /** Turns a JWKS (SPEC §1) into per-kid Ed25519 verifiers; hostile or broken keys become lookup errors. */
 import { decodeBase64url } from './base64url';
-import { createVerifier, type Ed25519Verifier } from './ed25519';
+import { createVerifier, keyPolicyFailure, type Ed25519Verifier } from './ed25519';
 import { isPlainObject } from './shape';
 
 export type KeyLookup = { verifier: Ed25519Verifier } | { error: string };
@@ -53,7 +53,10 @@ function resolve(kid: string, candidates: unknown[]): KeyLookup {
   if (jwk.use !== undefined && jwk.use !== 'sig') return { error: `JWKS key '${kid}' has use ${JSON.stringify(jwk.use)}, expected "sig"` };
   if (typeof jwk.x !== 'string') return { error: `JWKS key '${kid}' has no "x" public key` };
   try {
-    return { verifier: createVerifier(decodeBase64url(jwk.x)) };
+    const publicKey = decodeBase64url(jwk.x);
+    const refused = keyPolicyFailure(publicKey);
+    if (refused) return { error: `JWKS key '${kid}' is unusable: ${refused}` };
+    return { verifier: createVerifier(publicKey) };
   } catch (error) {
     return { error: `JWKS key '${kid}' is unusable: ${(error as Error).message}` };
   }

@@ -10,6 +10,9 @@ export type FailureCode =
   | 'SIGNATURE_INVALID'
   | 'UNKNOWN_KID'
   | 'MALFORMED'
+  | 'UNKNOWN_FIELD'
+  | 'DUPLICATE_KEY'
+  | 'SIGNATURE_MISSING'
   | 'BUNDLE_CID_MISMATCH'
   | 'BUNDLE_SIGNATURE_INVALID';
 
@@ -24,7 +27,7 @@ export interface HopReport {
   /** The receipt's own `hop` field, or null when it is not an integer. */
   hop: number | null;
   kid: string | null;
-  /** `unsigned`: hash-valid SR-1 receipt without kid/sig. */
+  /** `unsigned`: hash-valid SR-1 receipt without kid/sig, in a chain where no receipt is signed. */
   status: 'valid' | 'unsigned' | 'invalid';
   failed: Failure[];
 }
@@ -35,7 +38,15 @@ export interface LocatedFailure extends Failure {
   hop: number | null;
 }
 
+/**
+ * VALID: every hash, link and signature checks out. UNSIGNED: hash-valid, but no receipt carries
+ * a signature, so nothing proves who issued it (SPEC §2; never VALID). INVALID: see `firstFailure`.
+ */
+export type Verdict = 'VALID' | 'UNSIGNED' | 'INVALID';
+
 export interface ChainReport {
+  verdict: Verdict;
+  /** `verdict === 'VALID'`. */
   valid: boolean;
   trace_id: string | null;
   hops: HopReport[];

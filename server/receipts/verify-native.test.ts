@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jwksOf, signedBundle, signedChain, sr1Chain, testSigner } from './fixtures';
+import { parseJsonStrict } from './strict-json';
 import { verifyBundle } from './verify';
 import { verifyBundleNative } from './verify-native';
 
@@ -23,6 +24,7 @@ describe('verifyBundleNative', () => {
     ['a changed payload', mutate((b) => (b.chain[12]!.canon = b.chain[12]!.canon.replace('1', '2')))],
     ['an unknown kid', mutate((b) => (b.chain[2]!.kid = 'nobody'))],
     ['unsigned SR-1 receipts', signedBundle(sr1Chain(5), signer)],
+    ['an unknown field', { ...bundle, extra: 1 }],
   ])('reports exactly what the pure-JS verifier reports for %s', async (_name, input) => {
     expect(await verifyBundleNative(input, jwks)).toEqual(verifyBundle(input, jwks));
   });
@@ -34,5 +36,12 @@ describe('verifyBundleNative', () => {
       expect(await verifyBundleNative(hostile, jwks)).toEqual(verifyBundle(hostile, jwks));
       expect(await verifyBundleNative(bundle, hostile)).toEqual(verifyBundle(bundle, hostile));
     }
+  });
+
+  it('reports duplicate keys as the pure-JS verifier does', async () => {
+    const { value, duplicateKeys } = parseJsonStrict(JSON.stringify(bundle).replace('"hop":4,', '"hop":4,"hop":4,'));
+    const report = await verifyBundleNative(value, jwks, { duplicateKeys });
+    expect(report).toEqual(verifyBundle(value, jwks, { duplicateKeys }));
+    expect(report.firstFailure).toMatchObject({ index: 3, hop: 4, code: 'DUPLICATE_KEY' });
   });
 });

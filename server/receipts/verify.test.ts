@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { cid, jcs } from './canonical';
+import { cid, cidOfCanon, jcs } from './canonical';
 import { buildReceipt } from './build';
 import { jwksOf, receiptFields, signedBundle, signedChain, sr1Chain, testSigner } from './fixtures';
 import type { Receipt } from './types';
+import { parseJsonStrict } from './strict-json';
 import { verifyBundle, verifyChain, verifyReceipt } from './verify';
 
 const signer = testSigner('key-1', 1);
@@ -16,7 +17,7 @@ const codesAt = (report: ReturnType<typeof verifyChain>, index: number) => repor
 describe('verifyChain', () => {
   it('accepts an untouched signed chain', () => {
     const report = verifyChain(signedChain(3, signer), jwks);
-    expect(report).toMatchObject({ valid: true, trace_id: 'trace-1', unsigned: 0 });
+    expect(report).toMatchObject({ verdict: 'VALID', valid: true, trace_id: 'trace-1', unsigned: 0 });
     expect(report.hops.map((h) => [h.hop, h.status, h.kid])).toEqual([
       [1, 'valid', 'key-1'],
       [2, 'valid', 'key-1'],
@@ -103,16 +104,52 @@ describe('verifyChain', () => {
     expect(codesAt(report, 2)).toEqual(['TRACE_ID_MISMATCH', 'LINK_MISMATCH']);
   });
 
-  it('accepts SR-1 receipts without kid/sig as hash-valid but unsigned', () => {
+  it('gives a chain of SR-1 receipts without kid/sig the verdict UNSIGNED, never VALID', () => {
     const report = verifyChain(sr1Chain(3), jwks);
-    expect(report).toMatchObject({ valid: true, unsigned: 3 });
+    expect(report).toMatchObject({ verdict: 'UNSIGNED', valid: false, unsigned: 3 });
+    expect(report.firstFailure).toBeUndefined();
     expect(report.hops.map((h) => h.status)).toEqual(['unsigned', 'unsigned', 'unsigned']);
+  });
+
+  it('refuses the downgrade: signatures stripped from later hops, an amount changed, the hashes recomputed', () => {
+    const chain = clone(signedChain(3, signer));
+    for (const r of chain.slice(1)) {
+      delete r.kid;
+      delete r.sig;
+    }
+    chain[1]!.canon = jcs({ ...JSON.parse(chain[1]!.canon), amount: 1 });
+    chain[1]!.cid = cidOfCanon(chain[1]!.canon);
+    rehash(chain, 1);
+    const report = verifyChain(chain, jwks);
+    expect(report).toMatchObject({ verdict: 'INVALID', valid: false, firstFailure: { index: 1, hop: 2, code: 'SIGNATURE_MISSING' } });
+    expect(report.firstFailure!.message).toBe('hop 2: has no kid/sig, but hop 1 of this chain is signed; an unsigned receipt in a signed chain is refused');
+    expect(report.hops.map((h) => h.status)).toEqual(['valid', 'invalid', 'invalid']);
+  });
+
+  it('refuses an unsigned receipt before signed ones too', () => {
+    const chain = clone(signedChain(3, signer));
+    delete chain[0]!.kid;
+    delete chain[0]!.sig;
+    rehash(chain, 0);
+    expect(verifyChain(chain, jwks).firstFailure).toMatchObject({ index: 0, hop: 1, code: 'SIGNATURE_MISSING' });
+  });
+
+  it('gives a signed chain stripped of every signature, edited and re-hashed, UNSIGNED at best', () => {
+    const chain = clone(signedChain(3, signer));
+    for (const r of chain) {
+      delete r.kid;
+      delete r.sig;
+    }
+    chain[0]!.canon = jcs({ ...JSON.parse(chain[0]!.canon), amount: 1 });
+    chain[0]!.cid = cidOfCanon(chain[0]!.canon);
+    rehash(chain, 0);
+    expect(verifyChain(chain, jwks)).toMatchObject({ verdict: 'UNSIGNED', valid: false });
   });
 
   it('still checks the hashes of SR-1 receipts', () => {
     const chain = clone(sr1Chain(3));
     chain[2]!.tenant = 'mallory';
-    expect(verifyChain(chain, jwks)).toMatchObject({ valid: false, unsigned: 2, firstFailure: { index: 2, code: 'RECEIPT_HASH_MISMATCH' } });
+    expect(verifyChain(chain, jwks)).toMatchObject({ verdict: 'INVALID', valid: false, unsigned: 2, firstFailure: { index: 2, code: 'RECEIPT_HASH_MISMATCH' } });
   });
 
   it('rejects a kid without a sig (a stripped signature) and vice versa', () => {
@@ -193,6 +230,70 @@ describe('verifyChain', () => {
   });
 });
 
+describe('closed envelopes (SPEC §2, §3)', () => {
+  it('names a receipt field outside SPEC §2’s table, even when the hash and signature cover it', () => {
+    const extra = buildReceipt(receiptFields('trace-1', 1, null), signer) as unknown as Record<string, unknown>;
+    extra.note = 'hello';
+    rehash([extra as unknown as Receipt], 0);
+    const report = verifyChain([extra], jwks);
+    expect(report.firstFailure).toMatchObject({ index: 0, hop: 1, code: 'UNKNOWN_FIELD', message: `hop 1: field "note" is not a receipt field of SPEC §2 (the envelope is closed)` });
+  });
+
+  it('accepts every optional field of the table, repair included', () => {
+    const chain = clone(signedChain(1, signer)) as unknown as Array<Record<string, unknown>>;
+    chain[0]!.repair = { method: 'deterministic', changes: [{ path: '/amount', kind: 'string_to_number' }] };
+    rehash(chain as unknown as Receipt[], 0);
+    chain[0]!.sig = signer.sign(new TextEncoder().encode(chain[0]!.receipt_hash as string));
+    expect(verifyChain(chain, jwks)).toMatchObject({ verdict: 'VALID' });
+  });
+
+  it.each([
+    ['policy', (r: Record<string, unknown>) => ((r.policy as Record<string, unknown>).by = 'x')],
+    ['forwarded', (r: Record<string, unknown>) => ((r.forwarded as Record<string, unknown>).via = 'x')],
+    ['repair', (r: Record<string, unknown>) => (r.repair = { method: 'llm', changes: [{ path: '/a', kind: 'k', value: 1 }] })],
+  ])('closes the nested object %s as well', (field, change) => {
+    const chain = clone(signedChain(1, signer)) as unknown as Array<Record<string, unknown>>;
+    change(chain[0]!);
+    const failed = verifyChain(chain, jwks).hops[0]!.failed;
+    expect(failed).toContainEqual({ code: 'MALFORMED', message: expect.stringMatching(new RegExp(`^hop 1: field '${field}' must be`)) });
+  });
+
+  it('names a bundle field outside SPEC §3 and §7, and accepts `log`', () => {
+    const bundle = signedBundle(signedChain(2, signer), signer);
+    expect(verifyBundle({ ...bundle, log: { checkpoint: 'x', proofs: [] } }, jwks).verdict).toBe('VALID');
+    const report = verifyBundle({ ...bundle, signatures: [] }, jwks);
+    expect(report).toMatchObject({ verdict: 'INVALID', firstFailure: { index: null, code: 'UNKNOWN_FIELD', message: 'bundle: field "signatures" is not a bundle field of SPEC §3 (the envelope is closed)' } });
+  });
+
+  it('refuses a well-formed bundle whose exported_at is not a timestamp, although its cid and signature match', () => {
+    const bundle = buildBundleUnchecked(signedChain(1, signer), 'yesterday');
+    expect(verifyBundle(bundle, jwks)).toMatchObject({ verdict: 'INVALID', bundle: { cidValid: true, signatureValid: true, reason: { code: 'MALFORMED' } } });
+  });
+});
+
+describe('duplicate JSON keys', () => {
+  const bundle = signedBundle(signedChain(3, signer), signer);
+  const text = JSON.stringify(bundle);
+
+  it.each([
+    ['in a receipt', text.replace('"sig":', '"sig":"AAAA","sig":'), { index: 0, message: 'hop 1: key "sig" occurs more than once in the receipt' }],
+    ['in a nested object of the last hop', text.replace(/"policy":\{"engine":"HEL"(?![\s\S]*"policy")/, '"policy":{"engine":"HEL","engine":"HEL"'), { index: 2, message: 'hop 3: key "engine" occurs more than once in policy' }],
+    ['with equal values, escaped differently', text.replace('{"trace_id"', '{"trace\\u005fid":"trace-1","trace_id"'), { index: null, message: 'bundle: key "trace_id" occurs more than once in the object at $' }],
+  ])('make the bundle INVALID %s, located', (_where, tampered, failure) => {
+    const { value, duplicateKeys } = parseJsonStrict(tampered);
+    expect(verifyBundle(value, jwks).valid).toBe(true); // what JSON.parse alone lets through
+    const report = verifyBundle(value, jwks, { duplicateKeys });
+    expect(report.verdict).toBe('INVALID');
+    expect(report.hops.flatMap((h) => h.failed).concat(report.bundle.reason ?? []).map((f) => f.message)).toContain(failure.message);
+    expect(report.firstFailure).toMatchObject({ index: failure.index, code: 'DUPLICATE_KEY' });
+  });
+
+  it('are found in a bare chain as well', () => {
+    const { value, duplicateKeys } = parseJsonStrict(JSON.stringify(bundle.chain).replace('"hop":2', '"hop":2,"hop":2'));
+    expect(verifyChain(value, jwks, { duplicateKeys }).firstFailure).toMatchObject({ index: 1, hop: 2, code: 'DUPLICATE_KEY' });
+  });
+});
+
 describe('verifyReceipt', () => {
   it('checks one receipt against what its position demands', () => {
     const [first, second] = signedChain(2, signer);
@@ -210,13 +311,14 @@ describe('verifyBundle', () => {
 
   it('accepts an untouched bundle', () => {
     const report = verifyBundle(bundle, jwks);
-    expect(report).toMatchObject({ valid: true, bundle: { cidValid: true, signatureValid: true, kid: 'key-1' } });
+    expect(report).toMatchObject({ verdict: 'VALID', valid: true, bundle: { cidValid: true, signatureValid: true, kid: 'key-1' } });
     expect(report.bundle.reason).toBeUndefined();
   });
 
-  it('accepts a signed bundle of SR-1 receipts, counting them as unsigned', () => {
+  it('gives a signed bundle of SR-1 receipts the verdict UNSIGNED: the receipts themselves prove no issuer', () => {
     const report = verifyBundle(signedBundle(sr1Chain(2), signer), jwks);
-    expect(report).toMatchObject({ valid: true, unsigned: 2, bundle: { cidValid: true, signatureValid: true } });
+    expect(report).toMatchObject({ verdict: 'UNSIGNED', valid: false, unsigned: 2, bundle: { cidValid: true, signatureValid: true } });
+    expect(report.firstFailure).toBeUndefined();
   });
 
   it('becomes invalid when any byte of the serialized bundle changes', () => {
@@ -281,6 +383,20 @@ describe('verifyBundle', () => {
     expect(report.bundle.reason?.code).toBe('MALFORMED');
   });
 });
+
+/** Recomputes receipt_hash of chain[index] (as a forger would) and relinks the next hop. */
+function rehash(chain: Receipt[], index: number) {
+  for (let i = index; i < chain.length; i++) {
+    if (i > index) chain[i]!.prev_receipt_hash = chain[i - 1]!.receipt_hash;
+    chain[i]!.receipt_hash = cid(withoutHashAndSig(chain[i]!));
+  }
+}
+
+/** A bundle over any exported_at, signed as buildBundle would sign it. */
+function buildBundleUnchecked(chain: Receipt[], exportedAt: string) {
+  const bundle_cid = cid({ trace_id: chain[0]!.trace_id, chain, exported_at: exportedAt });
+  return { trace_id: chain[0]!.trace_id, chain, exported_at: exportedAt, bundle_cid, kid: signer.kid, signature: signer.sign(new TextEncoder().encode(bundle_cid)) };
+}
 
 function withoutHashAndSig(receipt: Receipt) {
   const { receipt_hash: _hash, sig: _sig, ...body } = receipt;

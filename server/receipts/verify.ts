@@ -1,14 +1,20 @@
 /**
  * Offline verification of receipts, chains and export bundles (SPEC §1–3). Isomorphic: the
  * auditor page runs it in the browser, `signet-verify` in Node. Never throws on hostile input:
- * every problem becomes a failure in the report.
+ * every problem becomes a failure in the report, located at its hop.
+ *
+ * Verdicts: VALID, INVALID, or UNSIGNED for a hash-valid chain in which no receipt is signed
+ * (SPEC §2: it proves nothing about who issued it). An unsigned receipt in a chain with any
+ * signed receipt is INVALID: otherwise stripping signatures, editing and re-hashing a signed
+ * chain would downgrade it to something that still passes.
  */
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { decodeBase64url } from './base64url';
 import { cid, cidOfCanon, jcs } from './canonical';
 import { keyringFor, type Keyring } from './keyring';
-import type { BundleCheck, BundleReport, ChainReport, Failure, HopReport, LocatedFailure } from './report';
-import { isPlainObject, isUtcTimestamp, receiptShapeFailures } from './shape';
+import type { BundleCheck, BundleReport, ChainReport, Failure, HopReport, LocatedFailure, Verdict } from './report';
+import { BUNDLE_FIELDS, isPlainObject, isUtcTimestamp, receiptShapeFailures, unknownFieldFailures } from './shape';
+import { formatJsonPath, type DuplicateKey } from './strict-json';
 import type { Jwks } from './types';
 
 export type * from './report';
@@ -20,6 +26,8 @@ export interface VerifyOptions {
   traceId?: string;
   /** Keys to use instead of the JWKS's own keyring (verify-native.ts passes pre-checked answers). */
   keyring?: Keyring;
+  /** Duplicate keys of the document's JSON text (`parseJsonStrict`); each one makes it INVALID where it occurs. */
+  duplicateKeys?: DuplicateKey[];
 }
 
 /** What the chain position demands of a receipt; an absent entry is not checked. */
@@ -37,6 +45,7 @@ export function verifyReceipt(receipt: unknown, jwks: Jwks | unknown, expected: 
 export function verifyChain(chain: unknown, jwks: Jwks | unknown, opts: VerifyOptions = {}): ChainReport {
   if (!Array.isArray(chain) || chain.length === 0) {
     return {
+      verdict: 'INVALID',
       valid: false,
       trace_id: opts.traceId ?? null,
       hops: [],
@@ -47,45 +56,81 @@ export function verifyChain(chain: unknown, jwks: Jwks | unknown, opts: VerifyOp
   const keyring = opts.keyring ?? keyringFor(jwks);
   const first: unknown = chain[0];
   const traceId = opts.traceId ?? (isPlainObject(first) && typeof first.trace_id === 'string' ? first.trace_id : undefined);
+  const duplicatesAt = new Map<number, DuplicateKey[]>();
+  for (const d of opts.duplicateKeys ?? []) {
+    const [index, ...rest] = d.path;
+    if (typeof index === 'number') duplicatesAt.set(index, [...(duplicatesAt.get(index) ?? []), { path: rest, key: d.key }]);
+  }
   const hops: HopReport[] = [];
   let prev: string | null | undefined = null;
   for (const [index, receipt] of chain.entries()) {
-    hops.push(checkReceipt(receipt, keyring, { trace_id: traceId, hop: index + 1, prev_receipt_hash: prev }, index));
+    hops.push(checkReceipt(receipt, keyring, { trace_id: traceId, hop: index + 1, prev_receipt_hash: prev }, index, duplicatesAt.get(index)));
     prev = isPlainObject(receipt) && typeof receipt.receipt_hash === 'string' ? receipt.receipt_hash : undefined;
     opts.onProgress?.(index + 1, chain.length);
   }
+  refuseUnsignedInSignedChain(hops);
   const bad = hops.find((h) => h.status === 'invalid');
+  const unsigned = hops.filter((h) => h.status === 'unsigned').length;
+  const verdict: Verdict = bad ? 'INVALID' : unsigned === hops.length ? 'UNSIGNED' : 'VALID';
   return {
-    valid: !bad,
+    verdict,
+    valid: verdict === 'VALID',
     trace_id: traceId ?? null,
     hops,
-    unsigned: hops.filter((h) => h.status === 'unsigned').length,
+    unsigned,
     ...(bad && { firstFailure: { index: bad.index, hop: bad.hop, ...bad.failed[0]! } }),
   };
+}
+
+/** SPEC §2: once any receipt of a chain is signed, every receipt must be. */
+function refuseUnsignedInSignedChain(hops: HopReport[]): void {
+  const signed = hops.find((h) => h.kid !== null);
+  if (!signed) return;
+  const signedName = signed.hop !== null ? `hop ${signed.hop}` : `receipt #${signed.index + 1}`;
+  for (const h of hops) {
+    if (h.status !== 'unsigned') continue;
+    h.status = 'invalid';
+    h.failed.push({
+      code: 'SIGNATURE_MISSING',
+      message: `${hopName(h)}: has no kid/sig, but ${signedName} of this chain is signed; an unsigned receipt in a signed chain is refused`,
+    });
+  }
 }
 
 export function verifyBundle(bundle: unknown, jwks: Jwks | unknown, opts: VerifyOptions = {}): BundleReport {
   const b = isPlainObject(bundle) ? bundle : {};
   const traceId = typeof b.trace_id === 'string' ? b.trace_id : undefined;
-  const chainReport = verifyChain(b.chain, jwks, { ...opts, ...(traceId !== undefined && { traceId }) });
-  const check = checkBundleEnvelope(bundle, opts.keyring ?? keyringFor(jwks));
+  const inChain: DuplicateKey[] = [];
+  const inEnvelope: DuplicateKey[] = [];
+  for (const d of opts.duplicateKeys ?? []) {
+    if (d.path[0] === 'chain' && typeof d.path[1] === 'number') inChain.push({ path: d.path.slice(1), key: d.key });
+    else inEnvelope.push(d);
+  }
+  const chainReport = verifyChain(b.chain, jwks, { ...opts, ...(traceId !== undefined && { traceId }), duplicateKeys: inChain });
+  const check = checkBundleEnvelope(bundle, opts.keyring ?? keyringFor(jwks), inEnvelope);
   const envelopeFailure: LocatedFailure | undefined = check.reason && { index: null, hop: null, ...check.reason };
   const firstFailure = chainReport.firstFailure ?? envelopeFailure;
+  const verdict: Verdict = check.reason ? 'INVALID' : chainReport.verdict;
   return {
     ...chainReport,
-    valid: chainReport.valid && check.cidValid && check.signatureValid,
+    verdict,
+    valid: verdict === 'VALID',
     bundle: check,
     ...(firstFailure && { firstFailure }),
   };
 }
 
-function checkBundleEnvelope(bundle: unknown, keyring: Keyring): BundleCheck {
+function checkBundleEnvelope(bundle: unknown, keyring: Keyring, duplicateKeys: DuplicateKey[]): BundleCheck {
   const failed: Failure[] = [];
   const malformed = (message: string) => failed.push({ code: 'MALFORMED', message: `bundle: ${message}` });
   if (!isPlainObject(bundle)) {
     malformed('not a JSON object');
     return { cidValid: false, signatureValid: false, kid: null, reason: failed[0]! };
   }
+  for (const d of duplicateKeys) {
+    failed.push({ code: 'DUPLICATE_KEY', message: `bundle: key ${JSON.stringify(d.key)} occurs more than once in the object at ${formatJsonPath(d.path)}` });
+  }
+  for (const f of unknownFieldFailures(bundle, BUNDLE_FIELDS, 'a bundle field of SPEC §3')) failed.push({ ...f, message: `bundle: ${f.message}` });
   const { trace_id, chain, exported_at, bundle_cid, kid, signature } = bundle;
   if (typeof trace_id !== 'string' || trace_id === '') malformed("field 'trace_id' must be a non-empty string");
   if (!Array.isArray(chain)) malformed("field 'chain' must be an array");
@@ -122,13 +167,16 @@ function checkBundleEnvelope(bundle: unknown, keyring: Keyring): BundleCheck {
   return { cidValid, signatureValid, kid: typeof kid === 'string' ? kid : null, ...(failed[0] && { reason: failed[0] }) };
 }
 
-function checkReceipt(receipt: unknown, keyring: Keyring, expected: HopExpectation, index: number): HopReport {
+function checkReceipt(receipt: unknown, keyring: Keyring, expected: HopExpectation, index: number, duplicateKeys: DuplicateKey[] = []): HopReport {
   const r = isPlainObject(receipt) ? receipt : null;
   const hop = r && Number.isSafeInteger(r.hop) ? (r.hop as number) : null;
   const kid = r && typeof r.kid === 'string' ? r.kid : null;
-  const label = hop !== null ? `hop ${hop}` : `receipt #${index + 1}`;
+  const label = hopName({ hop, index });
   const failed: Failure[] = [];
   const fail = (code: Failure['code'], message: string) => failed.push({ code, message: `${label}: ${message}` });
+  for (const d of duplicateKeys) {
+    fail('DUPLICATE_KEY', `key ${JSON.stringify(d.key)} occurs more than once in ${d.path.length === 0 ? 'the receipt' : formatJsonPath(d.path).slice(1).replace(/^\./, '')}`);
+  }
 
   if (!r) {
     fail('MALFORMED', 'not a JSON object');
@@ -152,6 +200,10 @@ function checkReceipt(receipt: unknown, keyring: Keyring, expected: HopExpectati
 
   const status = failed.length > 0 ? 'invalid' : kid !== null ? 'valid' : 'unsigned';
   return { index, hop, kid, status, failed };
+}
+
+function hopName(h: { hop: number | null; index: number }): string {
+  return h.hop !== null ? `hop ${h.hop}` : `receipt #${h.index + 1}`;
 }
 
 type Fail = (code: Failure['code'], message: string) => void;

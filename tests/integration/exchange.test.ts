@@ -13,6 +13,8 @@ const financeDemo = {
   payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-001","amount":1000,"currency":"USD"}' } }] },
 };
 
+const invoiceArgs = (args: string) => ({ ...financeDemo, payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: args } }] } });
+
 let api: TestApi;
 let key: string;
 let otherKey: string;
@@ -44,7 +46,7 @@ describe('the three verticals', () => {
     expect(body.receipt.prev_receipt_hash).toBeNull();
 
     const chain = await fetch(`${api.url}/v1/receipts/chain/${body.trace_id}`, { headers: { 'x-signet-api-key': key } });
-    const { chain: receipts } = await chain.json();
+    const receipts = await chain.json();
     expect(receipts[0].receipt_hash).toBe(body.receipt.receipt_hash);
     expect(verifyChain(receipts, await jwks()).valid).toBe(true);
   });
@@ -88,6 +90,37 @@ describe('the three verticals', () => {
     const report = verifyBundle(tampered, keys);
     expect(report.valid).toBe(false);
     expect(report.firstFailure?.hop).toBe(1);
+  });
+});
+
+describe('exact amounts', () => {
+  const receiptCanon = async (res: Response) => {
+    expect(res.status).toBe(200);
+    const { trace_id } = await res.json();
+    const [receipt] = await (await fetch(`${api.url}/v1/receipts/chain/${trace_id}`, { headers: { 'x-signet-api-key': key } })).json();
+    return JSON.parse(receipt.canon);
+  };
+
+  it('signs 123456789012345678 USD as written, not as the nearest double', async () => {
+    const canon = await receiptCanon(await api.exchange(key, invoiceArgs('{"invoice_id":"INV-BIG","amount":123456789012345678,"currency":"USD"}')));
+    expect(canon.trade_settlement.total_amount).toEqual({ currency: 'USD', value: '123456789012345678.00', minor_units: '12345678901234567800' });
+  });
+
+  it('reads payload numbers exactly too: a purchase order priced beyond 2^53, and sub-cent unit prices', async () => {
+    const po = (unitPrice: string, quantity = 1) => ({
+      payload_type: 'supply.purchase_order.v1',
+      target_type: 'supply.shipment_notice.v1',
+      payload: { po_number: 'PO-X', currency: 'USD', items: [{ sku: 'S', description: 'd', quantity, unit_price: unitPrice }] },
+    });
+    const big = JSON.stringify(po('x')).replace('"x"', '123456789012345678.25');
+    const asn = await receiptCanon(await api.exchange(key, big));
+    expect(asn.lines[0].unit_price).toBe('123456789012345678.25');
+    const subCent = await receiptCanon(await api.exchange(key, JSON.stringify(po('x', 8)).replace('"x"', '0.125')));
+    expect(subCent.lines[0].unit_price).toBe('0.125');
+    // The invoice that bills it: 8 × 0.125 = 1.00 USD; the unit price keeps its digits.
+    const invoice = await receiptCanon(await api.exchange(key, { payload_type: 'supply.shipment_notice.v1', target_type: 'invoice.iso20022.v1', payload: subCent }));
+    expect(invoice.line_items[0].unit_price).toEqual({ currency: 'USD', value: '0.125' });
+    expect(invoice.trade_settlement.total_amount).toEqual({ currency: 'USD', value: '1.00', minor_units: '100' });
   });
 });
 
@@ -144,7 +177,7 @@ describe('concurrent appends', () => {
     expect(first.status).toBe(200);
     const responses = await Promise.all(Array.from({ length: 20 }, () => api.exchange(key, { ...financeDemo, trace_id: 'busy-trace' })));
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
-    const { chain } = await (await fetch(`${api.url}/v1/receipts/chain/busy-trace`, { headers: { 'x-signet-api-key': key } })).json();
+    const chain = await (await fetch(`${api.url}/v1/receipts/chain/busy-trace`, { headers: { 'x-signet-api-key': key } })).json();
     expect(chain.map((r: { hop: number }) => r.hop)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     const report = verifyChain(chain, await jwks());
     expect(report.valid).toBe(true);
@@ -207,6 +240,10 @@ describe('every SPEC §4 error, and none counts a VEx', () => {
     ['arguments missing a required field', () => call({ ...financeDemo, payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-9","currency":"USD"}' } }] } }), 422, 'ARGUMENTS_SCHEMA_INVALID'],
     ['amount finer than the currency allows', () => call({ ...financeDemo, payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-9","amount":10.005,"currency":"USD"}' } }] } }), 422, 'TRANSFORM_FAILED'],
     ['unknown semantic invariant', () => call({ ...financeDemo, semantic_invariants: ['be_nice'] }), 422, 'UNKNOWN_INVARIANT'],
+    ['an amount finer than the currency past what a double holds', () => call(invoiceArgs('{"invoice_id":"INV-9","amount":1.0000000000000001,"currency":"USD"}')), 422, 'TRANSFORM_FAILED'],
+    ['a lone surrogate in the arguments', () => call(invoiceArgs('{"invoice_id":"A\\ud800","amount":1,"currency":"USD"}')), 422, 'INVALID_UNICODE'],
+    ['a lone surrogate in the payload', () => call('{"payload_type":"supply.purchase_order.v1","target_type":"supply.shipment_notice.v1","payload":{"po_number":"P\\udc00","currency":"USD","items":[{"sku":"a","description":"b","quantity":1,"unit_price":1}]}}'), 422, 'INVALID_UNICODE'],
+    ['a lone surrogate in a key of the arguments', () => call(invoiceArgs('{"invoice_id":"A","amount":1,"currency":"USD","\\ud83d":1}')), 422, 'INVALID_UNICODE'],
   ];
 
   it.each(cases)('%s', async (_name, send, status, code) => {
@@ -216,7 +253,17 @@ describe('every SPEC §4 error, and none counts a VEx', () => {
     const body = await res.json();
     expect(body.error.code).toBe(code);
     expect(typeof body.error.message).toBe('string');
+    expect(body.detail).toBe(body.error.message);
     expect(await counts()).toEqual(before);
+  });
+
+  it('names the field of an amount finer than its currency, and the place of a lone surrogate', async () => {
+    const amount = await (await call(invoiceArgs('{"invoice_id":"INV-9","amount":1.0000000000000001,"currency":"USD"}'))).json();
+    expect(amount.detail).toBe('openai.tooluse.invoice.v1 → invoice.iso20022.v1: /amount 1.0000000000000001 has 16 fractional digits; USD allows 2');
+    const inArgs = await (await call(invoiceArgs('{"invoice_id":"A\\ud800","amount":1,"currency":"USD"}'))).json();
+    expect(inArgs.detail).toMatch(/^the arguments at \/invoice_id contains a lone surrogate/);
+    const inPayload = await (await call('{"payload_type":"x","target_type":"y","payload":{"note":["ok","\\ud800"]}}')).json();
+    expect(inPayload.detail).toMatch(/^payload.note\[1\] contains a lone surrogate/);
   });
 
   it('revoked and expired keys are refused', async () => {

@@ -61,7 +61,7 @@ describe('LLM fallback through /v1/exchange', () => {
     expect(prompt).toContain('invoice_id');
     expect(prompt).toContain('please bill this');
 
-    const { chain } = await (await fetch(`${api.url}/v1/receipts/chain/${body.trace_id}`, { headers: { 'x-signet-api-key': key } })).json();
+    const chain = await (await fetch(`${api.url}/v1/receipts/chain/${body.trace_id}`, { headers: { 'x-signet-api-key': key } })).json();
     expect(chain[0]).toMatchObject({ fallback_used: true, fu_tokens: 321 });
     expect(verifyChain(chain, await jwks()).valid).toBe(true);
   });

@@ -65,7 +65,7 @@ describe('forwarding', () => {
     expect(delivered.headers['x-signet-cid']).toBe(cid(body.normalized));
     expect(delivered.servername).toBe('bank-api.example.com');
 
-    const { chain } = await (await fetch(`${api.url}/v1/receipts/chain/${body.trace_id}`, { headers: { 'x-signet-api-key': key } })).json();
+    const chain = await (await fetch(`${api.url}/v1/receipts/chain/${body.trace_id}`, { headers: { 'x-signet-api-key': key } })).json();
     expect(chain[0].forwarded).toEqual(body.forwarded);
     expect(verifyChain(chain, await jwks()).valid).toBe(true);
   });

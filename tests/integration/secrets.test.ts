@@ -64,7 +64,7 @@ describe('secrets', () => {
   it('answers an unexpected failure with INTERNAL and no details, and redacts the log', async () => {
     const res = await api.exchange(failingKey, invoice);
     expect(res.status).toBe(500);
-    expect(await res.json()).toEqual({ error: { code: 'INTERNAL', message: 'internal error; nothing was recorded for this request' } });
+    expect(await res.json()).toEqual({ error: { code: 'INTERNAL', message: 'internal error; nothing was recorded for this request' }, detail: 'internal error; nothing was recorded for this request' });
     const log = logged.join('\n');
     expect(log).toContain('[api] unhandled error');
     expect(log).toContain('postgresql://signet:[redacted]@db/signet');

@@ -36,13 +36,19 @@ export function ChainView({ traceId, chain }: { traceId: string; chain: Receipt[
               <Spinner label="Verifying in your browser" />
             ) : verification.isError ? (
               <Alert tone="error">Browser verification failed: {readableError(verification.error)}</Alert>
-            ) : report!.valid ? (
-              <p className="font-medium text-emerald-800">
-                <span aria-hidden>✓ </span>Verified in your browser: {chain.length} {chain.length === 1 ? 'hop' : 'hops'}, hashes linked, signatures valid
-                {report!.unsigned > 0 && ` (${report!.unsigned} unsigned)`}.
+            ) : report!.verdict === 'VALID' ? (
+              <p className="font-medium text-emerald-800" data-testid="chain-verdict">
+                <span aria-hidden>✓ </span>Verified in your browser: {chain.length} {chain.length === 1 ? 'hop' : 'hops'}, hashes linked, signatures valid.
               </p>
+            ) : report!.verdict === 'UNSIGNED' ? (
+              <div className="max-w-2xl text-amber-900" data-testid="chain-verdict">
+                <p className="font-medium">UNSIGNED: {chain.length} {chain.length === 1 ? 'hop' : 'hops'}, hashes linked, but no receipt carries a signature.</p>
+                <p className="mt-1">
+                  This shows the chain is internally consistent; it does not show who issued it, because anyone can compute these hashes.
+                </p>
+              </div>
             ) : (
-              <p className="font-medium text-red-800">
+              <p className="font-medium text-red-800" data-testid="chain-verdict">
                 <span aria-hidden>✗ </span>Verification failed at hop {report!.firstFailure?.hop ?? '?'}: {report!.firstFailure?.code} — {report!.firstFailure?.message}
               </p>
             )}
