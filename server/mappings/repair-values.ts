@@ -120,6 +120,11 @@ export function datesIn(text: string): Set<string> {
   return found;
 }
 
+/** The text with every date blanked out, so that a date's digits are not read as amounts. */
+export function withoutDates(text: string): string {
+  return DATE_FORMS.reduce((t, [form]) => t.replace(form, (m) => ' '.repeat(m.length)), text);
+}
+
 /** The one date `text` is, as YYYY-MM-DD, or null. */
 export function readDate(text: string): string | null {
   const dates = datesIn(text.trim());
