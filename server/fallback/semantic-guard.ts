@@ -116,14 +116,20 @@ function gather(text: string): Evidence {
     }
     for (const mark of [before, after]) {
       if (!mark) continue;
-      if (mark in CURRENCY_SYMBOLS) CURRENCY_SYMBOLS[mark]!.agrees.forEach((c) => currencies.add(c));
+      if (mark in CURRENCY_SYMBOLS) addSymbol(currencies, mark);
       else if (currencyCode(mark)) currencies.add(currencyCode(mark)!);
     }
   }
-  for (const [symbol, { agrees }] of Object.entries(CURRENCY_SYMBOLS)) if (raw.includes(symbol)) agrees.forEach((c) => currencies.add(c));
+  for (const symbol of Object.keys(CURRENCY_SYMBOLS)) if (raw.includes(symbol)) addSymbol(currencies, symbol);
   for (const [code] of raw.matchAll(CODE_IN_TEXT)) if (currencyCode(code)) currencies.add(code);
   const instants = new Set([...raw.matchAll(INSTANT_IN_TEXT)].map(([t]) => Date.parse(t)).filter((t) => !Number.isNaN(t)));
   return { amounts, currencies, dates: datesIn(raw), instants, raw, folded: foldText(raw), pairs: byPath(recovered) };
+}
+
+/** A symbol is evidence of the one currency it stands for alone (`$`: USD); `¥` of none. */
+function addSymbol(set: Set<string>, symbol: string) {
+  const supplies = CURRENCY_SYMBOLS[symbol]!.supplies;
+  if (supplies) set.add(supplies);
 }
 
 function addDecimal(set: Set<string>, text: string) {
