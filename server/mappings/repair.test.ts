@@ -95,6 +95,15 @@ describe('parseArguments: values, against the arguments schema', () => {
     });
   });
 
+  it('reads a whole number written as a string where the schema wants an integer', () => {
+    expect(repairOrder('{"po_number": "PO-1", "currency": "USD", "items": [{"sku": "A", "description": "bolt", "quantity": "1,200", "unit_price": 3}]}')).toMatchObject({
+      ok: true,
+      value: { items: [{ quantity: 1200 }] },
+      repair: { changes: [{ path: '/items/0/quantity', kind: 'normalized' }] },
+    });
+    expect(repairOrder('{"po_number": "PO-1", "currency": "USD", "items": [{"sku": "A", "description": "bolt", "quantity": "12", "unit_price": 3}]}')).toMatchObject({ ok: true, value: { items: [{ quantity: 12 }] } });
+  });
+
   it('supplies an item currency from its price when the order states none', () => {
     expect(repairOrder('{"po_number": "PO-1", "items": [{"sku": "A", "description": "bolt", "quantity": 3, "unit_price": "£12.50"}]}')).toMatchObject({
       ok: true,

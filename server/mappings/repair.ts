@@ -305,7 +305,7 @@ function amounts(value: unknown, schema: Schema | undefined, path: Path, root: S
     if (typeof child === 'string' && (types.includes('number') || types.includes('integer'))) {
       if (types.includes('string') && typeof sub?.pattern === 'string' && new RegExp(sub.pattern, 'u').test(child)) continue; // already a decimal the schema takes
       const amount = amountOf(child, [...path, key], inner);
-      if (amount === null || amount === child) continue;
+      if (amount === null || (amount === child && types.includes('string'))) continue;
       // A string stays a string where the schema allows it, so the decimal keeps every digit.
       const replacement = types.includes('string') ? amount : Number(amount);
       if (typeof replacement === 'number' && (String(replacement) !== amount || (!types.includes('number') && !Number.isInteger(replacement)))) continue;
