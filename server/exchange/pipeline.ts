@@ -15,7 +15,7 @@ import { checkInvariants, TransformError, type ExchangeMapping, type MappingRegi
 import { deniedTotal, exchangesTotal, fallbackUsedTotal, fuTokensTotal } from '../metrics/registry';
 import { cid } from '../receipts/canonical';
 import { buildReceipt } from '../receipts/build';
-import type { ForwardOutcome, ReceiptPolicy } from '../receipts/types';
+import type { ForwardOutcome, ReceiptPolicy, ReceiptRepair } from '../receipts/types';
 import { globalAllowlist } from '../settings/global-allowlist';
 import { commitExchange } from './commit';
 import { ExchangeError } from './errors';
@@ -26,7 +26,7 @@ import { observePhase, timed } from './timing';
 /** The LLM fallback, when configured (server/fallback/service.ts). */
 export interface FallbackRepairer {
   /** `release` ends the repair's quota hold; call it once the exchange committed or failed. */
-  repair(input: { principal: ApiPrincipal; brokenText: string; mapping: ExchangeMapping; reason: string }): Promise<{ value: unknown; tokens: number; release(): void }>;
+  repair(input: { principal: ApiPrincipal; brokenText: string; mapping: ExchangeMapping; reason: string }): Promise<{ value: unknown; tokens: number; repair: ReceiptRepair; release(): void }>;
 }
 
 export interface ExchangeDeps {
@@ -119,9 +119,9 @@ async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
     const issues = mapping.validateInput(request.payload);
     if (issues.length) throw new ExchangeError(422, 'INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { issues });
   });
-  const { args, fuTokens, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps, replay));
+  const { args, fuTokens, repair, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps, replay));
   try {
-    return await finishExchange(principal, request, mapping, deps, { idempotencyKey, traceId, args, fuTokens });
+    return await finishExchange(principal, request, mapping, deps, { idempotencyKey, traceId, args, fuTokens, repair });
   } finally {
     release?.();
   }
@@ -132,7 +132,7 @@ async function finishExchange(
   request: ExchangeRequest,
   mapping: ExchangeMapping,
   deps: ExchangeDeps,
-  { idempotencyKey, traceId, args, fuTokens }: { idempotencyKey: string; traceId: string; args: unknown; fuTokens: number },
+  { idempotencyKey, traceId, args, fuTokens, repair }: { idempotencyKey: string; traceId: string; args: unknown; fuTokens: number; repair?: ReceiptRepair },
 ): Promise<ExchangeResponse> {
   const sql = getDatabase().sql;
   const normalized = await timed('transform', async () => {
@@ -193,6 +193,7 @@ async function finishExchange(
             policy,
             ...(forwarded && { forwarded }),
             ...(fuTokens > 0 && { fallback_used: true, fu_tokens: fuTokens }),
+            ...(repair && { repair }),
           },
           signer,
         );
@@ -204,6 +205,7 @@ async function finishExchange(
           receipt: { ts, cid: receipt.cid, receipt_hash, prev_receipt_hash, hop, kid, sig },
           ...(forwarded && { forwarded }),
           ...(fuTokens > 0 && { fallback_used: true, fu_tokens: fuTokens }),
+          ...(repair && { repair }),
         });
         return { receipt, responseBody };
       },
@@ -221,20 +223,24 @@ async function finishExchange(
   return { body: committed.responseBody, traceId, replay: false };
 }
 
-/** Tool-call arguments: parse, repair deterministically, then (if allowed) the LLM fallback. */
+/**
+ * Tool-call arguments: parse, repair deterministically, then (if allowed) the LLM fallback. What
+ * the rules find ambiguous or truncated is refused outright: a model could only guess it.
+ */
 async function repairArguments(
   principal: ApiPrincipal,
   request: ExchangeRequest,
   mapping: ExchangeMapping,
   deps: ExchangeDeps,
   replay: ReplayGuard,
-): Promise<{ args: unknown; fuTokens: number; release?(): void }> {
+): Promise<{ args: unknown; fuTokens: number; repair?: ReceiptRepair; release?(): void }> {
   if (!mapping.extractArguments || !mapping.parseArguments || !mapping.validateArguments) return { args: undefined, fuTokens: 0 };
   const text = mapping.extractArguments(request.payload);
   const parsed = mapping.parseArguments(text);
+  if (!parsed.ok && parsed.code !== 'ARGUMENTS_UNREPAIRABLE') throw new ExchangeError(422, parsed.code, parsed.error);
   if (parsed.ok) refuseLoneSurrogates(parsed.value);
   const issues = parsed.ok ? mapping.validateArguments(parsed.value) : [];
-  if (parsed.ok && issues.length === 0) return { args: parsed.value, fuTokens: 0 };
+  if (parsed.ok && issues.length === 0) return { args: parsed.value, fuTokens: 0, repair: parsed.repair };
 
   const reason = parsed.ok ? `arguments do not match the schema: ${describe(issues)}` : `arguments are not repairable JSON: ${parsed.error}`;
   if (deps.fallback && principal.fallbackEnabled) {
@@ -246,7 +252,7 @@ async function repairArguments(
       repaired.release();
       throw err;
     }
-    return { args: repaired.value, fuTokens: repaired.tokens, release: repaired.release };
+    return { args: repaired.value, fuTokens: repaired.tokens, repair: repaired.repair, release: repaired.release };
   }
   if (!parsed.ok) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
   throw new ExchangeError(422, 'ARGUMENTS_SCHEMA_INVALID', reason, { issues });

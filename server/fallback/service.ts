@@ -12,7 +12,7 @@ import { fallbackConfigured, loadFallbackConfig, type FallbackConfig } from './c
 import { createOpenAiProvider, type FallbackProvider } from './provider';
 import { estimateTokens, quotaDecision, utcMonth } from './quota';
 import { repairWithLlm, type RepairFailure } from './repair';
-import { compareRecovered } from './semantic-guard';
+import { checkProvenance, llmRepairRecord } from './semantic-guard';
 import { QuotaHolds } from './holds';
 
 const FAILURES: Record<RepairFailure, { status: 422 | 502 | 503 | 504; code: string }> = {
@@ -67,14 +67,14 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
           const failure = FAILURES[outcome.reason];
           throw new ExchangeError(failure.status, failure.code, `${reason}; LLM fallback failed: ${outcome.detail}`, outcome.issues ? { issues: outcome.issues } : undefined);
         }
-        const violations = compareRecovered(brokenText, outcome.value, schema);
+        const violations = checkProvenance(brokenText, outcome.value, schema);
         if (violations.length) {
           fallbackFailuresTotal.inc({ tenant: principal.tenantId, reason: 'semantic_violation' });
           throw new ExchangeError(422, 'SEMANTIC_INVARIANT_VIOLATED', `the LLM repair changed the business content: ${violations.map((v) => v.message).join('; ')}`, {
             semantic_violations: violations,
           });
         }
-        return { value: outcome.value, tokens: outcome.tokens, release };
+        return { value: outcome.value, tokens: outcome.tokens, release, repair: llmRepairRecord(brokenText, outcome.value) };
       } catch (err) {
         release();
         throw err;

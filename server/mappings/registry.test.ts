@@ -37,11 +37,13 @@ const invoiceOf = (args: unknown) => exchange(registry, 'openai.tooluse.invoice.
 const example = (name: string) => registry.examples().find((e) => e.name === name)!;
 
 describe('the loaded registry', () => {
-  it('lists the four mappings of the three verticals', () => {
+  it('lists the six mappings of the three verticals', () => {
     expect(registry.list().map((m) => `${m.payloadType} → ${m.targetType}`)).toEqual([
       'openai.tooluse.invoice.v1 → invoice.iso20022.v1',
       'hl7.fhir.patient.v1 → hl7.fhir.anonymized.v1',
+      'openai.tooluse.patient.v1 → hl7.fhir.anonymized.v1',
       'supply.purchase_order.v1 → supply.shipment_notice.v1',
+      'openai.tooluse.purchase_order.v1 → supply.shipment_notice.v1',
       'supply.shipment_notice.v1 → invoice.iso20022.v1',
     ]);
     expect(registry.list().every((m) => m.description.length > 0)).toBe(true);
@@ -131,14 +133,14 @@ describe('finance: openai.tooluse.invoice.v1 → invoice.iso20022.v1', () => {
         },
       ],
     });
-    const bad = await invoiceOf({ invoice_id: '', amount: -5, currency: 'usd', line_items: [{ description: 'x', quantity: 1 }] });
+    const bad = await invoiceOf({ invoice_id: '', amount: -5, currency: 'dollars', line_items: [{ description: 'x', quantity: 1 }] });
     expect(bad.stage).toBe('arguments');
     expect(bad.stage === 'arguments' && bad.issues.map((i) => i.path)).toEqual(['/invoice_id', '/amount', '/currency', '/line_items/0/unit_price']);
     expect(await invoiceOf({ invoice_id: 'INV-1', currency: 'USD' })).toEqual({ stage: 'arguments', issues: [{ path: '/amount', message: 'is required' }] });
   });
 
   it('reports unrepairable arguments, and repaired non-objects as argument errors', async () => {
-    expect(await invoiceOf('}{')).toMatchObject({ stage: 'arguments_unrepairable', error: expect.stringMatching(/could not be repaired/) });
+    expect(await invoiceOf('{ : }')).toMatchObject({ stage: 'arguments_unrepairable', error: expect.stringMatching(/could not be repaired/) });
     expect(await invoiceOf('please make an invoice')).toEqual({ stage: 'arguments', issues: [{ path: '/', message: 'must be object' }] });
   });
 

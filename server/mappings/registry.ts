@@ -88,7 +88,7 @@ interface Manifest {
     target_type: string;
     description: string;
     expression: string;
-    arguments?: { pointer: string; schema: string };
+    arguments?: { pointer: string; schema: string; input?: boolean };
   }[];
 }
 
@@ -216,7 +216,9 @@ function buildMapping(
     targetSchema: target.schema,
     validateInput: input.validate,
     validateOutput: target.validate,
-    async transform(payload, args, ctx) {
+    async transform(envelope, args, ctx) {
+      // A mapping whose arguments are its input (a tool call carrying a whole resource) maps them, not the envelope.
+      const payload = spec.arguments?.input ? args : envelope;
       const bindings = { args, tenant: ctx.tenant, trace_id: ctx.traceId, as_of: ctx.asOf ?? todayUtc() };
       const fastResult = evaluateFast(payload, bindings);
       let result: unknown;
@@ -239,7 +241,7 @@ function buildMapping(
     const argumentsType = compileSchemaFile(path.join(dir, spec.arguments.schema));
     mapping.argumentsSchema = argumentsType.schema;
     mapping.validateArguments = argumentsType.validate;
-    mapping.parseArguments = parseArguments;
+    mapping.parseArguments = (text) => parseArguments(text, argumentsType.schema, argumentsType.validate);
     mapping.extractArguments = (payload) => {
       const text = resolvePointer(payload, pointer);
       if (typeof text !== 'string') throw new TypeError(`${label}: no arguments text at ${pointer}; validate the input first`);

@@ -4,7 +4,8 @@ import { decodeBase64url } from './base64url';
 import { buildBundle, buildReceipt, type UnsignedReceiptFields } from './build';
 import { cid } from './canonical';
 import './ed25519'; // configures noble's synchronous SHA-512
-import { signedChain, testSigner } from './fixtures';
+import { jwksOf, signedChain, testSigner } from './fixtures';
+import { verifyChain } from './verify';
 
 const signer = testSigner();
 const fields: UnsignedReceiptFields = {
@@ -47,8 +48,20 @@ describe('buildReceipt', () => {
     expect(withFallback.receipt_hash).not.toBe(buildReceipt(fields, signer).receipt_hash);
   });
 
+  it('signs the repair record (SPEC §2), and the verifier accepts it', () => {
+    const repair = { method: 'deterministic' as const, changes: [{ path: '', kind: 'syntax' as const }, { path: '/line_items/0/unit_price', kind: 'normalized' as const }] };
+    const receipt = buildReceipt({ ...fields, repair }, signer);
+    expect(receipt.repair).toEqual(repair);
+    const { receipt_hash, sig: _sig, ...body } = receipt;
+    expect(receipt_hash).toBe(cid(body));
+    expect(verifyChain([receipt], jwksOf(signer)).valid).toBe(true);
+  });
+
   it.each([
     ['hop', { hop: 0 }, /'hop' must be an integer >= 1, got 0/],
+    ['repair method', { repair: { method: 'magic', changes: [] } }, /'repair' must be an object \{method: "deterministic" or "llm"/],
+    ['repair path', { repair: { method: 'llm', changes: [{ path: 'amount', kind: 'llm' }] } }, /'repair'/],
+    ['repair kind', { repair: { method: 'llm', changes: [{ path: '/amount', kind: 'guessed' }] } }, /'repair'/],
     ['ts', { ts: '27/01/2026' }, /'ts' must be an RFC 3339 UTC timestamp/],
     ['prev_receipt_hash', { prev_receipt_hash: 'abc' }, /'prev_receipt_hash'/],
     ['tenant', { tenant: '' }, /'tenant' must be a non-empty string/],

@@ -2,7 +2,7 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { cid, cidOfCanon, jcs } from './canonical';
 import { bodyShapeFailures, isUtcTimestamp } from './shape';
-import type { ExportBundle, ForwardOutcome, Receipt, ReceiptPolicy, Signer } from './types';
+import type { ExportBundle, ForwardOutcome, Receipt, ReceiptPolicy, ReceiptRepair, Signer } from './types';
 
 export type { Signer } from './types';
 
@@ -20,6 +20,7 @@ export interface UnsignedReceiptFields {
   forwarded?: ForwardOutcome;
   fallback_used?: boolean;
   fu_tokens?: number;
+  repair?: ReceiptRepair;
 }
 
 /** Throws with every offending field named if the result would not be a well-formed receipt. */
@@ -40,6 +41,7 @@ export function buildReceipt(fields: UnsignedReceiptFields, signer: Signer): Rec
     ...(fields.forwarded !== undefined && { forwarded: fields.forwarded }),
     ...(fields.fallback_used !== undefined && { fallback_used: fields.fallback_used }),
     ...(fields.fu_tokens !== undefined && { fu_tokens: fields.fu_tokens }),
+    ...(fields.repair !== undefined && { repair: fields.repair }),
     kid: signer.kid,
   };
   const failures = bodyShapeFailures(body as unknown as Record<string, unknown>);

@@ -85,6 +85,9 @@ export function bodyShapeFailures(r: Fields): Failure[] {
   }
   if ('fallback_used' in r) check(out, r, 'fallback_used', typeof r.fallback_used === 'boolean', 'a boolean');
   if ('fu_tokens' in r) check(out, r, 'fu_tokens', isCount(r.fu_tokens), 'an integer >= 0');
+  if ('repair' in r) {
+    check(out, r, 'repair', isRepair(r.repair), 'an object {method: "deterministic" or "llm", changes: [{path: JSON pointer, kind}]}');
+  }
   if ('kid' in r) check(out, r, 'kid', isNonEmptyString(r.kid), 'a non-empty string');
   return out;
 }
@@ -110,6 +113,13 @@ function isPolicy(v: unknown): boolean {
   return (
     isPlainObject(v) && hasExactly(v, ['engine', 'allowed', 'reason']) && typeof v.engine === 'string' && typeof v.allowed === 'boolean' && typeof v.reason === 'string'
   );
+}
+
+const REPAIR_KINDS = new Set(['syntax', 'normalized', 'renamed', 'restructured', 'llm']);
+
+function isRepair(v: unknown): boolean {
+  if (!isPlainObject(v) || (v.method !== 'deterministic' && v.method !== 'llm') || !Array.isArray(v.changes)) return false;
+  return v.changes.every((c) => isPlainObject(c) && typeof c.path === 'string' && /^(\/[^/]*)*$/.test(c.path) && REPAIR_KINDS.has(c.kind as string));
 }
 
 function isForwardOutcome(v: unknown): boolean {

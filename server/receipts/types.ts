@@ -10,6 +10,14 @@ export type ForwardOutcome =
   | { url: string; host: string; status_code: number; pinned_ip: string; response_size: number }
   | { url: string; host: string; error: string };
 
+export type RepairChangeKind = 'syntax' | 'normalized' | 'renamed' | 'restructured' | 'llm';
+
+/** How the tool-call arguments were repaired: by rules (no tokens) or by the LLM fallback; one change per JSON pointer. */
+export interface ReceiptRepair {
+  method: 'deterministic' | 'llm';
+  changes: { path: string; kind: RepairChangeKind }[];
+}
+
 export interface Receipt {
   trace_id: string;
   hop: number;
@@ -25,6 +33,7 @@ export interface Receipt {
   forwarded?: ForwardOutcome;
   fallback_used?: boolean;
   fu_tokens?: number;
+  repair?: ReceiptRepair;
   /** Absent only on pre-signing SR-1 receipts. */
   kid?: string;
   receipt_hash: string;

@@ -10,10 +10,11 @@ import { startFakeLlm, type FakeLlm, type ScriptedReply } from '@/server/fallbac
 import { clearApiKeyCache } from '@/server/apikeys/authenticate';
 import { jwks } from '@/server/keys/signing-keys';
 import { verifyChain } from '@/server/receipts/verify';
+import type { Receipt } from '@/server/receipts/types';
 import { startTestApi, type TestApi } from '../support/api';
 
-// jsonrepair cannot fix trailing prose, so these reach the fallback.
-const BROKEN = '{"invoice_id":"INV-77","amount":1200.50,"currency":"EUR"} please bill this';
+// Prose without a JSON object: no rule can repair it, so it reaches the fallback.
+const BROKEN = 'Invoice INV-77 for 1.200,50 EUR billed to Acme Corp, please bill this';
 const call = (args = BROKEN) => ({
   payload_type: 'openai.tooluse.invoice.v1',
   target_type: 'invoice.iso20022.v1',
@@ -24,6 +25,10 @@ const faithful = { content: '{"invoice_id":"INV-77","amount":1200.50,"currency":
 let llm: FakeLlm;
 let api: TestApi;
 let key: string;
+
+async function chainOf(traceId: string): Promise<Receipt[]> {
+  return (await fetch(`${api.url}/v1/receipts/chain/${traceId}`, { headers: { 'x-signet-api-key': key } })).json();
+}
 
 async function fuUsed(tenantId: string) {
   const agg = await api.db.prisma.usageEvent.aggregate({ where: { tenantId, meter: 'fu' }, _sum: { units: true } });
@@ -61,9 +66,65 @@ describe('LLM fallback through /v1/exchange', () => {
     expect(prompt).toContain('invoice_id');
     expect(prompt).toContain('please bill this');
 
-    const chain = await (await fetch(`${api.url}/v1/receipts/chain/${body.trace_id}`, { headers: { 'x-signet-api-key': key } })).json();
-    expect(chain[0]).toMatchObject({ fallback_used: true, fu_tokens: 321 });
+    const chain = await chainOf(body.trace_id);
+    expect(chain[0]).toMatchObject({ fallback_used: true, fu_tokens: 321, repair: { method: 'llm', changes: ['/invoice_id', '/amount', '/currency'].map((path) => ({ path, kind: 'llm' })) } });
+    expect(body.repair).toEqual(chain[0]!.repair);
     expect(verifyChain(chain, await jwks()).valid).toBe(true);
+  });
+
+  it("accepts the issue's faithful repairs: an answer to prose, and an amount and buyer restructured from strings", async () => {
+    const prose = 'Invoice INV-77 for 1200 USD billed to Acme Corp, consulting services';
+    llm.enqueue({ content: '{"invoice_id":"INV-77","amount":1200,"currency":"USD","buyer":{"name":"Acme Corp"},"notes":"consulting services"}', usage: { total_tokens: 200 } });
+    const first = await api.exchange(key, call(prose));
+    expect(first.status).toBe(200);
+    expect((await first.json()).normalized.trade_agreement.buyer).toEqual({ name: 'Acme Corp' });
+
+    // A rename no rule makes: the model answers with the schema's keys.
+    const renamed = '{"invoice_number": "INV-80", "total": "1,200 USD", "client": "Acme Corp"}';
+    llm.enqueue({ content: '{"invoice_id":"INV-80","amount":1200,"currency":"USD","buyer":{"name":"Acme Corp"}}', usage: { total_tokens: 150 } });
+    const second = await api.exchange(key, call(renamed));
+    expect(second.status).toBe(200);
+    const body = await second.json();
+    expect(body.repair).toEqual({
+      method: 'llm',
+      changes: ['/invoice_id', '/amount', '/currency', '/buyer/name'].map((path) => ({ path, kind: 'llm' })),
+    });
+    expect(verifyChain(await chainOf(body.trace_id), await jwks()).valid).toBe(true);
+  });
+
+  it('repairs deterministically without the model, and signs what changed', async () => {
+    const res = await api.exchange(key, call('Here you go:\n```json\n{"invoice_id": "INV-81", "amount": "$1,200.50", "buyer": "Acme Corp"}\n```'));
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.normalized.trade_settlement.total_amount).toEqual({ currency: 'USD', value: '1200.50', minor_units: '120050' });
+    const [receipt] = await chainOf(body.trace_id);
+    expect(receipt!.repair).toEqual({
+      method: 'deterministic',
+      changes: [
+        { path: '', kind: 'syntax' },
+        { path: '/buyer', kind: 'restructured' },
+        { path: '/amount', kind: 'normalized' },
+        { path: '/currency', kind: 'normalized' },
+      ],
+    });
+    expect(receipt).not.toHaveProperty('fallback_used');
+    expect(verifyChain([receipt!], await jwks()).valid).toBe(true);
+    expect(llm.requests).toHaveLength(0);
+  });
+
+  it.each([
+    ['an ambiguous amount', '{"invoice_id": "INV-82", "amount": "1.200 €", "currency": "EUR"}', 'ARGUMENTS_AMBIGUOUS', /\/amount: "1.200 €" could be a decimal or a thousands-separated amount/],
+    ['a currency symbol against the currency', '{"invoice_id": "INV-82", "amount": "$5", "currency": "EUR"}', 'ARGUMENTS_AMBIGUOUS', /is in \$ but \/currency is EUR/],
+    ['truncated output', '{"invoice_id": "INV-82", "amount": 12', 'ARGUMENTS_TRUNCATED', /truncated/],
+  ])('refuses %s without spending tokens', async (_name, text, code, message) => {
+    const before = await fuUsed('fin');
+    const res = await api.exchange(key, call(text));
+    expect(res.status).toBe(422);
+    const { error } = await res.json();
+    expect(error.code).toBe(code);
+    expect(error.message).toMatch(message);
+    expect(llm.requests).toHaveLength(0);
+    expect(await fuUsed('fin')).toBe(before);
   });
 
   it('never spends the fallback on a key another instance already answered', async () => {
@@ -103,10 +164,11 @@ describe('LLM fallback through /v1/exchange', () => {
     ['provider timeout', [{ hang: true }], 504, 'FALLBACK_TIMEOUT'],
     ['malformed provider reply', [{ malformed: 'no_choices' }], 502, 'FALLBACK_PROVIDER_ERROR'],
     ['a repair that changes the amount', [{ content: '{"invoice_id":"INV-77","amount":1250.50,"currency":"EUR"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
+    ['a repair that invents a buyer', [{ content: '{"invoice_id":"INV-77","amount":1200.50,"currency":"EUR","buyer":{"name":"Globex"}}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
     ['a repair that changes the currency', [{ content: '{"invoice_id":"INV-77","amount":1200.50,"currency":"USD"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
     ['a repair that changes the id', [{ content: '{"invoice_id":"INV-78","amount":1200.50,"currency":"EUR"}', usage: { total_tokens: 300 } }], 422, 'SEMANTIC_INVARIANT_VIOLATED'],
   ];
-  it.each(failures)('%s fails clearly and costs nothing', async (_name, replies, status, code) => {
+  it.each(failures)('%s fails clearly and costs nothing', async (name, replies, status, code) => {
     const before = { fu: await fuUsed('fin'), receipts: await api.db.prisma.receipt.count() };
     llm.enqueue(...replies);
     const res = await api.exchange(key, call());
@@ -114,6 +176,7 @@ describe('LLM fallback through /v1/exchange', () => {
     const body = await res.json();
     expect(body.error.code).toBe(code);
     if (code === 'SEMANTIC_INVARIANT_VIOLATED') expect(body.error.semantic_violations.length).toBeGreaterThan(0);
+    if (name.includes('invents')) expect(body.error.message).toContain('buyer.name (name) "Globex" is found nowhere in the original text');
     expect(await fuUsed('fin')).toBe(before.fu);
     expect(await api.db.prisma.receipt.count()).toBe(before.receipts);
   });
@@ -124,7 +187,7 @@ describe('LLM fallback through /v1/exchange', () => {
     const off = await api.tenantWithKey('nofallback');
     const res = await api.exchange(off, call());
     expect(res.status).toBe(422);
-    expect((await res.json()).error.code).toBe('ARGUMENTS_UNREPAIRABLE');
+    expect((await res.json()).error.code).toBe('ARGUMENTS_SCHEMA_INVALID'); // prose is a JSON string, not an object
     expect(llm.requests).toHaveLength(0);
   });
 

@@ -1,5 +1,6 @@
 // A local stand-in for an OpenAI-compatible provider: `POST /v1/chat/completions` answered
-// from a scripted queue, every request recorded. Point a client at `baseURL`.
+// from a scripted queue, or by a `respond` function once the queue is empty, every request
+// recorded. Point a client at `baseURL`.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -28,7 +29,7 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-export async function startFakeLlm(): Promise<FakeLlm> {
+export async function startFakeLlm(options: { respond?(request: RecordedRequest): ScriptedReply; record?: boolean } = {}): Promise<FakeLlm> {
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];
   let served = 0;
@@ -41,17 +42,18 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    requests.push({
+    const request: RecordedRequest = {
       method: req.method ?? '',
       path: req.url ?? '',
       authorization: req.headers.authorization,
       body: raw ? (JSON.parse(raw) as RecordedRequest['body']) : {},
-    });
+    };
+    if (options.record !== false) requests.push(request);
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       send(res, 404, { error: { message: `fake-llm: no route ${req.method} ${req.url}` } });
       return;
     }
-    const reply = queue.shift();
+    const reply = queue.shift() ?? options.respond?.(request);
     if (!reply) {
       send(res, 500, { error: { message: 'fake-llm: no scripted reply left' } });
       return;
@@ -75,7 +77,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       id: `chatcmpl-fake-${served}`,
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
-      model: requests.at(-1)?.body.model ?? 'fake',
+      model: request.body.model ?? 'fake',
       choices: [{ index: 0, message: { role: 'assistant', content: reply.content }, finish_reason: 'stop' }],
       ...(reply.usage ? { usage: reply.usage } : {}),
     });
