@@ -20,6 +20,8 @@ export interface Config {
   signingKid: string | null;
   keyEncryptionKey: string | null;
   maxBodyBytes: number;
+  /** Largest body the portal's tRPC API reads (SP_PORTAL_MAX_BODY_BYTES). */
+  portalMaxBodyBytes: number;
   maxJsonDepth: number;
   seedDemo: boolean;
   pseudonymKey: string | null;
@@ -80,6 +82,7 @@ export function loadConfig(): Config {
     signingKid: str('SP_KID'),
     keyEncryptionKey: str('SIGNET_KEY_ENCRYPTION_KEY'),
     maxBodyBytes: int('SP_MAX_BODY_BYTES', 1_048_576),
+    portalMaxBodyBytes: int('SP_PORTAL_MAX_BODY_BYTES', 262_144),
     maxJsonDepth: int('SP_MAX_JSON_DEPTH', 64),
     seedDemo: str('SIGNET_SEED_DEMO') !== 'false',
     pseudonymKey: str('SP_PSEUDONYM_KEY'),
