@@ -27,7 +27,8 @@ export default defineConfig({
     timeout: 480_000,
     reuseExistingServer: false,
     // A fixed API key (for a tenant of its own) lets specs call the API without the portal.
-    env: { PORT: String(port), SIGNET_E2E_REBUILD: '1', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
+    // SP_TRUST_PROXY: throttling specs send X-Forwarded-For to act as client addresses of their own.
+    env: { PORT: String(port), SIGNET_E2E_REBUILD: '1', SP_TRUST_PROXY: 'true', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
     stdout: 'pipe',
     // SIGTERM lets the server drain and scripts/e2e-server.sh drop the run's database.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },

@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import next from 'next';
 import { API_PATH } from './api/app';
+import { clientAddress } from './api/client-address';
 import { answerClientErrorsWithEnvelope } from './api/client-errors';
 import { startApiServices } from './api/services';
 import { loadConfig } from './server/config';
@@ -17,13 +18,11 @@ const portal = next({ dev, dir: process.cwd(), hostname: 'localhost', port: conf
 await portal.prepare();
 const portalHandler = portal.getRequestHandler();
 
-const trustProxy = process.env.SP_TRUST_PROXY === 'true';
 const server = createServer((req, res) => {
+  // Where a request came from (audit log, sign-in throttling); always set here, so a client
+  // cannot forge it, and taken from X-Forwarded-For only as far as SP_TRUST_PROXY trusts it.
+  req.headers['x-signet-client-ip'] = clientAddress(req.headers['x-forwarded-for'], req.socket.remoteAddress, config.trustProxyHops);
   if (API_PATH.test(req.url ?? '/')) return void apiListener(req, res);
-  // The portal's audit log records where an action came from; a client cannot forge it
-  // unless we sit behind a proxy we trust to set X-Forwarded-For.
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim() : '';
-  req.headers['x-signet-client-ip'] = forwarded || req.socket.remoteAddress || '';
   void portalHandler(req, res);
 });
 server.keepAliveTimeout = 65_000;

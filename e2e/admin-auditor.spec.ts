@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import { buildBundle, buildReceipt } from '@/server/receipts/build';
 import { jwksOf, signedBundle, signedChain, sr1Chain, testSigner } from '@/server/receipts/fixtures';
 import { createSigner, generateSeed, publicJwk } from '@/server/receipts/node-signer';
 import type { Receipt } from '@/server/receipts/types';
-import { DEMO, E2E_API_KEY, signIn, snap } from './support';
+import { DEMO, E2E_API_KEY, expect, signIn, snap, test } from './support';
 
 const workDir = mkdtempSync(path.join(tmpdir(), 'signet-e2e-auditor-'));
 const example = JSON.parse(readFileSync('server/mappings/verticals/finance/examples/finance-demo.json', 'utf8')) as Record<string, unknown>;

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { DEMO, signIn, signOut, snap } from './support';
+import type { APIRequestContext } from '@playwright/test';
+import { DEMO, expect, signIn, signOut, snap, test } from './support';
 
 test('sign-up creates a tenant and lands its owner on the dashboard', async ({ page }, info) => {
   await page.goto('/signup');
@@ -53,4 +53,85 @@ test('each role lands on its own area and cannot open the others', async ({ page
   await page.goto('/admin');
   await expect(page).toHaveURL(/\/auditor$/);
   await snap(page, info, 'auditor-home');
+});
+
+/** One failed sign-in through next-auth's own endpoint; answers next-auth's error code. */
+async function failSignIn(request: APIRequestContext, email: string): Promise<string | null> {
+  const { csrfToken } = (await (await request.get('/api/auth/csrf')).json()) as { csrfToken: string };
+  const res = await request.post('/api/auth/callback/credentials', { form: { csrfToken, email, password: 'not-the-password', json: 'true' } });
+  return new URL(((await res.json()) as { url: string }).url).searchParams.get('error');
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test.describe('sign-in throttling', () => {
+  // This spec's own client address (the e2e server trusts X-Forwarded-For), so its failures
+  // do not delay the other specs.
+  test.use({ extraHTTPHeaders: { 'X-Forwarded-For': '203.0.113.71' } });
+
+  test('after repeated failures the form shows how long to wait, and refuses until then', async ({ page }, info) => {
+    const email = `throttled-${Date.now()}@example.com`;
+    for (let i = 0; i < 5; i++) expect(await failSignIn(page.request, email)).toBe('CredentialsSignin');
+    await pause(1100); // the 5th failure asks for 1 s, the 6th for 2 s, the 7th for 4 s
+    expect(await failSignIn(page.request, email)).toBe('CredentialsSignin');
+    await pause(2100);
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('still-not-the-password');
+    expect(await failSignIn(page.request, email)).toBe('CredentialsSignin');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const notice = page.getByRole('status').filter({ hasText: 'Too many attempts' });
+    await expect(notice).toContainText(/Too many failed sign-ins for this account\. Wait [1-4] seconds? before trying again\./);
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeDisabled();
+    await snap(page, info, 'signin-throttled');
+    await expect(notice).toBeHidden({ timeout: 6000 });
+    await expect(page.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+
+  test("the form shows the server's lockout answer plainly", async ({ page }, info) => {
+    // The lockout itself (20 failures, 15 minutes) is proven in tests/integration/portal-throttle.test.ts;
+    // reaching it here would take ~9 minutes of growing delays.
+    await page.route('**/api/auth/callback/credentials', (route) =>
+      route.fulfill({ status: 401, contentType: 'application/json', body: JSON.stringify({ url: 'http://localhost/api/auth/error?error=Throttled%3Aaccount%3Alocked%3A900' }) }),
+    );
+    await page.goto('/signin');
+    await page.getByLabel('Email').fill(DEMO.owner);
+    await page.getByLabel('Password').fill('whatever-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Temporarily locked' })).toContainText(
+      'Sign-in is locked: too many failed sign-ins for this account. Try again in 15 minutes.',
+    );
+    await snap(page, info, 'signin-locked');
+  });
+});
+
+test.describe('sign-up throttling', () => {
+  test.use({ extraHTTPHeaders: { 'X-Forwarded-For': '203.0.113.72' } });
+
+  async function signUpByApi(request: APIRequestContext, n: number) {
+    const res = await request.post('/api/trpc/account.signUp?batch=1', {
+      data: { 0: { json: { name: 'Spammer', company: `Spam ${n}`, email: `spam-${Date.now()}-${n}@example.com`, password: 'long-enough-password' } } },
+    });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+
+  test('sign-ups from one address are counted, and the form says how long to wait', async ({ page }, info) => {
+    for (let i = 0; i < 5; i++) await signUpByApi(page.request, i);
+    await pause(1100);
+    await signUpByApi(page.request, 5);
+    await pause(2100);
+    await page.goto('/signup');
+    await page.getByLabel('Your name').fill('Olive Owner');
+    await page.getByLabel('Company').fill('Acme Robotics');
+    await page.getByLabel('Work email').fill(`owner-${Date.now()}@example.com`);
+    await page.getByLabel('Password').fill('correct-horse-battery');
+    await signUpByApi(page.request, 6);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Too many attempts' })).toContainText(
+      /Too many sign-up attempts from your network\. Wait [1-4] seconds? before trying again\./,
+    );
+    await expect(page.getByRole('button', { name: 'Create account' })).toBeDisabled();
+    await expect(page).toHaveURL(/\/signup$/);
+    await snap(page, info, 'signup-throttled');
+  });
 });

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { DEMO, signIn, signOut, snap } from './support';
+import { DEMO, expect, signIn, signOut, snap, test } from './support';
 
 test.describe.configure({ mode: 'serial' });
 

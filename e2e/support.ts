@@ -1,5 +1,25 @@
-// Shared e2e helpers: demo credentials, sign-in, and screenshots saved as test artifacts.
-import { expect, type Page, type TestInfo } from '@playwright/test';
+// Shared e2e helpers: demo credentials, sign-in, screenshots saved as test artifacts, and a
+// `test` that fails any spec whose pages report a Content-Security-Policy violation.
+import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
+
+export { expect };
+
+export const test = base.extend<{ cspViolations: string[] }>({
+  cspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`));
+      });
+      page.on('console', (msg) => {
+        if (msg.type() === 'error' && /CSP violation|Content Security Policy/.test(msg.text())) violations.push(`${page.url()}: ${msg.text()}`);
+      });
+      await use(violations);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 export const DEMO_PASSWORD = process.env.SIGNET_DEMO_PASSWORD ?? 'e2e-demo-password';
 /** An API key playwright.config.ts imports through SP_API_KEYS, for tenant `partner`. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
-import { DEMO, signIn, signOut, snap } from './support';
+import type { Page } from '@playwright/test';
+import { DEMO, expect, signIn, signOut, snap, test } from './support';
 
 const example = JSON.parse(await readFile('server/mappings/verticals/finance/examples/finance-demo.json', 'utf8')) as {
   payload_type: string;

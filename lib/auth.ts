@@ -5,6 +5,7 @@ import type { NextAuthOptions } from 'next-auth';
 import { getServerSession } from 'next-auth';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { authenticateUser } from '@/server/tenants/accounts';
+import { encodeThrottleNotice } from '@/lib/throttle-notice';
 import { loadPrincipal, type Principal } from '@/server/tenants/principal';
 
 export const authOptions: NextAuthOptions = {
@@ -14,10 +15,13 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: 'Email and password',
       credentials: { email: { label: 'Email', type: 'email' }, password: { label: 'Password', type: 'password' } },
-      async authorize(credentials) {
+      async authorize(credentials, req) {
         if (!credentials?.email || !credentials.password) return null;
-        const user = await authenticateUser(credentials.email, credentials.password);
-        return user ? { id: user.id, email: user.email, name: user.name } : null;
+        const address = (req.headers?.['x-signet-client-ip'] as string | undefined) || null;
+        const result = await authenticateUser(credentials.email, credentials.password, address);
+        // next-auth hands a thrown error's message to the form as `error`.
+        if (result && 'refused' in result) throw new Error(encodeThrottleNotice(result.refused));
+        return result && { id: result.user.id, email: result.user.email, name: result.user.name };
       },
     }),
   ],

@@ -20,11 +20,17 @@ export interface Config {
   signingKid: string | null;
   keyEncryptionKey: string | null;
   maxBodyBytes: number;
+  /** Largest body the portal's tRPC API reads (SP_PORTAL_MAX_BODY_BYTES). */
+  portalMaxBodyBytes: number;
   maxJsonDepth: number;
   seedDemo: boolean;
   pseudonymKey: string | null;
   /** Per-API-key limit shared by all instances (server/ratelimit); 0 requests/s disables it. */
   rateLimit: { rps: number; burst: number };
+  /** Proxies in front of Signet whose X-Forwarded-For entries are trusted (SP_TRUST_PROXY). */
+  trustProxyHops: number;
+  /** The first delay after repeated failed sign-ins or sign-ups; it doubles per failure (SP_AUTH_THROTTLE_BASE_MS). */
+  authThrottleBaseMs: number;
 }
 
 function int(name: string, fallback: number): number {
@@ -76,9 +82,20 @@ export function loadConfig(): Config {
     signingKid: str('SP_KID'),
     keyEncryptionKey: str('SIGNET_KEY_ENCRYPTION_KEY'),
     maxBodyBytes: int('SP_MAX_BODY_BYTES', 1_048_576),
+    portalMaxBodyBytes: int('SP_PORTAL_MAX_BODY_BYTES', 262_144),
     maxJsonDepth: int('SP_MAX_JSON_DEPTH', 64),
     seedDemo: str('SIGNET_SEED_DEMO') !== 'false',
     pseudonymKey: str('SP_PSEUDONYM_KEY'),
     rateLimit: { rps: int('SP_RATE_LIMIT_RPS', 5000), burst: int('SP_RATE_LIMIT_BURST', 10_000) },
+    trustProxyHops: trustProxyHops(),
+    authThrottleBaseMs: int('SP_AUTH_THROTTLE_BASE_MS', 1000),
   };
+}
+
+/** `true` is one proxy; a number is that many proxies in a chain; unset or `false` trusts none. */
+function trustProxyHops(): number {
+  const raw = str('SP_TRUST_PROXY');
+  if (raw === null || raw === 'false') return 0;
+  if (raw === 'true') return 1;
+  return int('SP_TRUST_PROXY', 0);
 }

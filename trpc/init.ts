@@ -4,6 +4,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import superjson from 'superjson';
 import type { Principal } from '@/server/tenants/principal';
 import { activeMembership } from '@/server/tenants/principal';
+import { AccountError } from '@/server/tenants/accounts';
 import type { AuditActor } from '@/server/audit/log';
 
 export interface Context {
@@ -17,6 +18,8 @@ const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
     // Internal errors never leak details (or secrets) to the browser.
     if (error.code === 'INTERNAL_SERVER_ERROR') return { ...shape, message: 'Internal error' };
+    // A throttled sign-up: the form counts down to when it may try again.
+    if (error.cause instanceof AccountError && error.cause.throttle) return { ...shape, data: { ...shape.data, throttle: error.cause.throttle } };
     return shape;
   },
 });

@@ -1,11 +1,14 @@
 'use client';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
+import { ThrottleAlert, useThrottleCountdown } from '@/components/throttle-alert';
 import { Alert, Button, Field, Input } from '@/components/ui';
+import { decodeThrottleNotice } from '@/lib/throttle-notice';
 
 export function SignInForm({ initialError }: { initialError: string | null }) {
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
+  const throttle = useThrottleCountdown();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -17,12 +20,15 @@ export function SignInForm({ initialError }: { initialError: string | null }) {
       window.location.assign('/');
     } else {
       setPending(false);
-      setError('Wrong email or password.');
+      const notice = decodeThrottleNotice(result?.error);
+      if (notice) throttle.start(notice);
+      else setError('Wrong email or password.');
     }
   }
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      {throttle.notice && <ThrottleAlert notice={throttle.notice} action="sign-in" />}
       {error && <Alert tone="error">{error}</Alert>}
       <Field label="Email" htmlFor="email">
         <Input id="email" name="email" type="email" autoComplete="email" required />
@@ -30,7 +36,7 @@ export function SignInForm({ initialError }: { initialError: string | null }) {
       <Field label="Password" htmlFor="password">
         <Input id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
-      <Button type="submit" className="w-full" disabled={pending}>
+      <Button type="submit" className="w-full" disabled={pending || throttle.notice !== null}>
         {pending ? 'Signing in…' : 'Sign in'}
       </Button>
     </form>

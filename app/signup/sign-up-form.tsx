@@ -2,7 +2,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
+import { TRPCClientError } from '@trpc/client';
+import { ThrottleAlert, useThrottleCountdown } from '@/components/throttle-alert';
 import { Alert, Button, Field, Input } from '@/components/ui';
+import type { ThrottleNotice } from '@/lib/throttle-notice';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
@@ -10,6 +13,7 @@ export function SignUpForm() {
   const trpc = useTRPC();
   const signUp = useMutation(trpc.account.signUp.mutationOptions());
   const [error, setError] = useState<string | null>(null);
+  const throttle = useThrottleCountdown();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -24,7 +28,9 @@ export function SignUpForm() {
     try {
       await signUp.mutateAsync(input);
     } catch (err) {
-      setError(readableError(err));
+      const notice = err instanceof TRPCClientError ? (err.data as { throttle?: ThrottleNotice } | undefined)?.throttle : undefined;
+      if (notice) throttle.start(notice);
+      else setError(readableError(err));
       return;
     }
     const result = await signIn('credentials', { email: input.email, password: input.password, redirect: false });
@@ -34,6 +40,7 @@ export function SignUpForm() {
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      {throttle.notice && <ThrottleAlert notice={throttle.notice} action="sign-up" />}
       {error && <Alert tone="error">{error}</Alert>}
       <Field label="Your name" htmlFor="name">
         <Input id="name" name="name" autoComplete="name" required />
@@ -47,7 +54,7 @@ export function SignUpForm() {
       <Field label="Password" htmlFor="password" hint="At least 10 characters.">
         <Input id="password" name="password" type="password" autoComplete="new-password" minLength={10} required />
       </Field>
-      <Button type="submit" className="w-full" disabled={signUp.isPending}>
+      <Button type="submit" className="w-full" disabled={signUp.isPending || throttle.notice !== null}>
         {signUp.isPending ? 'Creating account…' : 'Create account'}
       </Button>
     </form>

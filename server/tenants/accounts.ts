@@ -3,12 +3,16 @@
 import { randomBytes } from 'node:crypto';
 import { prisma } from '../db';
 import { Prisma } from '../db';
+import type { ThrottleNotice } from '@/lib/throttle-notice';
+import { throttleMessage } from '@/lib/throttle-notice';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
+import { attemptFailed, attemptSucceeded, claimAttempt } from './throttle';
 
 export class AccountError extends Error {
   constructor(
-    readonly code: 'EMAIL_TAKEN' | 'WEAK_PASSWORD' | 'INVALID_INPUT',
+    readonly code: 'EMAIL_TAKEN' | 'WEAK_PASSWORD' | 'INVALID_INPUT' | 'THROTTLED',
     message: string,
+    readonly throttle?: ThrottleNotice,
   ) {
     super(message);
   }
@@ -22,25 +26,32 @@ function newTenantId() {
   return `tn_${randomBytes(6).toString('hex')}`;
 }
 
-export async function signUp(input: { email: string; password: string; name: string; company: string }) {
+/** `address` is the client's address (throttling counts attempts per email and per address). */
+export async function signUp(input: { email: string; password: string; name: string; company: string }, address: string | null) {
   const email = normalizeEmail(input.email);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw new AccountError('WEAK_PASSWORD', `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
   }
+  const attempt = await claimAttempt('signup', { account: email, address });
+  if ('refused' in attempt) throw new AccountError('THROTTLED', throttleMessage(attempt.refused, 'sign-up'), attempt.refused);
   const passwordHash = await hashPassword(input.password);
+  let created;
   try {
-    return await prisma().$transaction(async (tx) => {
+    created = await prisma().$transaction(async (tx) => {
       const tenant = await tx.tenant.create({ data: { id: newTenantId(), name: input.company.trim() } });
       const user = await tx.user.create({ data: { email, name: input.name.trim(), passwordHash } });
       await tx.membership.create({ data: { userId: user.id, tenantId: tenant.id, role: 'owner' } });
       return { user, tenant };
     });
   } catch (err) {
+    await attemptFailed(attempt.claim);
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
       throw new AccountError('EMAIL_TAKEN', 'An account with this email already exists.');
     }
     throw err;
   }
+  await attemptSucceeded(attempt.claim);
+  return created;
 }
 
 export interface SessionUser {
@@ -50,12 +61,24 @@ export interface SessionUser {
   platformRole: 'none' | 'admin' | 'auditor';
 }
 
-/** Same answer and roughly the same time whether the email exists or not. */
-export async function authenticateUser(email: string, password: string): Promise<SessionUser | null> {
-  const user = await prisma().user.findUnique({ where: { email: normalizeEmail(email) } });
+export type SignInResult = { user: SessionUser } | { refused: ThrottleNotice } | null;
+
+/**
+ * Same answer and roughly the same time whether the email exists or not (unknown emails are
+ * throttled like real ones). A throttled attempt is refused before any password hashing.
+ */
+export async function authenticateUser(email: string, password: string, address: string | null): Promise<SignInResult> {
+  const account = normalizeEmail(email);
+  const attempt = await claimAttempt('signin', { account, address });
+  if ('refused' in attempt) return attempt;
+  const user = await prisma().user.findUnique({ where: { email: account } });
   const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-  if (!user || !ok) return null;
-  return { id: user.id, email: user.email, name: user.name, platformRole: user.platformRole };
+  if (!user || !ok) {
+    await attemptFailed(attempt.claim);
+    return null;
+  }
+  await attemptSucceeded(attempt.claim);
+  return { user: { id: user.id, email: user.email, name: user.name, platformRole: user.platformRole } };
 }
 
 const DUMMY_HASH =

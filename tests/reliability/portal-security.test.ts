@@ -45,12 +45,14 @@ afterAll(async () => {
 });
 
 describe('portal security over HTTP', () => {
-  it('sends CSP with frame-ancestors, nosniff, a referrer policy and frame denial on pages', async () => {
+  it('sends CSP with a nonce and frame-ancestors, HSTS (public URL is https), nosniff, a referrer policy and frame denial on pages', async () => {
     const res = await get('/signin');
     expect(res.status).toBe(200);
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("default-src 'self'");
+    expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/]+' 'strict-dynamic'(;|$)/);
+    expect(res.headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');
     expect(res.headers.get('x-frame-options')).toBe('DENY');

@@ -16,11 +16,11 @@ export const accountRouter = router({
     )
     .mutation(async ({ input, ctx }) => {
       try {
-        const { user, tenant } = await signUp(input);
+        const { user, tenant } = await signUp(input, ctx.ip);
         await audit({ id: user.id, email: user.email, ip: ctx.ip }, 'tenant.signup', { tenantId: tenant.id, target: tenant.id });
         return { tenantId: tenant.id };
       } catch (err) {
-        if (err instanceof AccountError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
+        if (err instanceof AccountError) throw new TRPCError({ code: err.code === 'THROTTLED' ? 'TOO_MANY_REQUESTS' : 'BAD_REQUEST', message: err.message, cause: err });
         throw err;
       }
     }),

@@ -51,7 +51,7 @@ export const adminRouter = router({
       z.object({
         tenantId: z.string().min(1).max(64).optional(),
         actionPrefix: z.string().trim().max(100).optional(),
-        before: z.bigint().positive().optional(),
+        before: z.bigint().positive().max(2n ** 63n - 1n).optional(),
       }),
     )
     .query(async ({ input }) => {

@@ -13,8 +13,9 @@ import { reconciliationCsv, signedReconciliation, usageHistory } from '@/server/
 import { loadDefaultTiers, loadPlans } from '@/server/billing/terms';
 import { adminProcedure, authedProcedure, ownerProcedure, router, tenantProcedure } from '../init';
 
-const digits = (what: string) => z.string().trim().regex(/^\d+$/, `${what} must be a whole number`);
-const usd = z.string().trim().min(1, 'Enter a price in dollars');
+// 18 digits always fit a 64-bit count.
+const digits = (what: string) => z.string().trim().max(18, `${what} is too large`).regex(/^\d+$/, `${what} must be a whole number`);
+const usd = z.string().trim().min(1, 'Enter a price in dollars').max(40, 'That price is too long');
 const tenantId = z.string().min(1).max(128);
 
 /** Domain refusals become BAD_REQUEST with their message; anything else stays internal. */
@@ -135,7 +136,7 @@ export const billingRouter = router({
   history: tenantProcedure.query(({ ctx }) => usageHistory(ctx.tenant.id)),
 
   reconciliation: tenantProcedure
-    .input(z.object({ period: z.string().regex(/^(current|\d{4}-(0[1-9]|1[0-2]))$/, 'Period must be "current" or YYYY-MM'), format: z.enum(['csv', 'json']) }))
+    .input(z.object({ period: z.string().max(7).regex(/^(current|\d{4}-(0[1-9]|1[0-2]))$/, 'Period must be "current" or YYYY-MM'), format: z.enum(['csv', 'json']) }))
     .query(async ({ input, ctx }) => {
       const name = `signet-reconciliation-${ctx.tenant.id}-${input.period}`;
       if (input.format === 'csv') return { filename: `${name}.csv`, contentType: 'text/csv', body: await reconciliationCsv(ctx.tenant.id, input.period) };

@@ -1,5 +1,7 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { currentPrincipal } from '@/lib/auth';
+import { bodyTooLarge, withinBodyLimit } from '@/lib/request-body';
+import { loadConfig } from '@/server/config';
 import { appRouter } from '@/trpc/root';
 
 // CSRF: state-changing calls must come from our own pages. Browsers always send Origin on
@@ -16,10 +18,15 @@ function sameOrigin(req: Request): boolean {
   }
 }
 
-async function handler(req: Request) {
-  if (!sameOrigin(req)) {
+let maxBodyBytes: number | undefined;
+
+async function handler(original: Request) {
+  if (!sameOrigin(original)) {
     return Response.json({ error: { message: 'cross-site request refused' } }, { status: 403 });
   }
+  maxBodyBytes ??= loadConfig().portalMaxBodyBytes;
+  const req = await withinBodyLimit(original, maxBodyBytes);
+  if (!req) return bodyTooLarge(maxBodyBytes);
   return fetchRequestHandler({
     endpoint: '/api/trpc',
     req,
