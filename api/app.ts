@@ -15,6 +15,8 @@ export interface ApiOptions {
   exchange: ExchangeDeps;
   maxBodyBytes: number;
   health?: () => Record<string, unknown>;
+  /** Bearer token GET /metrics requires (SP_METRICS_TOKEN); open when null. */
+  metricsToken?: string | null;
 }
 
 export function createApiApp(opts: ApiOptions) {
@@ -30,7 +32,7 @@ export function createApiApp(opts: ApiOptions) {
   app.onError((err, c) => handleError(c, err));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
 
-  registerSystemRoutes(app, opts.health ?? (() => ({})));
+  registerSystemRoutes(app, { health: opts.health ?? (() => ({})), metricsToken: opts.metricsToken ?? null });
   registerExchangeRoutes(app, opts.exchange, opts.maxBodyBytes);
   registerReceiptRoutes(app);
   registerBillingRoutes(app);

@@ -25,6 +25,8 @@ export interface Config {
   pseudonymKey: string | null;
   /** Per-API-key limit shared by all instances (server/ratelimit); 0 requests/s disables it. */
   rateLimit: { rps: number; burst: number };
+  /** When set, GET /metrics requires `Authorization: Bearer <token>` (SP_METRICS_TOKEN). */
+  metricsToken: string | null;
 }
 
 function int(name: string, fallback: number): number {
@@ -80,5 +82,6 @@ export function loadConfig(): Config {
     seedDemo: str('SIGNET_SEED_DEMO') !== 'false',
     pseudonymKey: str('SP_PSEUDONYM_KEY'),
     rateLimit: { rps: int('SP_RATE_LIMIT_RPS', 5000), burst: int('SP_RATE_LIMIT_BURST', 10_000) },
+    metricsToken: str('SP_METRICS_TOKEN'),
   };
 }
