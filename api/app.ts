@@ -1,4 +1,4 @@
-// The fast front door: every public API path (/v1/*, /.well-known/*, /healthz, /metrics,
+// The fast front door: every public API path (/v1/*, /.well-known/*, /healthz, /readyz, /metrics,
 // /openapi.json) is served by this Hono app, in the same process as Next but without Next's
 // per-request routing cost. Route files are thin: parse, call a domain function, map to HTTP.
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -50,4 +50,4 @@ export function createApiApp(opts: ApiOptions) {
   return app;
 }
 
-export const API_PATH = /^\/(v1\/|\.well-known\/|healthz$|metrics$|openapi\.json$)/;
+export const API_PATH = /^\/(v1\/|\.well-known\/|healthz$|readyz$|metrics$|openapi\.json$)/;

@@ -1,6 +1,7 @@
 // /healthz (liveness: 200 while the process serves, database reachability in the body) and
 // /readyz (readiness: 200 when the database answers, 503 with Retry-After once it is gone).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { API_PATH } from '@/api/app';
 import { startTestApi, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -19,6 +20,10 @@ describe('/healthz and /readyz', () => {
     const ready = await fetch(`${api.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: { kind: api.db.kind, reachable: true } });
+  });
+
+  it('are served by the API layer, not by Next', () => {
+    for (const path of ['/healthz', '/readyz', '/metrics']) expect(API_PATH.test(path), path).toBe(true);
   });
 
   it('once the database is unreachable: liveness stays 200, readiness answers 503', async () => {
