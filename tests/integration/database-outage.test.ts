@@ -34,7 +34,7 @@ describe.skipIf(!postgresBinaries())('a PostgreSQL outage', () => {
     expect(first.status).toBe(200);
     const { trace_id } = await first.json();
 
-    cluster.stop();
+    await cluster.stop();
     const unknownKey = `sk_live_${'0'.repeat(8)}_${'1'.repeat(40)}`;
     const requests: [string, () => Promise<Response>][] = [
       ['exchange (hot path)', () => api.exchange(key, invoice(2), 'outage-2')],
@@ -55,7 +55,7 @@ describe.skipIf(!postgresBinaries())('a PostgreSQL outage', () => {
     expect(health.status).toBe(200);
     expect((await health.json()).database.reachable).toBe(false);
 
-    cluster.start();
+    await cluster.start();
     expect((await fetch(`${api.url}/readyz`)).status).toBe(200);
     const retried = await api.exchange(key, invoice(2), 'outage-2');
     expect(retried.status).toBe(200);

@@ -1,7 +1,8 @@
 // A PostgreSQL cluster of the test's own (initdb into a temporary folder, pg_ctl), so a test can
 // stop and restart its database without disturbing the shared server other tests use. Run as
 // root (CI, this machine), the cluster belongs to the postgres user, as PostgreSQL requires.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,8 +11,9 @@ import pg from 'pg';
 export interface LocalCluster {
   /** A database on the cluster, for DATABASE_URL. */
   url: string;
-  stop(): void;
-  start(): void;
+  /** Fast shutdown: open connections are terminated. Asynchronous, so load keeps running meanwhile. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   destroy(): void;
 }
 
@@ -35,14 +37,14 @@ export async function createLocalCluster(port: number): Promise<LocalCluster> {
     chownSync(dir, ids('-u'), ids('-g'));
     chmodSync(dir, 0o755);
   }
-  const run = (tool: string, args: string[]) => {
+  const command = (tool: string, args: string[]): [string, string[]] => {
     const cmd = path.join(bin, tool);
-    execFileSync(asRoot ? 'runuser' : cmd, asRoot ? ['-u', 'postgres', '--', cmd, ...args] : args, { stdio: 'pipe', cwd: dir });
+    return asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] : [cmd, args];
   };
-  run('initdb', ['-D', data, '--auth=trust', '--username=root', '--no-sync', '--no-instructions']);
-  const pgCtl = (action: string[]) =>
-    run('pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses='' -c fsync=off`, ...action]);
-  pgCtl(['start']);
+  const ctlArgs = (action: string[]) => ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses='' -c fsync=off`, ...action];
+  const pgCtl = async (action: string[]) => void (await promisify(execFile)(...command('pg_ctl', ctlArgs(action)), { cwd: dir }));
+  execFileSync(...command('initdb', ['-D', data, '--auth=trust', '--username=root', '--no-sync', '--no-instructions']), { stdio: 'pipe', cwd: dir });
+  await pgCtl(['start']);
   const base = `postgresql://root@localhost:${port}/postgres?host=${encodeURIComponent(dir)}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
@@ -54,7 +56,7 @@ export async function createLocalCluster(port: number): Promise<LocalCluster> {
     start: () => pgCtl(['start']),
     destroy() {
       try {
-        pgCtl(['stop', '-m', 'immediate']);
+        execFileSync(...command('pg_ctl', ctlArgs(['stop', '-m', 'immediate'])), { stdio: 'pipe', cwd: dir });
       } catch {
         // already stopped
       }
