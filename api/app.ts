@@ -1,4 +1,4 @@
-// The fast front door: every public API path (/v1/*, /.well-known/*, /healthz, /metrics,
+// The fast front door: every public API path (/v1/*, /.well-known/*, /healthz, /readyz, /metrics,
 // /openapi.json) is served by this Hono app, in the same process as Next but without Next's
 // per-request routing cost. Route files are thin: parse, call a domain function, map to HTTP.
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -15,6 +15,8 @@ export interface ApiOptions {
   exchange: ExchangeDeps;
   maxBodyBytes: number;
   health?: () => Record<string, unknown>;
+  /** Bearer token GET /metrics requires (SP_METRICS_TOKEN); open when null. */
+  metricsToken?: string | null;
 }
 
 export function createApiApp(opts: ApiOptions) {
@@ -30,7 +32,7 @@ export function createApiApp(opts: ApiOptions) {
   app.onError((err, c) => handleError(c, err));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
 
-  registerSystemRoutes(app, opts.health ?? (() => ({})));
+  registerSystemRoutes(app, { health: opts.health ?? (() => ({})), metricsToken: opts.metricsToken ?? null });
   registerExchangeRoutes(app, opts.exchange, opts.maxBodyBytes);
   registerReceiptRoutes(app);
   registerBillingRoutes(app);
@@ -48,4 +50,4 @@ export function createApiApp(opts: ApiOptions) {
   return app;
 }
 
-export const API_PATH = /^\/(v1\/|\.well-known\/|healthz$|metrics$|openapi\.json$)/;
+export const API_PATH = /^\/(v1\/|\.well-known\/|healthz$|readyz$|metrics$|openapi\.json$)/;

@@ -1,6 +1,7 @@
 // The SPEC §4 error envelope, produced in one place for every API route.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '@/server/db/unavailable';
 import { ExchangeError } from '@/server/exchange/errors';
 import { redactSecrets } from '@/server/security/redact';
 
@@ -30,6 +31,10 @@ export function errorResponse(c: Context, err: ApiError) {
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof ExchangeError) return new ApiError(err.status, err.code, err.message, err.details, err.headers);
+  if (isDatabaseUnavailable(err)) {
+    console.warn('[api] database unavailable:', redactSecrets((err instanceof Error ? err.message : String(err)).trim().split('\n').at(-1) ?? ''));
+    return new ApiError(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable; retry later with the same idempotency key', undefined, { 'Retry-After': DATABASE_RETRY_AFTER_S });
+  }
   // Unexpected failures never leak internals (or secrets) to the client.
   console.error('[api] unhandled error:', redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)));
   return new ApiError(500, 'INTERNAL', 'internal error; nothing was recorded for this request');

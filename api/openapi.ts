@@ -18,11 +18,11 @@ export const errorEnvelope = z
   });
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed JSON, invalid request envelope, or missing idempotency key',
+  400: 'Malformed JSON, invalid request envelope, missing idempotency key, or (auditor and admin reads) no tenant named',
   401: 'Missing, unknown, revoked or expired API key',
   403: 'HEL egress policy denied the forward (HEL_* codes)',
   404: 'No such trace for this caller',
-  409: 'Chain conflict that could not be resolved, or trace id owned by another tenant',
+  409: 'Chain conflict that could not be resolved',
   413: 'Body over the size limit',
   422: 'Unknown mapping, schema invalid, arguments unrepairable, semantic invariant violated',
   429: 'Rate limit or FU quota exceeded',

@@ -22,6 +22,7 @@ export async function startApiServices(config: Config) {
       rateLimit: rateLimiterFromConfig(config.rateLimit),
     },
     maxBodyBytes: config.maxBodyBytes,
+    metricsToken: config.metricsToken,
   });
   return {
     db,

@@ -104,10 +104,11 @@ test('an auditor verifies a real bundle, catches a tampered one, and verifies of
   await expect(page.getByRole('button', { name: 'Verify in this browser' })).toBeEnabled();
   await snap(page, info, 'auditor-empty');
 
-  // (a) By trace id, with the session cookie; the JWKS comes along from this Signet.
+  // (a) By tenant and trace id (trace ids are per tenant), with the session cookie; the JWKS comes along from this Signet.
+  await page.getByLabel('Tenant', { exact: true }).fill('partner');
   await page.getByLabel('Trace id').fill(traceId);
   await page.getByRole('button', { name: 'Load bundle' }).click();
-  await expect(page.getByText(`Loaded trace ${traceId}`)).toBeVisible();
+  await expect(page.getByText(`Loaded trace ${traceId} of tenant partner`)).toBeVisible();
   await expect(page.getByLabel('JWKS JSON')).toHaveValue(/"keys"/);
   await page.getByRole('button', { name: 'Verify in this browser' }).click();
   await expect(page.getByTestId('verdict')).toHaveText('VALID');

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm run test:reliability: the heavier suite under tests/reliability/ (fuzzing, crashes,
 # scale-out, backup/restore, isolation, security) on the embedded PGlite, and again on
-# PostgreSQL when DATABASE_URL is set (scale-out and pg_dump run only there); then the report.
+# PostgreSQL when DATABASE_URL is set (scale-out, pg_dump and the PostgreSQL restart, on a cluster
+# of its own, run only there); then the report.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1

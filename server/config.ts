@@ -31,6 +31,8 @@ export interface Config {
   trustProxyHops: number;
   /** The first delay after repeated failed sign-ins or sign-ups; it doubles per failure (SP_AUTH_THROTTLE_BASE_MS). */
   authThrottleBaseMs: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>` (SP_METRICS_TOKEN). */
+  metricsToken: string | null;
 }
 
 function int(name: string, fallback: number): number {
@@ -89,6 +91,7 @@ export function loadConfig(): Config {
     rateLimit: { rps: int('SP_RATE_LIMIT_RPS', 5000), burst: int('SP_RATE_LIMIT_BURST', 10_000) },
     trustProxyHops: trustProxyHops(),
     authThrottleBaseMs: int('SP_AUTH_THROTTLE_BASE_MS', 1000),
+    metricsToken: str('SP_METRICS_TOKEN'),
   };
 }
 

@@ -1,21 +1,15 @@
 // POST /v1/admin/reload-reserved: re-imports SP_RESERVED_CONFIG. Allowed for an admin's portal
 // session or `Authorization: Bearer <SP_ADMIN_TOKEN>` (for scripts; compared in constant time).
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { AuditActor } from '@/server/audit/log';
 import { ReservedConfigError } from '@/server/billing/catalog';
 import { importReservedConfig } from '@/server/billing/reserved';
+import { sameSecret } from '@/server/security/same-secret';
 import { ApiError } from '../errors';
 import { errorResponses } from '../openapi';
 import { sessionPrincipal } from '../session';
-
-function sameSecret(given: string, expected: string): boolean {
-  // Hashing first makes the comparison constant-time whatever the lengths.
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
 
 async function adminActor(c: Context): Promise<AuditActor> {
   const ip = c.req.header('x-signet-client-ip') ?? null;

@@ -1,20 +1,55 @@
-// Public system routes: liveness, JWKS, Prometheus metrics.
+// System routes: liveness, readiness, JWKS, Prometheus metrics (behind SP_METRICS_TOKEN when set).
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDatabase } from '@/server/db';
+import { DATABASE_RETRY_AFTER_S } from '@/server/db/unavailable';
 import { jwks } from '@/server/keys/signing-keys';
 import { registry } from '@/server/metrics/registry';
+import { sameSecret } from '@/server/security/same-secret';
 import { VERSION } from '@/server/version';
+import { ApiError } from '../errors';
+import { errorResponses } from '../openapi';
+
+const databaseStatus = z.object({ kind: z.string(), reachable: z.boolean() });
 
 const healthRoute = createRoute({
   method: 'get',
   path: '/healthz',
-  summary: 'Liveness and database reachability',
+  summary: 'Liveness: 200 while the process serves, with database reachability in the body',
   responses: {
-    200: { description: 'Healthy', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), version: z.string(), database: z.object({ kind: z.string(), reachable: z.boolean() }) }).passthrough() } } },
-    503: { description: 'Database unreachable', content: { 'application/json': { schema: z.object({ status: z.literal('unavailable') }).passthrough() } } },
+    200: { description: 'Serving', content: { 'application/json': { schema: z.object({ status: z.literal('ok'), version: z.string(), database: databaseStatus }).passthrough() } } },
   },
 });
+
+const readyRoute = createRoute({
+  method: 'get',
+  path: '/readyz',
+  summary: 'Readiness: 200 when the database answers, 503 otherwise (drain this instance)',
+  responses: {
+    200: { description: 'Ready', content: { 'application/json': { schema: z.object({ status: z.literal('ready'), database: databaseStatus }) } } },
+    503: { description: 'Database unreachable', content: { 'application/json': { schema: z.object({ status: z.literal('unavailable'), database: databaseStatus }) } } },
+  },
+});
+
+const metricsRoute = createRoute({
+  method: 'get',
+  path: '/metrics',
+  summary: 'Prometheus text format; needs `Authorization: Bearer <SP_METRICS_TOKEN>` when that is set',
+  responses: {
+    200: { description: 'Metrics', content: { 'text/plain': { schema: z.string() } } },
+    ...errorResponses([401]),
+  },
+});
+
+/** Whether the database answers a trivial query within two seconds. */
+async function probeDatabase(): Promise<{ kind: string; reachable: boolean }> {
+  const db = getDatabase();
+  const reachable = await Promise.race([
+    db.sql.query('SELECT 1').then(() => true, () => false),
+    new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
+  ]);
+  return { kind: db.kind, reachable };
+}
 
 const jwksRoute = createRoute({
   method: 'get',
@@ -32,15 +67,19 @@ const jwksRoute = createRoute({
   },
 });
 
-export function registerSystemRoutes(app: OpenAPIHono, extraHealth: () => Record<string, unknown>) {
-  app.openapi(healthRoute, async (c) => {
-    const db = getDatabase();
-    const reachable = await Promise.race([
-      db.sql.query('SELECT 1').then(() => true, () => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2000).unref()),
-    ]);
-    const body = { version: VERSION, database: { kind: db.kind, reachable }, ...extraHealth() };
-    return reachable ? c.json({ status: 'ok' as const, ...body }, 200) : c.json({ status: 'unavailable' as const, ...body }, 503);
+export interface SystemOptions {
+  health: () => Record<string, unknown>;
+  metricsToken: string | null;
+}
+
+export function registerSystemRoutes(app: OpenAPIHono, opts: SystemOptions) {
+  app.openapi(healthRoute, async (c) => c.json({ status: 'ok' as const, version: VERSION, database: await probeDatabase(), ...opts.health() }, 200));
+
+  app.openapi(readyRoute, async (c) => {
+    const database = await probeDatabase();
+    if (database.reachable) return c.json({ status: 'ready' as const, database }, 200);
+    c.header('Retry-After', DATABASE_RETRY_AFTER_S);
+    return c.json({ status: 'unavailable' as const, database }, 503);
   });
 
   app.openapi(jwksRoute, async (c) => {
@@ -48,9 +87,14 @@ export function registerSystemRoutes(app: OpenAPIHono, extraHealth: () => Record
     return c.json(await jwks(), 200);
   });
 
-  app.get('/metrics', async (c) => {
-    c.header('Content-Type', registry.contentType);
-    return c.body(await registry.metrics());
+  app.openapi(metricsRoute, async (c) => {
+    if (opts.metricsToken) {
+      const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
+      if (!bearer || !sameSecret(bearer, opts.metricsToken)) {
+        throw new ApiError(401, bearer ? 'METRICS_TOKEN_INVALID' : 'METRICS_TOKEN_REQUIRED', 'send Authorization: Bearer <SP_METRICS_TOKEN>', undefined, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+      }
+    }
+    return c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType });
   });
 
   /** The floor for the benchmark: same process and router, no work. */

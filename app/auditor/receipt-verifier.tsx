@@ -30,10 +30,11 @@ function describeSize(text: string) {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : bytes >= 1024 ? `${Math.round(bytes / 1024)} KB` : `${bytes} bytes`;
 }
 
-export function ReceiptVerifier({ initialTraceId }: { initialTraceId: string }) {
+export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTraceId: string; initialTenantId: string }) {
   const trpc = useTRPC();
   const { state, progress, outcome, verify } = useVerifierWorker();
   const [traceId, setTraceId] = useState(initialTraceId);
+  const [tenantId, setTenantId] = useState(initialTenantId);
   const [bundleText, setBundleText] = useState('');
   const [bundleSource, setBundleSource] = useState<string | null>(null);
   const [jwksText, setJwksText] = useState('');
@@ -48,13 +49,16 @@ export function ReceiptVerifier({ initialTraceId }: { initialTraceId: string }) 
     try {
       if (what === 'bundle') {
         const id = traceId.trim();
+        const tenant = tenantId.trim();
         if (!id) throw new Error('Enter a trace id.');
+        // Trace ids are per tenant: two tenants may each have a trace with this id.
+        if (!tenant) throw new Error('Enter the tenant of the trace.');
         const [bundle, keys] = await Promise.all([
-          fetchJson(`/v1/receipts/export/${encodeURIComponent(id)}`, `trace “${id}”`),
+          fetchJson(`/v1/receipts/export/${encodeURIComponent(id)}?tenant=${encodeURIComponent(tenant)}`, `trace “${id}” of tenant “${tenant}”`),
           jwksText.trim() === '' ? fetchJson('/.well-known/jwks.json', 'JWKS') : null,
         ]);
         setBundleText(bundle);
-        setBundleSource(`trace ${id} from this Signet`);
+        setBundleSource(`trace ${id} of tenant ${tenant} from this Signet`);
         if (keys !== null) setJwksText(keys);
       } else {
         setJwksText(await fetchJson('/.well-known/jwks.json', 'JWKS'));
@@ -96,13 +100,32 @@ export function ReceiptVerifier({ initialTraceId }: { initialTraceId: string }) 
                 void load('bundle');
               }}
             >
+              <div className="sm:w-40">
+                <Field label="Tenant" htmlFor="trace-tenant">
+                  <Input id="trace-tenant" value={tenantId} onChange={(e) => setTenantId(e.target.value)} placeholder="tenant id" autoComplete="off" spellCheck={false} className="font-mono" />
+                </Field>
+              </div>
               <div className="flex-1">
-                <Field label="Trace id" htmlFor="trace-id" hint="Exports the signed bundle from this Signet with your session.">
-                  <Input id="trace-id" value={traceId} onChange={(e) => setTraceId(e.target.value)} list="recent-traces" placeholder="trace id" autoComplete="off" spellCheck={false} className="font-mono" />
+                <Field label="Trace id" htmlFor="trace-id" hint="Exports the tenant's signed bundle from this Signet with your session.">
+                  <Input
+                    id="trace-id"
+                    value={traceId}
+                    onChange={(e) => {
+                      setTraceId(e.target.value);
+                      // Picked from the recent traces: take its tenant when only one tenant has that id.
+                      const owners = new Set(traces.data?.filter((t) => t.traceId === e.target.value).map((t) => t.tenantId));
+                      if (owners.size === 1) setTenantId([...owners][0]!);
+                    }}
+                    list="recent-traces"
+                    placeholder="trace id"
+                    autoComplete="off"
+                    spellCheck={false}
+                    className="font-mono"
+                  />
                 </Field>
                 <datalist id="recent-traces">
                   {traces.data?.map((t) => (
-                    <option key={t.traceId} value={t.traceId}>
+                    <option key={`${t.tenantId}/${t.traceId}`} value={t.traceId}>
                       {`${t.tenantId} · ${t.hops} hop${t.hops === 1 ? '' : 's'}`}
                     </option>
                   ))}

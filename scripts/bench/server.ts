@@ -53,7 +53,7 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited during start-up:\n${log}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
+      if ((await fetch(`${url}/readyz`)).ok) break;
     } catch {
       // not listening yet
     }

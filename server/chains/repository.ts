@@ -5,22 +5,18 @@ import { buildBundle } from '../receipts/build';
 import type { ExportBundle, Receipt } from '../receipts/types';
 import { activeSigner } from '../keys/signing-keys';
 
-/** Who may read a chain: a tenant (its own traces only) or a platform auditor/admin (all). */
-export type ChainReader = { tenantId: string } | { platform: true };
-
-/** The chain as stored, or null when the trace does not exist for this reader (never "forbidden"). */
-export async function loadChain(traceId: string, reader: ChainReader): Promise<Receipt[] | null> {
-  const sql = getDatabase().sql;
-  const rows =
-    'tenantId' in reader
-      ? await sql.query<{ body: string }>('SELECT body FROM receipts WHERE trace_id = $1 AND tenant_id = $2 ORDER BY hop', [traceId, reader.tenantId])
-      : await sql.query<{ body: string }>('SELECT body FROM receipts WHERE trace_id = $1 ORDER BY hop', [traceId]);
+/**
+ * A trace's chain as stored, or null when the tenant has no such trace. A trace is (tenant,
+ * trace id) (SPEC §2); who may read which tenant's chains is decided by the caller.
+ */
+export async function loadChain(tenantId: string, traceId: string): Promise<Receipt[] | null> {
+  const rows = await getDatabase().sql.query<{ body: string }>('SELECT body FROM receipts WHERE tenant_id = $1 AND trace_id = $2 ORDER BY hop', [tenantId, traceId]);
   if (rows.length === 0) return null;
   return rows.map((r) => JSON.parse(r.body) as Receipt);
 }
 
-export async function exportChain(traceId: string, reader: ChainReader, now = new Date()): Promise<ExportBundle | null> {
-  const chain = await loadChain(traceId, reader);
+export async function exportChain(tenantId: string, traceId: string, now = new Date()): Promise<ExportBundle | null> {
+  const chain = await loadChain(tenantId, traceId);
   if (!chain) return null;
   return buildBundle(traceId, chain, now.toISOString(), await activeSigner());
 }

@@ -50,8 +50,8 @@ function append(sql: SqlClient, opts: { tenant: string; traceId: string; key?: s
   });
 }
 
-async function chainOf(traceId: string) {
-  const rows = await db.sql.query<{ body: string }>('SELECT body FROM receipts WHERE trace_id = $1 ORDER BY hop', [traceId]);
+async function chainOf(tenant: string, traceId: string) {
+  const rows = await db.sql.query<{ body: string }>('SELECT body FROM receipts WHERE tenant_id = $1 AND trace_id = $2 ORDER BY hop', [tenant, traceId]);
   return rows.map((r) => JSON.parse(r.body));
 }
 
@@ -99,7 +99,7 @@ describe('group commit', () => {
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => append(i % 2 ? instanceA : instanceB, { tenant: 'acme', traceId })));
     expect(results.every((r) => r.kind === 'committed')).toBe(true);
 
-    const chain = await chainOf(traceId);
+    const chain = await chainOf('acme', traceId);
     expect(chain.map((r) => r.hop)).toEqual(Array.from({ length: 32 }, (_, i) => i + 1));
     expect(verifyChain(chain, jwks).valid).toBe(true);
     const [head] = await db.sql.query<{ head_hop: number; head_hash: string }>('SELECT head_hop, head_hash FROM traces WHERE id = $1', [traceId]);
@@ -120,17 +120,27 @@ describe('group commit', () => {
     expect(traces[0]!.n).toBe(1);
   });
 
-  it("refuses another tenant's trace, on an instance that has not seen it, and leaves nothing behind", async () => {
-    await append(instanceA, { tenant: 'acme', traceId: 'tr-acme' });
-    await expect(append(instanceB, { tenant: 'globex', traceId: 'tr-acme', key: 'globex-1' })).rejects.toMatchObject({ code: 'TRACE_ID_UNAVAILABLE' });
-    await expect(append(instanceB, { tenant: 'globex', traceId: 'tr-acme', key: 'globex-2' })).rejects.toMatchObject({ code: 'TRACE_ID_UNAVAILABLE' });
-    expect(await countWhere('idempotency_records', 'key', 'globex-1')).toBe(0);
-    expect((await chainOf('tr-acme')).map((r) => r.hop)).toEqual([1]);
-    // The idempotency key is still free for a good request.
-    expect((await append(instanceB, { tenant: 'globex', traceId: 'tr-globex', key: 'globex-1' })).kind).toBe('committed');
+  it('keeps two tenants on one trace id apart: each chain starts at hop 1 and grows on its own, across instances', async () => {
+    await append(instanceA, { tenant: 'acme', traceId: 'tr-same' });
+    await append(instanceA, { tenant: 'acme', traceId: 'tr-same' });
+    // B has seen neither chain; A has seen only acme's, and must not take it for globex's.
+    const first = await append(instanceB, { tenant: 'globex', traceId: 'tr-same' });
+    expect(first.kind === 'committed' && first.receipt.hop).toBe(1);
+    const results = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => append(i % 2 ? instanceA : instanceB, { tenant: i % 4 < 2 ? 'acme' : 'globex', traceId: 'tr-same' })),
+    );
+    expect(results.every((r) => r.kind === 'committed')).toBe(true);
+    for (const [tenant, hops] of [['acme', 10], ['globex', 9]] as const) {
+      const chain = await chainOf(tenant, 'tr-same');
+      expect(chain.map((r) => r.hop), tenant).toEqual(Array.from({ length: hops }, (_, i) => i + 1));
+      expect(chain.every((r) => r.tenant === tenant)).toBe(true);
+      expect(verifyChain(chain, jwks).valid, tenant).toBe(true);
+      const [head] = await db.sql.query<{ head_hop: number; head_hash: string }>('SELECT head_hop, head_hash FROM traces WHERE tenant_id = $1 AND id = $2', [tenant, 'tr-same']);
+      expect(head).toEqual({ head_hop: hops, head_hash: chain.at(-1).receipt_hash });
+    }
   });
 
-  it('sorts out one batch holding a repeated key, two tenants on one new trace and a failing seal', async () => {
+  it('sorts out one batch holding a repeated key, two tenants on one new trace id and a failing seal', async () => {
     const [first, repeat, other, failed, next] = await Promise.allSettled([
       append(instanceA, { tenant: 'acme', traceId: 'tr-batch', key: 'batch-key' }),
       append(instanceA, { tenant: 'acme', traceId: 'tr-batch-2', key: 'batch-key' }),
@@ -141,11 +151,11 @@ describe('group commit', () => {
     expect(first).toMatchObject({ status: 'fulfilled', value: { kind: 'committed' } });
     expect(repeat).toMatchObject({ status: 'fulfilled', value: { kind: 'replay' } });
     expect((repeat as PromiseFulfilledResult<CommitResult>).value.responseBody).toBe((first as PromiseFulfilledResult<CommitResult>).value.responseBody);
-    expect(other).toMatchObject({ status: 'rejected', reason: { code: 'TRACE_ID_UNAVAILABLE' } });
+    expect(other).toMatchObject({ status: 'fulfilled', value: { kind: 'committed', receipt: { hop: 1, prev_receipt_hash: null, tenant: 'globex' } } });
     expect(failed).toMatchObject({ status: 'rejected', reason: { message: 'seal refused' } });
     expect(next).toMatchObject({ status: 'fulfilled', value: { kind: 'committed' } });
 
-    const chain = await chainOf('tr-batch');
+    const chain = await chainOf('acme', 'tr-batch');
     expect(chain.map((r) => r.hop)).toEqual([1, 2]);
     expect(verifyChain(chain, jwks).valid).toBe(true);
     const fu = await db.sql.query<{ units: string }>("SELECT units::text FROM usage_events WHERE meter = 'fu' AND receipt_hash = $1", [chain[1].receipt_hash]);

@@ -4,14 +4,14 @@
 // statement, so one transaction and one round trip; a lone exchange commits at once.
 //
 // Receipts are sealed before the call, against the trace heads this process last saw
-// (trace-heads.ts; a trace not seen counts as new). The function checks those heads under
+// (trace-heads.ts; a trace not seen counts as new). A trace is (tenant, trace id). The function checks those heads under
 // lock and writes only what still links up; an exchange whose head moved comes back 'stale'
 // with the real head and is re-sealed on it, so a trace never forks and nothing is lost.
 import { createBatcher, type Settled } from '../db/batcher';
 import type { SqlClient, SqlPipeline, SqlQueryable } from '../db/sql';
 import type { Receipt } from '../receipts/types';
 import { ExchangeError } from './errors';
-import { TraceHeads, type TraceHead } from './trace-heads';
+import { traceKey, TraceHeads, type TraceHead } from './trace-heads';
 
 export interface ChainPosition {
   hop: number;
@@ -63,7 +63,7 @@ interface PerDatabase {
   appender: SqlPipeline;
   lookup(key: [string, string]): Promise<StoredResponse | null>;
   heads: TraceHeads;
-  /** The tips that calls in flight are writing, per trace. */
+  /** The tips that calls in flight are writing, per trace (traceKey). */
   inFlight: Map<string, TraceHead>;
 }
 
@@ -134,15 +134,13 @@ interface Sealed extends SealedReceipt {
   index: number;
 }
 
-function presealed(db: PerDatabase, input: CommitInput): SealedReceipt | undefined {
-  const head = expectedHead(db, input.traceId);
-  if (head && head.tenantId !== input.tenantId) return undefined; // refused in the call
-  return seal(input, head);
+function presealed(db: PerDatabase, input: CommitInput): SealedReceipt {
+  return seal(input, expectedHead(db, traceKey(input.tenantId, input.traceId)));
 }
 
 /** The head a new receipt should extend: a call in flight's tip, else the last committed head. */
-function expectedHead(db: PerDatabase, traceId: string): TraceHead | undefined {
-  return db.inFlight.get(traceId) ?? db.heads.get(traceId);
+function expectedHead(db: PerDatabase, trace: string): TraceHead | undefined {
+  return db.inFlight.get(trace) ?? db.heads.get(trace);
 }
 
 function seal(input: CommitInput, head: TraceHead | undefined): SealedReceipt {
@@ -154,7 +152,6 @@ function seal(input: CommitInput, head: TraceHead | undefined): SealedReceipt {
 interface NotWritten {
   item: number;
   outcome: 'duplicate' | 'stale';
-  head_tenant: string | null;
   head_hop: number | null;
   head_hash: string | null;
 }
@@ -175,14 +172,14 @@ async function commitBatch(sql: SqlClient, db: PerDatabase, batch: Pending[]): P
 async function appendOptimistic(sql: SqlClient, db: PerDatabase, batch: Pending[]): Promise<Settled<Attempt>[]> {
   if (batch.length === 0) return [];
   return withRetries(batch, async () => {
-    const { early, sealed, tips } = sealBatch(batch, (traceId) => expectedHead(db, traceId));
+    const { early, sealed, tips } = sealBatch(batch, (trace) => expectedHead(db, trace));
     // Calls running alongside this one extend its tips rather than the older committed heads.
-    for (const [traceId, tip] of tips) db.inFlight.set(traceId, tip);
+    for (const [trace, tip] of tips) db.inFlight.set(trace, tip);
     try {
       const rows = sealed.length > 0 ? await db.appender.query<NotWritten>(APPEND, appendParams(batch, sealed)) : [];
       return settleCall(sql, db, batch, early, sealed, rows);
     } finally {
-      for (const [traceId, tip] of tips) if (db.inFlight.get(traceId) === tip) db.inFlight.delete(traceId);
+      for (const [trace, tip] of tips) if (db.inFlight.get(trace) === tip) db.inFlight.delete(trace);
     }
   });
 }
@@ -192,13 +189,14 @@ async function appendLocked(sql: SqlClient, db: PerDatabase, batch: Pending[]): 
   if (batch.length === 0) return [];
   return withRetries(batch, async () => {
     const { early, sealed, rows } = await sql.transaction(async (tx) => {
-      const traceIds = [...new Set(batch.map((p) => p.input.traceId))].sort();
+      const traces = [...new Map(batch.map(({ input }) => [traceKey(input.tenantId, input.traceId), input])).values()];
       const locked = await tx.query<{ id: string; tenant_id: string; head_hop: number; head_hash: string }>(
-        'SELECT id, tenant_id, head_hop, head_hash FROM traces WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
-        [traceIds],
+        `SELECT id, tenant_id, head_hop, head_hash FROM traces
+          WHERE (tenant_id, id) IN (SELECT * FROM unnest($1::text[], $2::text[])) ORDER BY tenant_id, id FOR UPDATE`,
+        [traces.map((t) => t.tenantId), traces.map((t) => t.traceId)],
       );
-      const heads = new Map(locked.map((h) => [h.id, { tenantId: h.tenant_id, hop: h.head_hop, hash: h.head_hash }]));
-      const plan = sealBatch(batch, (traceId) => heads.get(traceId));
+      const heads = new Map(locked.map((h) => [traceKey(h.tenant_id, h.id), { hop: h.head_hop, hash: h.head_hash }]));
+      const plan = sealBatch(batch, (trace) => heads.get(trace));
       return { ...plan, rows: plan.sealed.length > 0 ? await tx.query<NotWritten>(APPEND, appendParams(batch, plan.sealed)) : [] };
     });
     // Settled after the commit: settling may read the database, which PGlite cannot do
@@ -228,10 +226,10 @@ function settleCall(sql: SqlClient, db: PerDatabase, batch: Pending[], early: (S
 
 /**
  * Seals each exchange on the head it should extend: the previous exchange of its trace in
- * this call, else `headOf`. A call carries one exchange per idempotency key and one tenant
- * per trace; the others wait for the next call.
+ * this call, else `headOf` (by traceKey). A call carries one exchange per idempotency key;
+ * the others wait for the next call.
  */
-function sealBatch(batch: Pending[], headOf: (traceId: string) => TraceHead | undefined) {
+function sealBatch(batch: Pending[], headOf: (trace: string) => TraceHead | undefined) {
   const early: (Settled<Attempt> | undefined)[] = new Array(batch.length);
   const sealed: Sealed[] = [];
   const keys = new Set<string>();
@@ -239,22 +237,18 @@ function sealBatch(batch: Pending[], headOf: (traceId: string) => TraceHead | un
   batch.forEach((pending, index) => {
     const { input } = pending;
     const key = `${input.apiKeyId}\u0000${input.idempotencyKey}`;
-    const tip = tips.get(input.traceId);
-    if (keys.has(key) || (tip && tip.tenantId !== input.tenantId)) {
+    if (keys.has(key)) {
       early[index] = { ok: true, value: { kind: 'again', pending } };
       return;
     }
-    const head = tip ?? headOf(input.traceId);
-    if (head && head.tenantId !== input.tenantId) {
-      early[index] = { ok: false, error: traceUnavailable(input.traceId) };
-      return;
-    }
+    const trace = traceKey(input.tenantId, input.traceId);
+    const head = tips.get(trace) ?? headOf(trace);
     try {
       const pre = pending.sealed?.receipt;
       const fits = pre && pre.hop === (head?.hop ?? 0) + 1 && pre.prev_receipt_hash === (head ? head.hash : null);
       const s = fits ? pending.sealed! : seal(input, head);
       keys.add(key);
-      tips.set(input.traceId, { tenantId: input.tenantId, hop: s.receipt.hop, hash: s.receipt.receipt_hash });
+      tips.set(trace, { hop: s.receipt.hop, hash: s.receipt.receipt_hash });
       sealed.push({ index, ...s });
     } catch (error) {
       early[index] = { ok: false, error };
@@ -265,8 +259,9 @@ function sealBatch(batch: Pending[], headOf: (traceId: string) => TraceHead | un
 
 async function settleSealed(sql: SqlClient, db: PerDatabase, pending: Pending, s: Sealed, row: NotWritten | undefined): Promise<Settled<Attempt>> {
   const { input } = pending;
+  const trace = traceKey(input.tenantId, input.traceId);
   if (!row) {
-    db.heads.advance(input.traceId, { tenantId: input.tenantId, hop: s.receipt.hop, hash: s.receipt.receipt_hash });
+    db.heads.advance(trace, { hop: s.receipt.hop, hash: s.receipt.receipt_hash });
     return { ok: true, value: { kind: 'committed', receipt: s.receipt, responseBody: s.responseBody } };
   }
   if (row.outcome === 'duplicate') {
@@ -275,9 +270,8 @@ async function settleSealed(sql: SqlClient, db: PerDatabase, pending: Pending, s
     if (stored) return { ok: true, value: { kind: 'replay', ...stored } };
     return { ok: true, value: { kind: 'again', pending } };
   }
-  if (row.head_tenant === null) db.heads.forget(input.traceId);
-  else db.heads.set(input.traceId, { tenantId: row.head_tenant, hop: row.head_hop!, hash: row.head_hash! });
-  if (row.head_tenant !== null && row.head_tenant !== input.tenantId) return { ok: false, error: traceUnavailable(input.traceId) };
+  if (row.head_hop === null) db.heads.forget(trace);
+  else db.heads.set(trace, { hop: row.head_hop, hash: row.head_hash! });
   if (pending.attempts + 1 >= MAX_ATTEMPTS) return { ok: false, error: chainConflict() };
   return { ok: true, value: { kind: 'again', pending: { input, attempts: pending.attempts + 1 } } };
 }
@@ -286,11 +280,7 @@ function chainConflict(): ExchangeError {
   return new ExchangeError(409, 'CHAIN_CONFLICT', `could not append after ${MAX_ATTEMPTS} attempts; retry the request`);
 }
 
-function traceUnavailable(traceId: string): ExchangeError {
-  return new ExchangeError(409, 'TRACE_ID_UNAVAILABLE', `trace_id "${traceId}" is already in use; choose another`);
-}
-
-const APPEND = 'SELECT item, outcome, head_tenant, head_hop, head_hash FROM signet_append_exchanges($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)';
+const APPEND = 'SELECT item, outcome, head_hop, head_hash FROM signet_append_exchanges($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)';
 
 function appendParams(batch: Pending[], sealed: Sealed[]): unknown[] {
   const input = (s: Sealed) => batch[s.index]!.input;

@@ -5,9 +5,13 @@
 import { BoundedMap } from './bounded-map';
 
 export interface TraceHead {
-  tenantId: string;
   hop: number;
   hash: string;
+}
+
+/** A trace is (tenant, trace id): two tenants' traces with one id are two chains (SPEC §2). */
+export function traceKey(tenantId: string, traceId: string): string {
+  return `${tenantId}\u0000${traceId}`;
 }
 
 export class TraceHeads {
@@ -17,23 +21,23 @@ export class TraceHeads {
     this.heads = new BoundedMap(capacity);
   }
 
-  get(traceId: string): TraceHead | undefined {
-    return this.heads.get(traceId);
+  get(trace: string): TraceHead | undefined {
+    return this.heads.get(trace);
   }
 
   /** After a commit: calls finish out of order, so a known head never moves backwards. */
-  advance(traceId: string, head: TraceHead): void {
-    const known = this.heads.get(traceId);
-    if (known && known.tenantId === head.tenantId && known.hop > head.hop) return;
-    this.heads.set(traceId, head);
+  advance(trace: string, head: TraceHead): void {
+    const known = this.heads.get(trace);
+    if (known && known.hop > head.hop) return;
+    this.heads.set(trace, head);
   }
 
   /** The head as the database reported it. */
-  set(traceId: string, head: TraceHead): void {
-    this.heads.set(traceId, head);
+  set(trace: string, head: TraceHead): void {
+    this.heads.set(trace, head);
   }
 
-  forget(traceId: string): void {
-    this.heads.delete(traceId);
+  forget(trace: string): void {
+    this.heads.delete(trace);
   }
 }

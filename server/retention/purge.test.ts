@@ -9,15 +9,15 @@ const EIGHT_YEARS_AGO = retentionCutoff(NOW, 8);
 let api: TestApi;
 let freshTrace: string;
 
-async function insertTrace(id: string, hopsAt: Date[]) {
-  await api.db.sql.query(`INSERT INTO traces (id, tenant_id, head_hop, head_hash, updated_at) VALUES ($1, 'ret', $2, $3, $4)`, [id, hopsAt.length, `${id}-h${hopsAt.length}`, hopsAt.at(-1)]);
+async function insertTrace(id: string, hopsAt: Date[], tenant = 'ret') {
+  const hashOf = (hop: number) => `${tenant === 'ret' ? '' : `${tenant}-`}${id}-h${hop}`;
+  await api.db.sql.query(`INSERT INTO traces (id, tenant_id, head_hop, head_hash, updated_at) VALUES ($1, $2, $3, $4, $5)`, [id, tenant, hopsAt.length, hashOf(hopsAt.length), hopsAt.at(-1)]);
   for (const [i, at] of hopsAt.entries()) {
-    const hash = `${id}-h${i + 1}`;
     await api.db.sql.query(
-      `INSERT INTO receipts (trace_id, hop, tenant_id, receipt_hash, payload_type, target_type, cid, created_at, body) VALUES ($1, $2, 'ret', $3, 'p', 't', 'c', $4, '{}')`,
-      [id, i + 1, hash, at],
+      `INSERT INTO receipts (trace_id, hop, tenant_id, receipt_hash, payload_type, target_type, cid, created_at, body) VALUES ($1, $2, $3, $4, 'p', 't', 'c', $5, '{}')`,
+      [id, i + 1, tenant, hashOf(i + 1), at],
     );
-    await api.db.sql.query(`INSERT INTO usage_events (tenant_id, meter, units, receipt_hash, occurred_at) VALUES ('ret', 'vex', 1, $1, $2)`, [hash, at]);
+    await api.db.sql.query(`INSERT INTO usage_events (tenant_id, meter, units, receipt_hash, occurred_at) VALUES ($1, 'vex', 1, $2, $3)`, [tenant, hashOf(i + 1), at]);
   }
 }
 
@@ -34,7 +34,11 @@ beforeAll(async () => {
   freshTrace = (await res.json()).trace_id;
   await insertTrace('old-1', [EIGHT_YEARS_AGO, EIGHT_YEARS_AGO]);
   await insertTrace('mixed', [EIGHT_YEARS_AGO, NOW]);
-  await api.db.sql.query(`INSERT INTO idempotency_records (api_key_id, key, status, response_body, trace_id) SELECT id, 'old-idem', 200, '{}', 'old-1' FROM api_keys LIMIT 1`);
+  await api.db.sql.query(`INSERT INTO idempotency_records (api_key_id, key, status, response_body, trace_id) SELECT id, 'old-idem', 200, '{}', 'old-1' FROM api_keys WHERE tenant_id = 'ret'`);
+  // Another tenant's live trace with the same id: a trace is (tenant, id), and this one stays.
+  await api.tenantWithKey('ret-other');
+  await insertTrace('old-1', [NOW], 'ret-other');
+  await api.db.sql.query(`INSERT INTO idempotency_records (api_key_id, key, status, response_body, trace_id) SELECT id, 'other-idem', 200, '{}', 'old-1' FROM api_keys WHERE tenant_id = 'ret-other'`);
 });
 afterAll(async () => {
   await api?.close();
@@ -44,22 +48,26 @@ describe('retention purge', () => {
   it('refuses a date inside the retention period and deletes nothing', async () => {
     await expect(purgeExpiredTraces({ before: retentionCutoff(NOW, 6), retentionYears: 7, now: NOW })).rejects.toThrow(RetentionError);
     await expect(purgeExpiredTraces({ before: new Date('not a date'), retentionYears: 7, now: NOW })).rejects.toThrow(/not a valid date/);
-    expect(await count('receipts')).toBe(5);
+    expect(await count('receipts')).toBe(6);
   });
 
   it('counts without deleting on a dry run', async () => {
     const report = await purgeExpiredTraces({ before: retentionCutoff(NOW, 7), retentionYears: 7, now: NOW, dryRun: true });
     expect(report).toMatchObject({ traces: 1, receipts: 2, usageEvents: 2, idempotencyRecords: 1, dryRun: true });
-    expect(await count('receipts')).toBe(5);
+    expect(await count('receipts')).toBe(6);
   });
 
   it('removes whole expired traces only, audit-logs it, and leaves the append-only guard in force', async () => {
     const report = await purgeExpiredTraces({ before: retentionCutoff(NOW, 7), retentionYears: 7, now: NOW });
     expect(report).toMatchObject({ traces: 1, receipts: 2, usageEvents: 2, idempotencyRecords: 1, dryRun: false });
-    expect(await count('traces', `id = 'old-1'`)).toBe(0);
-    expect(await count('receipts', `trace_id = 'old-1'`)).toBe(0);
+    expect(await count('traces', `id = 'old-1' AND tenant_id = 'ret'`)).toBe(0);
+    expect(await count('receipts', `trace_id = 'old-1' AND tenant_id = 'ret'`)).toBe(0);
     expect(await count('usage_events', `receipt_hash LIKE 'old-1-%'`)).toBe(0);
-    expect(await count('idempotency_records', `trace_id = 'old-1'`)).toBe(0);
+    expect(await count('idempotency_records', `key = 'old-idem'`)).toBe(0);
+    // The other tenant's trace with the same id is untouched.
+    expect(await count('traces', `id = 'old-1' AND tenant_id = 'ret-other'`)).toBe(1);
+    expect(await count('receipts', `trace_id = 'old-1' AND tenant_id = 'ret-other'`)).toBe(1);
+    expect(await count('idempotency_records', `key = 'other-idem'`)).toBe(1);
     // A trace with one expired and one live receipt is kept whole: a chain is never cut.
     expect(await count('receipts', `trace_id = 'mixed'`)).toBe(2);
     const chain = await api.db.sql.query<{ body: string }>('SELECT body FROM receipts WHERE trace_id = $1 ORDER BY hop', [freshTrace]);

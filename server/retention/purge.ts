@@ -56,31 +56,34 @@ export async function purgeExpiredTraces(req: PurgeRequest): Promise<PurgeReport
     throw new RetentionError(`refusing to purge receipts younger than the ${years}-year retention period: --before must be on or before ${cutoff.toISOString()}`);
   }
   const report = await getDatabase().sql.transaction(async (tx) => {
-    // Traces whose every receipt is expired; locked so no exchange appends to one meanwhile.
-    const expired = await tx.query<{ id: string }>(
-      `SELECT t.id FROM traces t
-        WHERE NOT EXISTS (SELECT 1 FROM receipts r WHERE r.trace_id = t.id AND r.created_at >= $1)
+    // Traces (tenant, id) whose every receipt is expired; locked so no exchange appends to one meanwhile.
+    const expired = await tx.query<{ tenant_id: string; id: string }>(
+      `SELECT t.tenant_id, t.id FROM traces t
+        WHERE NOT EXISTS (SELECT 1 FROM receipts r WHERE r.tenant_id = t.tenant_id AND r.trace_id = t.id AND r.created_at >= $1)
           AND t.updated_at < $1
         FOR UPDATE`,
       [req.before],
     );
+    const traces = [expired.map((t) => t.tenant_id), expired.map((t) => t.id)];
+    const counted = async (sql: string) => Number((await tx.query<{ n: string }>(sql, traces))[0]!.n);
+    const ofTraces = (tenant: string, trace: string) => `(${tenant}, ${trace}) IN (SELECT * FROM unnest($1::text[], $2::text[]))`;
+    const theirReceipts = `SELECT receipt_hash FROM receipts WHERE ${ofTraces('tenant_id', 'trace_id')}`;
+    // An idempotency record names its trace and its API key, whose tenant completes the pair.
+    const theirRecords = `FROM idempotency_records i USING api_keys k WHERE k.id = i.api_key_id AND ${ofTraces('k.tenant_id', 'i.trace_id')}`;
     const ids = expired.map((t) => t.id);
-    const counted = async (sql: string) => Number((await tx.query<{ n: string }>(sql, [ids]))[0]!.n);
     if (req.dryRun || ids.length === 0) {
       return {
         traces: ids.length,
-        receipts: await counted('SELECT count(*)::text AS n FROM receipts WHERE trace_id = ANY($1)'),
-        usageEvents: await counted('SELECT count(*)::text AS n FROM usage_events WHERE receipt_hash IN (SELECT receipt_hash FROM receipts WHERE trace_id = ANY($1))'),
-        idempotencyRecords: await counted('SELECT count(*)::text AS n FROM idempotency_records WHERE trace_id = ANY($1)'),
+        receipts: await counted(`SELECT count(*)::text AS n FROM receipts WHERE ${ofTraces('tenant_id', 'trace_id')}`),
+        usageEvents: await counted(`SELECT count(*)::text AS n FROM usage_events WHERE receipt_hash IN (${theirReceipts})`),
+        idempotencyRecords: await counted(`SELECT count(*)::text AS n FROM idempotency_records i JOIN api_keys k ON k.id = i.api_key_id WHERE ${ofTraces('k.tenant_id', 'i.trace_id')}`),
       };
     }
     await tx.query(`SELECT set_config('signet.retention_purge', 'on', true)`);
-    const usageEvents = await counted(
-      'WITH d AS (DELETE FROM usage_events WHERE receipt_hash IN (SELECT receipt_hash FROM receipts WHERE trace_id = ANY($1)) RETURNING 1) SELECT count(*)::text AS n FROM d',
-    );
-    const idempotencyRecords = await counted('WITH d AS (DELETE FROM idempotency_records WHERE trace_id = ANY($1) RETURNING 1) SELECT count(*)::text AS n FROM d');
-    const receipts = await counted('WITH d AS (DELETE FROM receipts WHERE trace_id = ANY($1) RETURNING 1) SELECT count(*)::text AS n FROM d');
-    await tx.query('DELETE FROM traces WHERE id = ANY($1)', [ids]);
+    const usageEvents = await counted(`WITH d AS (DELETE FROM usage_events WHERE receipt_hash IN (${theirReceipts}) RETURNING 1) SELECT count(*)::text AS n FROM d`);
+    const idempotencyRecords = await counted(`WITH d AS (DELETE ${theirRecords} RETURNING 1) SELECT count(*)::text AS n FROM d`);
+    const receipts = await counted(`WITH d AS (DELETE FROM receipts WHERE ${ofTraces('tenant_id', 'trace_id')} RETURNING 1) SELECT count(*)::text AS n FROM d`);
+    await tx.query(`DELETE FROM traces WHERE ${ofTraces('tenant_id', 'id')}`, traces);
     return { traces: ids.length, receipts, usageEvents, idempotencyRecords };
   });
   const result: PurgeReport = { cutoff: cutoff.toISOString(), before: req.before.toISOString(), ...report, dryRun: Boolean(req.dryRun) };

@@ -21,12 +21,13 @@ const KEY_KINDS: KeyKind[] = ['none', 'other', 'revoked', 'expired', 'owner'];
 const PUBLIC = { none: 200, other: 200, revoked: 200, expired: 200, owner: 200 };
 const API_ROUTES: Record<string, Record<KeyKind, number>> = {
   'GET /healthz': PUBLIC,
+  'GET /readyz': PUBLIC,
   'GET /.well-known/jwks.json': PUBLIC,
   'GET /metrics': PUBLIC,
   'GET /openapi.json': PUBLIC,
   'GET /v1/ping': PUBLIC,
-  // Appending to the owner's trace: another tenant cannot write into it.
-  'POST /v1/exchange': { none: 401, other: 409, revoked: 401, expired: 401, owner: 200 },
+  // The owner's trace id: another tenant gets a chain of its own (a trace is (tenant, id)), never the owner's.
+  'POST /v1/exchange': { none: 401, other: 200, revoked: 401, expired: 401, owner: 200 },
   // Reading the owner's trace: another tenant gets 404, never 403, so ids do not leak.
   'GET /v1/receipts/chain/:trace_id': { none: 401, other: 404, revoked: 401, expired: 401, owner: 200 },
   'GET /v1/receipts/export/:trace_id': { none: 401, other: 404, revoked: 401, expired: 401, owner: 200 },
@@ -102,6 +103,7 @@ let api: TestApi;
 let routes: string[];
 const keys = {} as Record<Exclude<KeyKind, 'none'>, string>;
 let ownerTrace: string;
+let ownerReceipt: string;
 const principals = {} as Record<Role, Principal | null>;
 
 beforeAll(async () => {
@@ -113,7 +115,7 @@ beforeAll(async () => {
   keys.revoked = revoked.key;
   keys.expired = (await createApiKey({ tenantId: 'iso-a', name: 'expired', expiresAt: new Date(Date.now() - 60_000) })).key;
   const res = await api.exchange(keys.owner, invoiceBody('tr-iso-a', 0));
-  ownerTrace = (await res.json()).trace_id;
+  ({ trace_id: ownerTrace, receipt: { receipt_hash: ownerReceipt } } = await res.json());
 
   const user = async (email: string, platformRole: 'none' | 'admin' | 'auditor' = 'none', membership?: { tenantId: string; role: 'owner' | 'member' }) => {
     const u = await createUser({ email, password: 'isolation-password', name: email, platformRole });
@@ -160,7 +162,8 @@ describe('API routes × API keys', () => {
         seen.push(`${route} [${kind}] → ${res.status}`);
         expected.push(`${route} [${kind}] → ${API_ROUTES[route]![kind]}`);
         if (res.status >= 400) expect(JSON.parse(text).error.code, `${route} [${kind}]`).toMatch(/^[A-Z_]+$/);
-        if (kind !== 'owner' && res.status === 200) expect(text, `${route} [${kind}] leaked the trace`).not.toContain(ownerTrace);
+        if (kind !== 'owner' && res.status === 200) expect(text, `${route} [${kind}] leaked the trace`).not.toContain(ownerReceipt);
+        if (kind === 'other' && res.status === 200 && method === 'POST') expect(JSON.parse(text).receipt, `${route} [${kind}]`).toMatchObject({ hop: 1, prev_receipt_hash: null });
         cells++;
       }
     }

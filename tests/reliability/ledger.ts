@@ -11,35 +11,38 @@ export interface LedgerAudit {
   receipts: number;
   vexUnits: number;
   chainsVerified: number;
-  /** Receipt hashes per trace, hop order. */
+  /** Receipt hashes per trace ("<tenant>/<trace id>"), hop order. */
   chains: Map<string, string[]>;
   problems: string[];
 }
 
 export async function auditLedger(sql: SqlQueryable, jwks: Jwks): Promise<LedgerAudit> {
   const problems: string[] = [];
-  const receipts = await sql.query<{ trace_id: string; hop: number; receipt_hash: string; body: string }>(
-    'SELECT trace_id, hop, receipt_hash, body FROM receipts ORDER BY trace_id, hop',
+  // A trace is (tenant, trace id).
+  const receipts = await sql.query<{ trace: string; trace_id: string; hop: number; receipt_hash: string; body: string }>(
+    `SELECT tenant_id || '/' || trace_id AS trace, trace_id, hop, receipt_hash, body FROM receipts ORDER BY tenant_id, trace_id, hop`,
   );
   const byTrace = new Map<string, typeof receipts>();
-  for (const r of receipts) byTrace.set(r.trace_id, [...(byTrace.get(r.trace_id) ?? []), r]);
+  for (const r of receipts) byTrace.set(r.trace, [...(byTrace.get(r.trace) ?? []), r]);
 
-  const heads = await sql.query<{ id: string; head_hop: number; head_hash: string }>('SELECT id, head_hop, head_hash FROM traces');
+  const heads = await sql.query<{ trace: string; id: string; head_hop: number; head_hash: string }>(
+    `SELECT tenant_id || '/' || id AS trace, id, head_hop, head_hash FROM traces`,
+  );
   let chainsVerified = 0;
   for (const head of heads) {
-    const chain = byTrace.get(head.id) ?? [];
+    const chain = byTrace.get(head.trace) ?? [];
     const hops = chain.map((r) => Number(r.hop));
-    if (hops.some((h, i) => h !== i + 1)) problems.push(`trace ${head.id}: hops ${hops.join(',')} are not 1..${hops.length}`);
+    if (hops.some((h, i) => h !== i + 1)) problems.push(`trace ${head.trace}: hops ${hops.join(',')} are not 1..${hops.length}`);
     const last = chain.at(-1);
     if (Number(head.head_hop) !== chain.length || (last && head.head_hash !== last.receipt_hash)) {
-      problems.push(`trace ${head.id}: head (${head.head_hop}) does not match its last receipt (${chain.length})`);
+      problems.push(`trace ${head.trace}: head (${head.head_hop}) does not match its last receipt (${chain.length})`);
     }
     if (chain.length === 0) continue;
     const report = verifyChain(chain.map((r) => JSON.parse(r.body)), jwks, { traceId: head.id });
     if (report.valid) chainsVerified++;
-    else problems.push(`trace ${head.id}: chain does not verify: ${JSON.stringify(report.firstFailure)}`);
+    else problems.push(`trace ${head.trace}: chain does not verify: ${JSON.stringify(report.firstFailure)}`);
   }
-  for (const traceId of byTrace.keys()) if (!heads.some((h) => h.id === traceId)) problems.push(`receipts of trace ${traceId} have no trace row`);
+  for (const trace of byTrace.keys()) if (!heads.some((h) => h.trace === trace)) problems.push(`receipts of trace ${trace} have no trace row`);
 
   const orphans = await sql.query<{ kind: string; n: string }>(
     `SELECT 'receipt without vex usage' AS kind, count(*)::text AS n FROM receipts r

@@ -12,13 +12,14 @@ export const invoiceBody = (traceId: string, n: number) => ({
   payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: JSON.stringify({ invoice_id: `INV-${traceId}-${n}`, amount: n + 1, currency: 'USD' }) } }] },
 });
 
-export async function postExchange(url: string, key: string, idempotencyKey: string, body: unknown): Promise<Outcome> {
+export async function postExchange(url: string, key: string, idempotencyKey: string, body: unknown, onResponse?: (res: Response) => void): Promise<Outcome> {
   try {
     const res = await fetch(`${url}/v1/exchange`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-signet-api-key': key, 'x-signet-idempotency-key': idempotencyKey },
       body: JSON.stringify(body),
     });
+    onResponse?.(res);
     return { status: res.status, body: await res.text() };
   } catch {
     return { status: 0, body: '' };

@@ -75,7 +75,7 @@ describe.runIf(process.env.DATABASE_URL)('scale-out: two server processes on one
     expect(audit).toMatchObject({ traces: TRACES, receipts: requests.length, vexUnits: requests.length, chainsVerified: TRACES });
     for (const [, [first]] of byIdem) {
       const body = JSON.parse(first!.body) as { trace_id: string; receipt: { hop: number; receipt_hash: string } };
-      expect(audit.chains.get(body.trace_id)![body.receipt.hop - 1]).toBe(body.receipt.receipt_hash);
+      expect(audit.chains.get(`scale/${body.trace_id}`)![body.receipt.hop - 1]).toBe(body.receipt.receipt_hash);
     }
     const [idem] = await db.sql.query<{ n: string }>('SELECT count(*)::text AS n FROM idempotency_records');
     expect(Number(idem!.n)).toBe(requests.length);

@@ -33,12 +33,18 @@ async function keyId(key: string): Promise<string> {
   return principal.keyId;
 }
 
-export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyBytes = 1_048_576): Promise<TestApi> {
-  const db = await openTestDatabase();
+export interface TestApiOptions {
+  /** PostgreSQL server to create the test database on, instead of DATABASE_URL. */
+  postgresUrl?: string;
+  metricsToken?: string;
+}
+
+export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyBytes = 1_048_576, options: TestApiOptions = {}): Promise<TestApi> {
+  const db = await openTestDatabase(options.postgresUrl ?? process.env.DATABASE_URL);
   await ensureSigningKey({ seedB64: null, kid: null });
   await seedCatalog();
   const registry = loadRegistry({ pseudonymKey: 'test-pseudonym-key' });
-  const server: Server = createServer(createApiListener({ exchange: { registry, maxJsonDepth: 64, ...deps }, maxBodyBytes }));
+  const server: Server = createServer(createApiListener({ exchange: { registry, maxJsonDepth: 64, ...deps }, maxBodyBytes, metricsToken: options.metricsToken }));
   answerClientErrorsWithEnvelope(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

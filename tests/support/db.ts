@@ -33,8 +33,9 @@ export async function createPostgresDatabase(baseUrl: string): Promise<{ url: st
   };
 }
 
-export async function openTestDatabase(): Promise<TestDatabase> {
-  const base = process.env.DATABASE_URL;
+/** `postgresUrl` overrides DATABASE_URL (a test's own cluster, tests/support/pg-cluster.ts). */
+export async function openTestDatabase(postgresUrl = process.env.DATABASE_URL): Promise<TestDatabase> {
+  const base = postgresUrl;
   if (base) {
     const created = await createPostgresDatabase(base);
     const db = await openDatabase({ databaseUrl: created.url, dataDir: '', poolSize: 8 });

@@ -1,5 +1,5 @@
 // Real Signet processes (scripts/api-server.ts, or server.ts with the portal) for the reliability tests: start one on a
-// given database, wait until it answers /healthz, stop it with a signal, restart it.
+// given database, wait until it answers /readyz, stop it with a signal, restart it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 
@@ -52,7 +52,7 @@ export async function startServerProcess(env: ServerEnv, timeoutMs = 90_000): Pr
       child.kill('SIGKILL');
       throw new Error(`server not ready after ${timeoutMs} ms:\n${output}`);
     }
-    const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
     if (ok) break;
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -13,13 +13,13 @@ export const receiptsRouter = router({
     .query(({ input, ctx }) => listTraces({ tenantId: ctx.tenant.id, search: input.search || undefined, take: 100 })),
 
   chain: tenantProcedure.input(z.object({ traceId })).query(async ({ input, ctx }) => {
-    const chain = await loadChain(input.traceId, { tenantId: ctx.tenant.id });
+    const chain = await loadChain(ctx.tenant.id, input.traceId);
     if (!chain) throw notFound(input.traceId);
     return chain;
   }),
 
   exportBundle: tenantProcedure.input(z.object({ traceId })).query(async ({ input, ctx }) => {
-    const bundle = await exportChain(input.traceId, { tenantId: ctx.tenant.id });
+    const bundle = await exportChain(ctx.tenant.id, input.traceId);
     if (!bundle) throw notFound(input.traceId);
     return bundle;
   }),

@@ -169,7 +169,7 @@ export function TenantDetailView({ id }: { id: string }) {
                     <DateTime value={tr.updatedAt} />
                   </Td>
                   <Td>
-                    <Link href={`/auditor?trace=${encodeURIComponent(tr.traceId)}`} className="text-sm font-medium text-indigo-700 hover:underline">
+                    <Link href={`/auditor?tenant=${encodeURIComponent(t.id)}&trace=${encodeURIComponent(tr.traceId)}`} className="text-sm font-medium text-indigo-700 hover:underline">
                       Verify
                     </Link>
                   </Td>

@@ -11,7 +11,7 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
   const { membership } = await requireTenantMember();
   const { traceId } = await params;
   // Scoped to the member's tenant: another tenant's trace is indistinguishable from none.
-  const chain = await loadChain(traceId, { tenantId: membership.tenantId });
+  const chain = await loadChain(membership.tenantId, traceId);
   if (!chain) notFound();
   return (
     <>
