@@ -2,6 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ExchangeError } from '@/server/exchange/errors';
+import { LogError } from '@/server/log/errors';
 import { redactSecrets } from '@/server/security/redact';
 
 export class ApiError extends Error {
@@ -29,6 +30,7 @@ export function errorResponse(c: Context, err: ApiError) {
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof ExchangeError) return new ApiError(err.status, err.code, err.message, err.details, err.headers);
+  if (err instanceof LogError) return new ApiError(err.status, err.code, err.message);
   // Unexpected failures never leak internals (or secrets) to the client.
   console.error('[api] unhandled error:', redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)));
   return new ApiError(500, 'INTERNAL', 'internal error; nothing was recorded for this request');

@@ -25,6 +25,8 @@ export interface Config {
   pseudonymKey: string | null;
   /** Per-API-key limit shared by all instances (server/ratelimit); 0 requests/s disables it. */
   rateLimit: { rps: number; burst: number };
+  /** Transparency log (SPEC §7): origin override, witnesses (`<vkey>@<url>`), sequencer on/off. */
+  log: { origin: string | null; witnesses: string[]; sequencer: boolean };
 }
 
 function int(name: string, fallback: number): number {
@@ -80,5 +82,6 @@ export function loadConfig(): Config {
     seedDemo: str('SIGNET_SEED_DEMO') !== 'false',
     pseudonymKey: str('SP_PSEUDONYM_KEY'),
     rateLimit: { rps: int('SP_RATE_LIMIT_RPS', 5000), burst: int('SP_RATE_LIMIT_BURST', 10_000) },
+    log: { origin: str('SP_LOG_ORIGIN'), witnesses: list('SP_LOG_WITNESSES'), sequencer: str('SP_LOG_SEQUENCER') !== 'off' },
   };
 }
