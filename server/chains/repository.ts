@@ -4,6 +4,7 @@ import { getDatabase } from '../db';
 import { buildBundle } from '../receipts/build';
 import type { ExportBundle, Receipt } from '../receipts/types';
 import { activeSigner } from '../keys/signing-keys';
+import { bundleLog, type BundleLog } from '../log/service';
 
 /** Who may read a chain: a tenant (its own traces only) or a platform auditor/admin (all). */
 export type ChainReader = { tenantId: string } | { platform: true };
@@ -19,10 +20,13 @@ export async function loadChain(traceId: string, reader: ChainReader): Promise<R
   return rows.map((r) => JSON.parse(r.body) as Receipt);
 }
 
-export async function exportChain(traceId: string, reader: ChainReader, now = new Date()): Promise<ExportBundle | null> {
+/** The signed bundle, with `log` (outside bundle_cid, SPEC §7) once the log has a checkpoint. */
+export async function exportChain(traceId: string, reader: ChainReader, now = new Date()): Promise<(ExportBundle & { log?: BundleLog }) | null> {
   const chain = await loadChain(traceId, reader);
   if (!chain) return null;
-  return buildBundle(traceId, chain, now.toISOString(), await activeSigner());
+  const bundle = buildBundle(traceId, chain, now.toISOString(), await activeSigner());
+  const log = await bundleLog(chain);
+  return log ? { ...bundle, log } : bundle;
 }
 
 export interface TraceSummary {
