@@ -27,6 +27,10 @@ describe('signed notes', () => {
     expect(sig.subarray(0, 4).equals(k.keyId)).toBe(true);
     expect(verify(null, Buffer.from('This is an example message.\n'), publicKeyObject(k.publicKey), sig.subarray(4))).toBe(true);
     expect(() => parseVkey('example.com/foo+530d903b+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k')).toThrow(/key id/);
+    // The base64 part may hold '+' itself.
+    expect(parseVkey('PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW').name).toBe('PeterNeumann');
+    const signer = Array.from({ length: 64 }, (_, i) => noteSigner('n', new Uint8Array(32).fill(i))).find((s) => s.vkey.split('+').length > 3)!;
+    expect(Buffer.from(parseVkey(signer.vkey).publicKey).equals(signer.publicKey)).toBe(true);
   });
 
   it('key ids are SHA-256(name || 0x0A || type || key)[:4]', () => {

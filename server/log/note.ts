@@ -25,9 +25,11 @@ export interface ParsedVkey {
 }
 
 export function parseVkey(text: string): ParsedVkey {
+  // <name>+<hex id>+<base64>: the name has no '+', the base64 may.
   const parts = text.trim().split('+');
-  if (parts.length !== 3 || !parts[0] || !/^[0-9a-f]{8}$/.test(parts[1]!)) throw new Error(`not a note verifier key: ${text}`);
-  const material = Buffer.from(parts[2]!, 'base64');
+  const encoded = parts.slice(2).join('+');
+  if (parts.length < 3 || !parts[0] || !/^[0-9a-f]{8}$/.test(parts[1]!) || !/^[A-Za-z0-9+/]+=*$/.test(encoded)) throw new Error(`not a note verifier key: ${text}`);
+  const material = Buffer.from(encoded, 'base64');
   if (material.length !== 33) throw new Error(`verifier key ${parts[0]}: expected a type byte and a 32-byte Ed25519 key`);
   const parsed = { name: parts[0], keyId: new Uint8Array(Buffer.from(parts[1]!, 'hex')), type: material[0]!, publicKey: new Uint8Array(material.subarray(1)) };
   if (!Buffer.from(keyId(parsed.name, parsed.type, parsed.publicKey)).equals(parsed.keyId)) throw new Error(`verifier key ${parsed.name}: key id does not match the key`);

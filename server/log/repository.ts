@@ -18,7 +18,7 @@ const toCheckpoint = (r: CheckpointRow): StoredCheckpoint => ({ size: Number(r.s
 const db = (q?: SqlQueryable) => q ?? getDatabase().sql;
 
 export async function latestCheckpoint(q?: SqlQueryable): Promise<StoredCheckpoint | null> {
-  const rows = await db(q).query<CheckpointRow>('SELECT size::text AS size, root_hash, note, signed_at FROM log_checkpoints ORDER BY size DESC LIMIT 1');
+  const rows = await db(q).query<CheckpointRow>('SELECT size::text AS size, root_hash, note, signed_at FROM log_checkpoints c ORDER BY c.size DESC LIMIT 1');
   return rows[0] ? toCheckpoint(rows[0]) : null;
 }
 
@@ -61,7 +61,7 @@ export interface PendingEntry {
 
 export async function takePending(q: SqlQueryable, limit: number): Promise<PendingEntry[]> {
   const rows = await q.query<{ receipt_id: string; receipt_hash: string; committed_at: Date }>(
-    'SELECT receipt_id::text AS receipt_id, receipt_hash, committed_at FROM log_pending ORDER BY receipt_id LIMIT $1',
+    'SELECT receipt_id::text AS receipt_id, receipt_hash, committed_at FROM log_pending p ORDER BY p.receipt_id LIMIT $1',
     [limit],
   );
   return rows.map((r) => ({ receiptId: r.receipt_id, receiptHash: r.receipt_hash, committedAt: new Date(r.committed_at) }));
@@ -92,7 +92,7 @@ export async function leafIndexes(receiptHashes: string[]): Promise<Map<string, 
 }
 
 export async function entriesInRange(start: number, end: number): Promise<string[]> {
-  const rows = await db().query<{ receipt_hash: string }>('SELECT receipt_hash FROM log_leaves WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY leaf_index', [start, end]);
+  const rows = await db().query<{ receipt_hash: string }>('SELECT receipt_hash FROM log_leaves WHERE leaf_index >= $1 AND leaf_index < $2 ORDER BY log_leaves.leaf_index', [start, end]);
   return rows.map((r) => r.receipt_hash);
 }
 
