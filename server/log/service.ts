@@ -1,6 +1,7 @@
 // What the log serves (SPEC §7): the newest checkpoint with its cosignatures, the vkey, tiles
 // and entry bundles, inclusion and consistency proofs (built from the stored tiles), and the
 // `log` field of export bundles.
+import { getDatabase } from '../db';
 import { HASH_SIZE, consistencyProof, inclusionProof, type Hash, type NodeSource } from './merkle';
 import { LogError } from './errors';
 import { SIG_ED25519, vkey } from './note';
@@ -16,11 +17,15 @@ import {
 } from './repository';
 import { FULL_TILE_BYTES, TILE_WIDTH, tileKey, tilesNeeded, tileWidth, TileSet, type TileAddress } from './tiles';
 
-// Full tiles never change, so each is read once (8 KiB each; 2,048 of them is 16 MiB).
+// Full tiles never change, so each is read once (8 KiB each; 2,048 of them is 16 MiB), per
+// database (tests open several in one process).
 const FULL_TILE_CACHE = 2048;
-const fullTiles = new Map<string, Uint8Array>();
+const caches = new WeakMap<object, Map<string, Uint8Array>>();
 
 async function tileSetFor(compute: (src: NodeSource) => unknown): Promise<TileSet> {
+  const db = getDatabase();
+  const fullTiles = caches.get(db) ?? new Map<string, Uint8Array>();
+  caches.set(db, fullTiles);
   const set = new TileSet();
   const missing: { level: number; index: number }[] = [];
   for (const t of tilesNeeded(compute)) {
