@@ -54,31 +54,32 @@ export async function writeTiles(q: SqlQueryable, tiles: { level: number; index:
 }
 
 export interface PendingEntry {
-  receiptId: string;
+  receiptId: bigint;
   receiptHash: string;
   committedAt: Date;
 }
 
+/**
+ * Takes the oldest `limit` entries off the queue (in the caller's transaction, so a rollback
+ * puts them back), in receipt order.
+ */
 export async function takePending(q: SqlQueryable, limit: number): Promise<PendingEntry[]> {
   const rows = await q.query<{ receipt_id: string; receipt_hash: string; committed_at: Date }>(
-    'SELECT receipt_id::text AS receipt_id, receipt_hash, committed_at FROM log_pending p ORDER BY p.receipt_id LIMIT $1',
+    `DELETE FROM log_pending WHERE receipt_id IN (SELECT p.receipt_id FROM log_pending p ORDER BY p.receipt_id LIMIT $1)
+     RETURNING receipt_id::text AS receipt_id, receipt_hash, committed_at`,
     [limit],
   );
-  return rows.map((r) => ({ receiptId: r.receipt_id, receiptHash: r.receipt_hash, committedAt: new Date(r.committed_at) }));
+  return rows
+    .map((r) => ({ receiptId: BigInt(r.receipt_id), receiptHash: r.receipt_hash, committedAt: new Date(r.committed_at) }))
+    .sort((a, b) => (a.receiptId < b.receiptId ? -1 : 1));
 }
 
-/** Gives `entries` the leaves from `firstIndex` on and takes them off the queue. */
+/** Gives `entries` the leaves from `firstIndex` on. */
 export async function appendLeaves(q: SqlQueryable, firstIndex: number, entries: PendingEntry[]) {
   await q.query('INSERT INTO log_leaves (leaf_index, receipt_hash) SELECT $1::bigint + i - 1, h FROM unnest($2::text[]) WITH ORDINALITY AS t(h, i)', [
     firstIndex,
     entries.map((e) => e.receiptHash),
   ]);
-  await q.query('DELETE FROM log_pending WHERE receipt_id = ANY($1::bigint[])', [entries.map((e) => e.receiptId)]);
-}
-
-export async function pendingCount(): Promise<number> {
-  const rows = await db().query<{ n: string }>('SELECT count(*)::text AS n FROM log_pending');
-  return Number(rows[0]!.n);
 }
 
 /** Leaf index by receipt_hash, for those sequenced. */

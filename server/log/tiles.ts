@@ -154,26 +154,40 @@ export function tilesNeeded(compute: (src: NodeSource) => unknown): { level: num
  */
 export class TreeBuilder {
   private dirty = new Set<string>();
+  // Per level, the right-edge tile being filled, in a buffer sized for a full tile; the tile
+  // set holds views of its filled part (which never changes once written).
+  private readonly edges: { index: number; buffer: Uint8Array; width: number }[] = [];
 
   constructor(
     readonly tiles: TileSet,
     public size: number,
   ) {}
 
+  private edge(level: number) {
+    const index = Math.floor(Math.floor(this.size / TILE_WIDTH ** level) / TILE_WIDTH);
+    let edge = this.edges[level];
+    if (!edge || edge.index !== index) {
+      const stored = this.tiles.get(level, index) ?? new Uint8Array(0);
+      const buffer = new Uint8Array(FULL_TILE_BYTES);
+      buffer.set(stored);
+      edge = { index, buffer, width: stored.length / HASH_SIZE };
+      this.edges[level] = edge;
+    }
+    return edge;
+  }
+
   append(leaf: Hash) {
     let hash = leaf;
     let level = 0;
     for (;;) {
-      const count = Math.floor(this.size / TILE_WIDTH ** level);
-      const index = Math.floor(count / TILE_WIDTH);
-      const old = this.tiles.get(level, index) ?? new Uint8Array(0);
-      const grown = new Uint8Array(old.length + HASH_SIZE);
-      grown.set(old);
-      grown.set(hash, old.length);
-      this.tiles.set(level, index, grown);
-      this.dirty.add(tileKey(level, index));
-      if (grown.length < FULL_TILE_BYTES) break;
-      hash = fullTileRoot(grown);
+      const edge = this.edge(level);
+      edge.buffer.set(hash, edge.width * HASH_SIZE);
+      edge.width++;
+      const filled = edge.buffer.subarray(0, edge.width * HASH_SIZE);
+      this.tiles.set(level, edge.index, filled);
+      this.dirty.add(tileKey(level, edge.index));
+      if (edge.width < TILE_WIDTH) break;
+      hash = fullTileRoot(filled);
       level++;
     }
     this.size++;
