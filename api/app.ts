@@ -7,6 +7,7 @@ import { errorBody, handleError } from './errors';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBillingRoutes } from './routes/billing';
 import { registerExchangeRoutes } from './routes/exchange';
+import { registerLogRoutes } from './routes/log';
 import { registerReceiptRoutes } from './routes/receipts';
 import { registerStripeWebhookRoute } from './routes/stripe-webhook';
 import { registerSystemRoutes } from './routes/system';
@@ -35,6 +36,7 @@ export function createApiApp(opts: ApiOptions) {
   registerSystemRoutes(app, { health: opts.health ?? (() => ({})), metricsToken: opts.metricsToken ?? null });
   registerExchangeRoutes(app, opts.exchange, opts.maxBodyBytes);
   registerReceiptRoutes(app);
+  registerLogRoutes(app);
   registerBillingRoutes(app);
   registerStripeWebhookRoute(app);
   registerAdminRoutes(app);

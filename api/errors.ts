@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '@/server/db/unavailable';
 import { ExchangeError } from '@/server/exchange/errors';
+import { LogError } from '@/server/log/errors';
 import { redactSecrets } from '@/server/security/redact';
 
 export class ApiError extends Error {
@@ -35,6 +36,7 @@ export function toApiError(err: unknown): ApiError {
     console.warn('[api] database unavailable:', redactSecrets((err instanceof Error ? err.message : String(err)).trim().split('\n').at(-1) ?? ''));
     return new ApiError(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable; retry later with the same idempotency key', undefined, { 'Retry-After': DATABASE_RETRY_AFTER_S });
   }
+  if (err instanceof LogError) return new ApiError(err.status, err.code, err.message);
   // Unexpected failures never leak internals (or secrets) to the client.
   console.error('[api] unhandled error:', redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)));
   return new ApiError(500, 'INTERNAL', 'internal error; nothing was recorded for this request');

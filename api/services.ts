@@ -6,6 +6,7 @@ import { activeBillingProvider } from '@/server/billing/provider';
 import { bootstrap } from '@/server/bootstrap/start';
 import type { Config } from '@/server/config';
 import { fallbackFromEnv } from '@/server/fallback/service';
+import { startTransparencyLog } from '@/server/log/start';
 import { loadRegistry } from '@/server/mappings/registry';
 import { rateLimiterFromConfig } from '@/server/ratelimit/limiter';
 import { createApiListener } from './listener';
@@ -14,6 +15,7 @@ export async function startApiServices(config: Config) {
   const db = await bootstrap(config);
   const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
   outbox.start();
+  const log = await startTransparencyLog(config);
   const api = createApiListener({
     exchange: {
       registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }),
@@ -28,8 +30,9 @@ export async function startApiServices(config: Config) {
     db,
     /** The request listener for every API path. */
     api,
-    /** Lets the outbox finish its batch, then closes the database. */
+    /** Lets the outbox and the log sequencer finish their batch, then closes the database. */
     async stop() {
+      await log.stop();
       await outbox.stop(3_000);
       await db.close();
     },

@@ -33,6 +33,8 @@ export interface Config {
   authThrottleBaseMs: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>` (SP_METRICS_TOKEN). */
   metricsToken: string | null;
+  /** Transparency log (SPEC §7): origin override, witnesses (`<vkey>@<url>`), sequencer on/off. */
+  log: { origin: string | null; witnesses: string[]; sequencer: boolean };
 }
 
 function int(name: string, fallback: number): number {
@@ -92,6 +94,7 @@ export function loadConfig(): Config {
     trustProxyHops: trustProxyHops(),
     authThrottleBaseMs: int('SP_AUTH_THROTTLE_BASE_MS', 1000),
     metricsToken: str('SP_METRICS_TOKEN'),
+    log: { origin: str('SP_LOG_ORIGIN'), witnesses: list('SP_LOG_WITNESSES'), sequencer: str('SP_LOG_SEQUENCER') !== 'off' },
   };
 }
 

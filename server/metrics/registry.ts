@@ -61,3 +61,23 @@ export const exchangeDuration = new Histogram({
   buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   registers: [registry],
 });
+
+export const logSize = new Gauge({
+  name: 'signet_log_size',
+  help: 'Leaves in the transparency log as of its newest signed checkpoint',
+  registers: [registry],
+});
+
+export const logIntegrationSeconds = new Histogram({
+  name: 'signet_log_integration_seconds',
+  help: 'From a receipt commit to its leaf being in a signed checkpoint',
+  buckets: [0.05, 0.1, 0.25, 0.5, 0.75, 1, 2, 5, 10, 30],
+  registers: [registry],
+});
+
+export const logWitnessCosignaturesTotal = new Counter({
+  name: 'signet_log_witness_cosignatures_total',
+  help: 'Checkpoints pushed to each witness, by outcome (cosigned, conflict, rejected, unreachable, invalid)',
+  labelNames: ['witness', 'outcome'] as const,
+  registers: [registry],
+});

@@ -1,0 +1,151 @@
+// The sequencer: off the exchange's hot path, it gives the receipts waiting in log_pending their
+// leaves, grows the tiles, checks the new tree consistent with the last checkpoint and signs
+// the new checkpoint — all in one transaction, so a crash anywhere leaves either the whole
+// batch or none of it. One instance at a time sequences: each batch takes a transaction-scoped
+// advisory lock, and an instance that cannot get it skips the batch.
+import { getDatabase } from '../db';
+import type { SqlQueryable } from '../db/sql';
+import { logIntegrationSeconds, logSize } from '../metrics/registry';
+import { consistencyProof, entryBytes, leafHash, rootHash, verifyConsistency, type NodeSource } from './merkle';
+import { checkpointText, signedNote } from './note';
+import type { LogIdentity } from './key';
+import { appendLeaves, insertCheckpoint, latestCheckpoint, readTiles, takePending, writeTiles, type StoredCheckpoint } from './repository';
+import { rightEdgeTiles, tileKey, tilesNeeded, TileSet, TreeBuilder } from './tiles';
+
+const LOCK = 0x5167_6e73; // "Sgns"
+
+export interface SequencerOptions {
+  /** Most entries per batch (and per checkpoint). */
+  batchSize?: number;
+  /** Pause between batches when the last one was not full. */
+  intervalMs?: number;
+  /** Called after each committed batch with the new checkpoint. */
+  onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+}
+
+export interface BatchResult {
+  /** False when another instance holds the sequencer lock. */
+  leader: boolean;
+  sequenced: number;
+  size: number;
+}
+
+export class Sequencer {
+  private builder: TreeBuilder | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  readonly batchSize: number;
+  readonly intervalMs: number;
+
+  constructor(
+    private readonly log: LogIdentity,
+    private readonly opts: SequencerOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? 4096;
+    this.intervalMs = opts.intervalMs ?? 200;
+  }
+
+  start() {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Waits for the batch under way, then stops. */
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  private schedule(ms: number) {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.runBatch().then(
+        (r) => this.schedule(r.sequenced === this.batchSize ? 0 : this.intervalMs),
+        (err: unknown) => {
+          console.error('[signet] log sequencer:', err instanceof Error ? err.message : err);
+          this.schedule(this.intervalMs * 5);
+        },
+      );
+    }, ms);
+  }
+
+  /** One batch: sequence what waits (up to batchSize) and sign a checkpoint for it. */
+  async runBatch(): Promise<BatchResult> {
+    let signed: StoredCheckpoint | null = null;
+    let committedAt: Date[] = [];
+    try {
+      const result = await getDatabase().sql.transaction(async (tx): Promise<BatchResult> => {
+        const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK]);
+        if (!lock?.ok) return { leader: false, sequenced: 0, size: this.builder?.size ?? 0 };
+        const last = await latestCheckpoint(tx);
+        if (!last) throw new Error('the log has no checkpoint: ensureLogKey was not run');
+        const pending = await takePending(tx, this.batchSize);
+        if (pending.length === 0) return { leader: true, sequenced: 0, size: last.size };
+        const builder = await this.builderAt(tx, last.size);
+        for (const p of pending) builder.append(leafHash(entryBytes(p.receiptHash)));
+        await appendLeaves(tx, last.size, pending);
+        await writeTiles(tx, builder.takeDirty());
+        const size = builder.size;
+        const { root, proof } = await compute(tx, builder.tiles, (src) => ({ root: rootHash(src, size), proof: consistencyProof(src, last.size, size) }));
+        // Never sign a head that does not extend the last one.
+        if (!verifyConsistency(last.size, size, proof, last.root, root)) {
+          throw new Error(`refusing to sign: the tree of size ${size} is not consistent with the checkpoint of size ${last.size}`);
+        }
+        const text = checkpointText(this.log.origin, size, root);
+        const note = signedNote(text, [this.log.signer.signatureLine(text)]);
+        await insertCheckpoint(tx, size, root, note);
+        signed = { size, root, note, signedAt: new Date() };
+        committedAt = pending.map((p) => p.committedAt);
+        return { leader: true, sequenced: pending.length, size };
+      });
+      if (signed) this.published(signed, committedAt);
+      return result;
+    } catch (err) {
+      // What is in memory may be ahead of what committed: rebuild from the database next time.
+      this.builder = null;
+      throw err;
+    } finally {
+      this.prune();
+    }
+  }
+
+  private published(checkpoint: StoredCheckpoint, committedAt: Date[]) {
+    const now = Date.now();
+    for (const at of committedAt) logIntegrationSeconds.observe(Math.max(0, (now - at.getTime()) / 1000));
+    logSize.set(checkpoint.size);
+    this.opts.onCheckpoint?.(checkpoint);
+  }
+
+  /** The tree's right edge at `size`, from memory when this instance sequenced last. */
+  private async builderAt(tx: SqlQueryable, size: number): Promise<TreeBuilder> {
+    if (this.builder?.size === size) return this.builder;
+    const tiles = new TileSet();
+    for (const [key, hashes] of await readTiles(rightEdgeTiles(size), tx)) {
+      const [level, index] = key.split('/').map(Number) as [number, number];
+      tiles.set(level, index, hashes);
+    }
+    this.builder = new TreeBuilder(tiles, size);
+    return this.builder;
+  }
+
+  /** Keeps only the right edge in memory; older full tiles are read again when a proof needs them. */
+  private prune() {
+    if (!this.builder) return;
+    const keep = new Set(rightEdgeTiles(this.builder.size).map((t) => tileKey(t.level, t.index)));
+    for (const key of [...this.builder.tiles.tiles.keys()]) if (!keep.has(key)) this.builder.tiles.delete(key);
+  }
+}
+
+/** Runs `fn` over `tiles`, first loading from the database the tiles it needs and lacks. */
+async function compute<T>(tx: SqlQueryable, tiles: TileSet, fn: (src: NodeSource) => T): Promise<T> {
+  const missing = tilesNeeded(fn).filter((t) => !tiles.get(t.level, t.index));
+  for (const [key, hashes] of await readTiles(missing, tx)) {
+    const [level, index] = key.split('/').map(Number) as [number, number];
+    tiles.set(level, index, hashes);
+  }
+  return fn(tiles);
+}
