@@ -1,9 +1,11 @@
 /**
  * signet-verify: offline verification of an export bundle (or a bare receipt chain) against a JWKS.
- * Exit codes: 0 valid, 1 invalid, 2 usage or I/O error.
+ * Exit codes: 0 valid, 1 invalid, 2 usage or I/O error, 3 the transparency log forked.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { checkLog, describeLog, LOG_OPTIONS, LOG_USAGE, logFlagsProblem, type LogFlags } from '../transparency/cli-log';
+import type { LogReport } from '../transparency/verify-log';
 import type { BundleReport, ChainReport } from './report';
 import { verifyBundle, verifyChain } from './verify';
 
@@ -11,12 +13,14 @@ const USAGE = `usage: signet-verify <bundle.json> --jwks <jwks.json | https://ho
 
 Verifies a Signet export bundle (or a JSON array of receipts) offline: canonical hashes,
 hash links, hop order and Ed25519 signatures. Exit 0 valid, 1 invalid, 2 usage or I/O error.
-  --json   print the full verification report as JSON instead of the summary`;
+  --json   print the full verification report as JSON instead of the summary
+A bundle's "log" field (its transparency-log checkpoint and inclusion proofs) is checked with:
+${LOG_USAGE}`;
 
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
-  let input: { file: string; jwksSource: string; json: boolean };
+  let input: { file: string; jwksSource: string; json: boolean; log: LogFlags };
   try {
     input = parseArguments(argv);
   } catch (error) {
@@ -30,17 +34,21 @@ export async function main(argv: string[]): Promise<number> {
 
   let document: unknown;
   let jwks: unknown;
+  let log: LogReport;
   try {
     document = parseJson(await readFile(input.file, 'utf8'), input.file);
     jwks = await loadJwks(input.jwksSource);
+    log = await checkLog(document, input.log);
   } catch (error) {
     console.error(`signet-verify: ${(error as Error).message}`);
     return 2;
   }
 
   const report = Array.isArray(document) ? verifyChain(document, jwks) : verifyBundle(document, jwks);
-  console.log(input.json ? JSON.stringify(report, null, 2) : summarize(report));
-  return report.valid ? 0 : 1;
+  const color = process.stdout.isTTY && !process.env.NO_COLOR;
+  console.log(input.json ? JSON.stringify({ ...report, log }, null, 2) : summarize(report, describeLog(log, color), log));
+  if (log.fork) return 3;
+  return report.valid && log.valid ? 0 : 1;
 }
 
 class HelpRequested extends Error {}
@@ -51,7 +59,7 @@ function parseArguments(argv: string[]) {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { jwks: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { jwks: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, ...LOG_OPTIONS },
     });
   } catch (error) {
     throw new UsageError((error as Error).message);
@@ -61,7 +69,10 @@ function parseArguments(argv: string[]) {
   if (!file) throw new UsageError('missing the bundle file');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (!parsed.values.jwks) throw new UsageError('missing --jwks <file or URL>');
-  return { file, jwksSource: parsed.values.jwks, json: parsed.values.json ?? false };
+  const { jwks, json, help: _help, ...log } = parsed.values;
+  const logProblem = logFlagsProblem(log);
+  if (logProblem) throw new UsageError(logProblem);
+  return { file, jwksSource: jwks, json: json ?? false, log };
 }
 
 async function loadJwks(source: string): Promise<unknown> {
@@ -84,7 +95,7 @@ function parseJson(text: string, source: string): unknown {
   }
 }
 
-function summarize(report: ChainReport | BundleReport): string {
+function summarize(report: ChainReport | BundleReport, logLines: string[], log: LogReport): string {
   const lines = [`trace ${report.trace_id ?? '(unknown)'}: ${report.hops.length} receipt(s)`];
   for (const hop of report.hops) {
     const name = hop.hop !== null ? `hop ${hop.hop}` : `#${hop.index + 1}`;
@@ -96,7 +107,8 @@ function summarize(report: ChainReport | BundleReport): string {
     lines.push(`bundle: cid ${cidValid ? 'ok' : 'MISMATCH'}, signature ${signatureValid ? 'ok' : 'INVALID'} (kid ${kid ?? 'none'})`);
   }
   if (report.unsigned > 0) lines.push(`${report.unsigned} receipt(s) are hash-valid but unsigned (SR-1)`);
-  const first = report.firstFailure;
-  lines.push(report.valid ? 'VALID' : `INVALID: ${first ? `${first.code}: ${first.message}` : 'see above'}`);
+  lines.push(...logLines);
+  const first = report.firstFailure ?? log.failures[0];
+  lines.push(report.valid && log.valid ? 'VALID' : `${log.fork ? 'FORK' : 'INVALID'}: ${first ? `${first.code}: ${first.message}` : 'see above'}`);
   return lines.join('\n');
 }
