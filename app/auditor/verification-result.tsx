@@ -4,6 +4,8 @@ import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
 import { Badge, Button, Card, cx } from '@/components/ui';
 import type { BundleReport, HopReport } from '@/server/receipts/verify';
+import type { LogReport } from '@/server/transparency/verify-log';
+import { LogResult } from './log-result';
 
 const statusTone = { valid: 'green', unsigned: 'amber', invalid: 'red' } as const;
 const PAGE_SIZE = 100;
@@ -22,7 +24,8 @@ function hopLabel(h: { index: number | null; hop: number | null }) {
   return h.index !== null ? `receipt #${h.index + 1}` : 'the bundle envelope';
 }
 
-export function VerificationResult({ report, bundleCid, startedAt }: { report: BundleReport; bundleCid: string | null; startedAt: number }) {
+export function VerificationResult({ report, bundleCid, log, startedAt }: { report: BundleReport; bundleCid: string | null; log: LogReport; startedAt: number }) {
+  const valid = report.valid && log.valid;
   const [elapsedMs, setElapsedMs] = useState<number | null>(null);
   const [onlyProblems, setOnlyProblems] = useState(false);
   const failingIndex = report.firstFailure?.index ?? null;
@@ -41,15 +44,19 @@ export function VerificationResult({ report, bundleCid, startedAt }: { report: B
     <div className="space-y-6" data-testid="verification-result">
       <div
         role="status"
-        className={cx('rounded-lg px-5 py-4 ring-1 ring-inset', report.valid ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200')}
+        className={cx('rounded-lg px-5 py-4 ring-1 ring-inset', valid ? 'bg-emerald-50 text-emerald-900 ring-emerald-200' : 'bg-red-50 text-red-900 ring-red-200')}
       >
         <p className="text-2xl font-bold tracking-tight" data-testid="verdict">
-          {report.valid ? 'VALID' : 'INVALID'}
+          {valid ? 'VALID' : log.fork ? 'FORK' : 'INVALID'}
         </p>
         <p className="mt-1 text-sm">
-          {report.valid
+          {valid
             ? `Every hash, link and signature checks out${report.unsigned > 0 ? ` (${report.unsigned} unsigned SR-1 receipt${report.unsigned === 1 ? '' : 's'})` : ''}.`
-            : 'This bundle does not match what Signet signed.'}{' '}
+            : !report.valid
+              ? 'This bundle does not match what Signet signed.'
+              : log.fork
+                ? 'The transparency log shows two inconsistent histories.'
+                : 'The receipts check out, but the transparency log proofs do not.'}{' '}
           <span data-testid="timing">
             Verified {formatCount(report.hops.length)} {report.hops.length === 1 ? 'hop' : 'hops'}
             {elapsedMs !== null && ` in ${elapsedMs} ms`}
@@ -78,6 +85,8 @@ export function VerificationResult({ report, bundleCid, startedAt }: { report: B
           )}
         </div>
       )}
+
+      <LogResult log={log} />
 
       <Card title="Bundle">
         <dl className="grid gap-4 text-sm sm:grid-cols-2">
