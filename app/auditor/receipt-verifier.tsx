@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState, type DragEvent } from 'react';
 import { Alert, Button, Card, cx, Field, Input, Spinner } from '@/components/ui';
 import { useTRPC } from '@/lib/trpc-client';
+import { LogPanel } from './log-panel';
 import { useVerifierWorker } from './use-verifier-worker';
 import { VerificationResult } from './verification-result';
 
@@ -41,7 +42,18 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
   const [loading, setLoading] = useState<'bundle' | 'jwks' | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [logKey, setLogKey] = useState('');
+  const [witnessText, setWitnessText] = useState('');
+  const [witnessesRequired, setWitnessesRequired] = useState('');
+  const witnessKeys = witnessText.split('\n').map((l) => l.trim()).filter(Boolean);
   const traces = useQuery(trpc.auditor.traces.queryOptions({}));
+
+  async function loadLogKey() {
+    setLoadError(null);
+    const res = await fetch('/v1/log/key', { cache: 'no-store' });
+    if (res.ok) setLogKey((await res.text()).trim());
+    else setLoadError(res.status === 404 ? 'This Signet has no transparency log key.' : `Could not load the log key: HTTP ${res.status}`);
+  }
 
   async function load(what: 'bundle' | 'jwks') {
     setLoading(what);
@@ -185,11 +197,33 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
         </Card>
       </div>
 
+      <Card title="3. Transparency log (optional)">
+        <div className="grid gap-6 lg:grid-cols-2">
+          <LogPanel witnessKeys={witnessKeys} />
+          <div className="space-y-4">
+            <Field label="Log key" htmlFor="log-key" hint="The log's verifier key (origin+id+key). Obtain it independently to trust it.">
+              <div className="flex gap-2">
+                <Input id="log-key" value={logKey} onChange={(e) => setLogKey(e.target.value)} spellCheck={false} className="font-mono" placeholder="host/v1/log+1234abcd+AU…" />
+                <Button variant="secondary" onClick={() => void loadLogKey()}>
+                  Fetch
+                </Button>
+              </div>
+            </Field>
+            <Field label="Witness keys" htmlFor="witness-keys" hint="One witness vkey per line: the witnesses you trust.">
+              <textarea id="witness-keys" value={witnessText} onChange={(e) => setWitnessText(e.target.value)} rows={3} spellCheck={false} className={textareaClass} placeholder="witness.example/w1+89abcdef+BK…" />
+            </Field>
+            <Field label="Witnesses required" htmlFor="witnesses-required" hint={`Default: all ${witnessKeys.length} of them.`}>
+              <Input id="witnesses-required" type="number" min={0} max={witnessKeys.length} value={witnessesRequired} onChange={(e) => setWitnessesRequired(e.target.value)} className="w-24" />
+            </Field>
+          </div>
+        </div>
+      </Card>
+
       {loadError && <Alert tone="error">{loadError}</Alert>}
 
       <Card>
         <div className="flex flex-wrap items-center gap-4">
-          <Button onClick={() => verify(bundleText, jwksText)} disabled={state !== 'ready'}>
+          <Button onClick={() => verify(bundleText, jwksText, { logKey, witnesses: witnessKeys, witnessesRequired: witnessesRequired === '' ? null : Number(witnessesRequired) })} disabled={state !== 'ready'}>
             {running ? 'Verifying…' : 'Verify in this browser'}
           </Button>
           {state === 'starting' && <Spinner label="Starting the verifier" />}
@@ -214,7 +248,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
       </Card>
 
       {outcome?.kind === 'input-error' && <Alert tone="error">{outcome.message}</Alert>}
-      {outcome?.kind === 'report' && <VerificationResult key={outcome.startedAt} report={outcome.report} bundleCid={outcome.bundleCid} startedAt={outcome.startedAt} />}
+      {outcome?.kind === 'report' && <VerificationResult key={outcome.startedAt} report={outcome.report} bundleCid={outcome.bundleCid} log={outcome.log} startedAt={outcome.startedAt} />}
     </div>
   );
 }

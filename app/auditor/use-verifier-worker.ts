@@ -3,10 +3,29 @@
 // network at all), one verification at a time.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BundleReport } from '@/server/receipts/verify';
-import type { WorkerMessage } from './verify-protocol';
+import { parseSignedCheckpoint, type LogReport } from '@/server/transparency/verify-log';
+import type { LogRequest, WorkerMessage } from './verify-protocol';
+
+/** Checkpoints this browser verified, by log origin: the next bundle must be consistent with them. */
+const SEEN_KEY = 'signet.transparency.seen-checkpoints';
+
+export function seenCheckpoints(): Record<string, string> {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(SEEN_KEY) ?? '{}');
+    return typeof value === 'object' && value !== null ? (value as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function rememberCheckpoint(log: LogReport) {
+  const parsed = log.latest ? parseSignedCheckpoint(log.latest) : null;
+  if (!parsed?.ok || !log.latest) return;
+  localStorage.setItem(SEEN_KEY, JSON.stringify({ ...seenCheckpoints(), [parsed.value.checkpoint.origin]: log.latest }));
+}
 
 export type Outcome =
-  | { kind: 'report'; report: BundleReport; bundleCid: string | null; startedAt: number }
+  | { kind: 'report'; report: BundleReport; bundleCid: string | null; log: LogReport; startedAt: number }
   | { kind: 'input-error'; message: string };
 
 export function useVerifierWorker() {
@@ -27,7 +46,8 @@ export function useVerifierWorker() {
       if (message.type === 'progress') return setProgress({ done: message.done, total: message.total });
       current.current = null;
       setState('ready');
-      setOutcome(message.type === 'result' ? { kind: 'report', report: message.report, bundleCid: message.bundleCid, startedAt: run.startedAt } : { kind: 'input-error', message: message.message });
+      if (message.type === 'result') rememberCheckpoint(message.log);
+      setOutcome(message.type === 'result' ? { kind: 'report', report: message.report, bundleCid: message.bundleCid, log: message.log, startedAt: run.startedAt } : { kind: 'input-error', message: message.message });
     };
     w.onerror = () => setState('failed');
     return () => {
@@ -36,14 +56,14 @@ export function useVerifierWorker() {
     };
   }, []);
 
-  const verify = useCallback((bundleText: string, jwksText: string) => {
+  const verify = useCallback((bundleText: string, jwksText: string, log: Omit<LogRequest, 'seen'>) => {
     if (!worker.current || current.current) return;
     const run = { id: Date.now(), startedAt: performance.now() };
     current.current = run;
     setState('running');
     setProgress(null);
     setOutcome(null);
-    worker.current.postMessage({ id: run.id, bundleText, jwksText });
+    worker.current.postMessage({ id: run.id, bundleText, jwksText, log: { ...log, seen: seenCheckpoints() } });
   }, []);
 
   return { state, progress, outcome, verify };

@@ -4,13 +4,22 @@ import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
 import { Badge, Button, Card, cx } from '@/components/ui';
 import type { BundleReport, HopReport, Verdict } from '@/server/receipts/verify';
+import type { LogReport } from '@/server/transparency/verify-log';
+import { LogResult } from './log-result';
 
 const statusTone = { valid: 'green', unsigned: 'amber', invalid: 'red' } as const;
-const verdictBox: Record<Verdict, string> = {
+const verdictBox: Record<Verdict | 'FORK', string> = {
   VALID: 'bg-emerald-50 text-emerald-900 ring-emerald-200',
   UNSIGNED: 'bg-amber-50 text-amber-950 ring-amber-300',
   INVALID: 'bg-red-50 text-red-900 ring-red-200',
+  FORK: 'bg-red-50 text-red-900 ring-red-200',
 };
+
+/** What the page announces: the chain's verdict, unless the transparency log overrules it. */
+function shownVerdict(report: BundleReport, log: LogReport): Verdict | 'FORK' {
+  if (log.fork) return 'FORK';
+  return log.valid ? report.verdict : 'INVALID';
+}
 const PAGE_SIZE = 100;
 
 function Check({ ok, label }: { ok: boolean; label: string }) {
@@ -27,7 +36,8 @@ function hopLabel(h: { index: number | null; hop: number | null }) {
   return h.index !== null ? `receipt #${h.index + 1}` : 'the bundle envelope';
 }
 
-export function VerificationResult({ report, bundleCid, startedAt }: { report: BundleReport; bundleCid: string | null; startedAt: number }) {
+export function VerificationResult({ report, bundleCid, log, startedAt }: { report: BundleReport; bundleCid: string | null; log: LogReport; startedAt: number }) {
+  const shown = shownVerdict(report, log);
   const [elapsedMs, setElapsedMs] = useState<number | null>(null);
   const [onlyProblems, setOnlyProblems] = useState(false);
   const failingIndex = report.firstFailure?.index ?? null;
@@ -44,9 +54,9 @@ export function VerificationResult({ report, bundleCid, startedAt }: { report: B
 
   return (
     <div className="space-y-6" data-testid="verification-result">
-      <div role="status" className={cx('rounded-lg px-5 py-4 ring-1 ring-inset', verdictBox[report.verdict])}>
+      <div role="status" className={cx('rounded-lg px-5 py-4 ring-1 ring-inset', verdictBox[shown])}>
         <p className="text-2xl font-bold tracking-tight" data-testid="verdict">
-          {report.verdict}
+          {shown}
         </p>
         {report.verdict === 'UNSIGNED' && (
           <p className="mt-1 max-w-3xl text-sm" data-testid="unsigned-explanation">
@@ -57,8 +67,9 @@ export function VerificationResult({ report, bundleCid, startedAt }: { report: B
           </p>
         )}
         <p className="mt-1 text-sm">
-          {report.verdict === 'VALID' && 'Every hash, link and signature checks out.'}
-          {report.verdict === 'INVALID' && 'This bundle does not match what Signet signed.'}{' '}
+          {shown === 'VALID' && 'Every hash, link and signature checks out.'}
+          {shown === 'FORK' && 'The transparency log shows two inconsistent histories.'}
+          {shown === 'INVALID' && (report.verdict === 'INVALID' ? 'This bundle does not match what Signet signed.' : 'The receipts check out, but the transparency log proofs do not.')}{' '}
           <span data-testid="timing">
             Verified {formatCount(report.hops.length)} {report.hops.length === 1 ? 'hop' : 'hops'}
             {elapsedMs !== null && ` in ${elapsedMs} ms`}
@@ -87,6 +98,8 @@ export function VerificationResult({ report, bundleCid, startedAt }: { report: B
           )}
         </div>
       )}
+
+      <LogResult log={log} />
 
       <Card title="Bundle">
         <dl className="grid gap-4 text-sm sm:grid-cols-2">

@@ -1,7 +1,8 @@
 // Runs the receipt verifier off the main thread; the page shows its progress.
 import { formatJsonPath, parseJsonStrict, type DuplicateKey } from '@/server/receipts/strict-json';
 import { verifyBundleNative } from '@/server/receipts/verify-native';
-import type { VerifyRequest, WorkerMessage } from './verify-protocol';
+import { parseSignedCheckpoint, consistencyNeeded, verifyBundleLog, type LogReport } from '@/server/transparency/verify-log';
+import type { LogRequest, VerifyRequest, WorkerMessage } from './verify-protocol';
 
 const PROGRESS_INTERVAL_MS = 50;
 const send = (message: WorkerMessage) => postMessage(message);
@@ -17,7 +18,7 @@ function parse(text: string, what: string): { ok: true; value: unknown; duplicat
 }
 
 addEventListener('message', async (event: MessageEvent<VerifyRequest>) => {
-  const { id, bundleText, jwksText } = event.data;
+  const { id, bundleText, jwksText, log } = event.data;
   const bundle = parse(bundleText, 'bundle');
   if (!bundle.ok) return send({ type: 'input-error', id, message: bundle.message });
   const jwks = parse(jwksText, 'JWKS');
@@ -39,7 +40,31 @@ addEventListener('message', async (event: MessageEvent<VerifyRequest>) => {
     },
   });
   const cid = (bundle.value as { bundle_cid?: unknown } | null)?.bundle_cid;
-  send({ type: 'result', id, report, bundleCid: typeof cid === 'string' ? cid : null });
+  send({ type: 'result', id, report, bundleCid: typeof cid === 'string' ? cid : null, log: await checkLog(bundle.value, log) });
 });
+
+/** The bundle's `log` under the auditor's policy; a consistency proof is asked of this Signet only when needed. */
+async function checkLog(bundle: unknown, request: LogRequest): Promise<LogReport> {
+  const log = (bundle as { log?: { checkpoint?: unknown } } | null)?.log;
+  const current = parseSignedCheckpoint(log?.checkpoint);
+  const trustedCheckpoint = current.ok ? (request.seen[current.value.checkpoint.origin] ?? null) : null;
+  const needed = consistencyNeeded(bundle, trustedCheckpoint);
+  let consistencyProof: unknown;
+  if (needed) {
+    try {
+      const res = await fetch(`/v1/log/proof/consistency?from=${needed.from}&to=${needed.to}`, { credentials: 'same-origin' });
+      if (res.ok) consistencyProof = await res.json();
+    } catch {
+      // Reported as "consistency not checked": the proof is what is missing, not the bundle.
+    }
+  }
+  return verifyBundleLog(bundle, {
+    logKey: request.logKey.trim() || null,
+    witnesses: request.witnesses,
+    ...(request.witnessesRequired !== null && { witnessesRequired: request.witnessesRequired }),
+    trustedCheckpoint,
+    consistencyProof,
+  });
+}
 
 send({ type: 'ready' });

@@ -77,11 +77,11 @@ describe('signet-verify CLI', () => {
     expect(result.stdout).not.toContain('bundle:');
   });
 
-  it('exits 3 for an UNSIGNED chain, saying what it does and does not prove, and 0 with --allow-unsigned', async () => {
+  it('exits 4 for an UNSIGNED chain, saying what it does and does not prove, and 0 with --allow-unsigned', async () => {
     const chain = file('sr1.json', sr1Chain(2));
     const jwksFile = file('jwks.json', jwks);
     const result = await run(chain, '--jwks', jwksFile);
-    expect(result.code).toBe(3);
+    expect(result.code).toBe(4);
     expect(result.stdout).toMatch(/hop 1\s+UNSIGNED\s+no kid\/sig/);
     expect(result.stdout).toContain('not who issued it');
     expect(result.stdout.trim().split('\n').at(-1)).toBe('UNSIGNED');

@@ -1,10 +1,13 @@
 /**
  * signet-verify: offline verification of an export bundle (or a bare receipt chain) against a JWKS.
- * Exit codes: 0 valid, 1 invalid, 2 usage or I/O error, 3 unsigned (0 with --allow-unsigned).
+ * Exit codes: 0 valid, 1 invalid, 2 usage or I/O error, 3 the transparency log forked,
+ * 4 unsigned (0 with --allow-unsigned).
  */
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { checkLog, describeLog, LOG_OPTIONS, LOG_USAGE, logFlagsProblem } from '../transparency/cli-log';
+import type { LogReport } from '../transparency/verify-log';
 import type { BundleReport, ChainReport } from './report';
 import { formatJsonPath, parseJsonStrict, type DuplicateKey } from './strict-json';
 import { verifyBundle, verifyChain } from './verify';
@@ -13,13 +16,15 @@ const USAGE = `usage: signet-verify <bundle.json> --jwks <jwks.json | https://ho
 
 Verifies a Signet export bundle (or a JSON array of receipts) offline: canonical hashes,
 hash links, hop order and Ed25519 signatures.
-Exit 0 VALID, 1 INVALID, 2 usage or I/O error, 3 UNSIGNED (no receipt carries a signature:
-the chain is consistent, but nothing proves who issued it).
+Exit 0 VALID, 1 INVALID, 2 usage or I/O error, 3 FORK (two signed, inconsistent log checkpoints),
+4 UNSIGNED (no receipt carries a signature: the chain is consistent, but nothing proves who issued it).
   --json            print the full verification report as JSON instead of the summary
   --allow-unsigned  exit 0 for an UNSIGNED chain (older SR-1 receipts)
-  --insecure-jwks   allow fetching the JWKS over plain http from a host other than loopback`;
+  --insecure-jwks   allow fetching the JWKS over plain http from a host other than loopback
+A bundle's "log" field (its transparency-log checkpoint and inclusion proofs) is checked with:
+${LOG_USAGE}`;
 
-const EXIT = { VALID: 0, INVALID: 1, UNSIGNED: 3 } as const;
+const EXIT = { VALID: 0, INVALID: 1, FORK: 3, UNSIGNED: 4 } as const;
 
 class UsageError extends Error {}
 
@@ -38,9 +43,11 @@ export async function main(argv: string[]): Promise<number> {
 
   let document: { value: unknown; duplicateKeys: DuplicateKey[] };
   let jwks: unknown;
+  let log: LogReport;
   try {
     document = parseJson(await readFile(input.file, 'utf8'), input.file);
     jwks = await loadJwks(input.jwksSource, input.insecureJwks);
+    log = await checkLog(document.value, input.log);
   } catch (error) {
     console.error(`signet-verify: ${(error as Error).message}`);
     return 2;
@@ -48,8 +55,17 @@ export async function main(argv: string[]): Promise<number> {
 
   const { value, duplicateKeys } = document;
   const report = Array.isArray(value) ? verifyChain(value, jwks, { duplicateKeys }) : verifyBundle(value, jwks, { duplicateKeys });
-  console.log(input.json ? JSON.stringify(report, null, 2) : summarize(report));
-  return report.verdict === 'UNSIGNED' && input.allowUnsigned ? 0 : EXIT[report.verdict];
+  const color = process.stdout.isTTY && !process.env.NO_COLOR;
+  const verdict = overall(report, log);
+  console.log(input.json ? JSON.stringify({ ...report, log }, null, 2) : summarize(report, verdict, describeLog(log, color), log));
+  return verdict === 'UNSIGNED' && input.allowUnsigned ? 0 : EXIT[verdict];
+}
+
+/** A fork outranks everything; an invalid chain or log proof outranks an unsigned chain. */
+function overall(report: ChainReport | BundleReport, log: LogReport): keyof typeof EXIT {
+  if (log.fork) return 'FORK';
+  if (report.verdict === 'INVALID' || !log.valid) return 'INVALID';
+  return report.verdict;
 }
 
 class HelpRequested extends Error {}
@@ -66,6 +82,7 @@ function parseArguments(argv: string[]) {
         'allow-unsigned': { type: 'boolean' },
         'insecure-jwks': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
+        ...LOG_OPTIONS,
       },
     });
   } catch (error) {
@@ -76,13 +93,10 @@ function parseArguments(argv: string[]) {
   if (!file) throw new UsageError('missing the bundle file');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (!parsed.values.jwks) throw new UsageError('missing --jwks <file or URL>');
-  return {
-    file,
-    jwksSource: parsed.values.jwks,
-    json: parsed.values.json ?? false,
-    allowUnsigned: parsed.values['allow-unsigned'] ?? false,
-    insecureJwks: parsed.values['insecure-jwks'] ?? false,
-  };
+  const { jwks, json, help: _help, 'allow-unsigned': allowUnsigned, 'insecure-jwks': insecureJwks, ...log } = parsed.values;
+  const logProblem = logFlagsProblem(log);
+  if (logProblem) throw new UsageError(logProblem);
+  return { file, jwksSource: jwks, json: json ?? false, allowUnsigned: allowUnsigned ?? false, insecureJwks: insecureJwks ?? false, log };
 }
 
 async function loadJwks(source: string, insecure: boolean): Promise<unknown> {
@@ -126,7 +140,7 @@ function parseJson(text: string, source: string): { value: unknown; duplicateKey
   }
 }
 
-function summarize(report: ChainReport | BundleReport): string {
+function summarize(report: ChainReport | BundleReport, verdict: keyof typeof EXIT, logLines: string[], log: LogReport): string {
   const lines = [`trace ${report.trace_id ?? '(unknown)'}: ${report.hops.length} receipt(s)`];
   for (const hop of report.hops) {
     const name = hop.hop !== null ? `hop ${hop.hop}` : `#${hop.index + 1}`;
@@ -137,13 +151,14 @@ function summarize(report: ChainReport | BundleReport): string {
     const { cidValid, signatureValid, kid } = report.bundle;
     lines.push(`bundle: cid ${cidValid ? 'ok' : 'MISMATCH'}, signature ${signatureValid ? 'ok' : 'INVALID'} (kid ${kid ?? 'none'})`);
   }
-  const first = report.firstFailure;
-  if (report.verdict === 'UNSIGNED') {
+  lines.push(...logLines);
+  const first = report.firstFailure ?? log.failures[0];
+  if (verdict === 'UNSIGNED') {
     lines.push('Every hash and link checks out, but no receipt carries a signature: this shows the chain is');
     lines.push('internally consistent, not who issued it (anyone can compute these hashes).');
     lines.push('UNSIGNED');
   } else {
-    lines.push(report.verdict === 'VALID' ? 'VALID' : `INVALID: ${first ? `${first.code}: ${first.message}` : 'see above'}`);
+    lines.push(verdict === 'VALID' ? 'VALID' : `${verdict}: ${first ? `${first.code}: ${first.message}` : 'see above'}`);
   }
   return lines.join('\n');
 }

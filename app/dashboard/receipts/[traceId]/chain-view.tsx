@@ -10,6 +10,7 @@ import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 import type { Receipt } from '@/server/receipts/types';
 import { verifyChain, type ChainReport, type HopReport } from '@/server/receipts/verify';
+import { useLogInclusion, type HopInclusion } from './use-log-inclusion';
 
 /** Verifies the chain in the browser against the published JWKS: nothing is taken on trust. */
 function useBrowserVerification(chain: Receipt[]) {
@@ -27,6 +28,8 @@ function useBrowserVerification(chain: Receipt[]) {
 export function ChainView({ traceId, chain }: { traceId: string; chain: Receipt[] }) {
   const verification = useBrowserVerification(chain);
   const report = verification.data;
+  const inclusion = useLogInclusion(chain);
+  const logNote = inclusion.isPending ? null : inclusion.isError ? `Transparency log: ${readableError(inclusion.error)}` : !inclusion.data.available ? 'The transparency log is not available on this Signet.' : null;
   return (
     <div className="space-y-6">
       <Card>
@@ -55,11 +58,16 @@ export function ChainView({ traceId, chain }: { traceId: string; chain: Receipt[
           </div>
           <ExportButton traceId={traceId} />
         </div>
+        {logNote && (
+          <p className="mt-3 text-sm text-slate-600" data-testid="log-inclusion-note">
+            {logNote}
+          </p>
+        )}
       </Card>
       <ol className="space-y-4">
         {chain.map((receipt, index) => (
           <li key={receipt.receipt_hash}>
-            <HopCard receipt={receipt} check={report?.hops[index]} />
+            <HopCard receipt={receipt} check={report?.hops[index]} inclusion={inclusion.data?.available ? inclusion.data.hops[index] : undefined} />
           </li>
         ))}
       </ol>
@@ -129,10 +137,28 @@ function prettyCanon(canon: string): string {
   }
 }
 
-function HopCard({ receipt, check }: { receipt: Receipt; check: HopReport | undefined }) {
+function InclusionBadge({ inclusion }: { inclusion: HopInclusion }) {
+  if (inclusion.status === 'included') return <Badge tone="green">in the log at index {formatCount(inclusion.leafIndex)}</Badge>;
+  if (inclusion.status === 'not-in-log') return <Badge tone="amber">not yet in the log</Badge>;
+  return (
+    <span title={inclusion.reason}>
+      <Badge tone="red">✗ log proof invalid</Badge>
+    </span>
+  );
+}
+
+function HopCard({ receipt, check, inclusion }: { receipt: Receipt; check: HopReport | undefined; inclusion: HopInclusion | undefined }) {
   const f = receipt.forwarded;
   return (
-    <Card title={`Hop ${receipt.hop}`} actions={<VerifyBadge check={check} />}>
+    <Card
+      title={`Hop ${receipt.hop}`}
+      actions={
+        <span className="flex flex-wrap items-center gap-2">
+          {inclusion && <InclusionBadge inclusion={inclusion} />}
+          <VerifyBadge check={check} />
+        </span>
+      }
+    >
       <dl className="divide-y divide-slate-100">
         <Row label="Time">
           <DateTime value={receipt.ts} />
