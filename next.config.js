@@ -18,6 +18,7 @@ const nextConfig = {
     'pg',
     '@node-rs/argon2',
     'stripe',
+    '@opentelemetry/api',
   ],
   async headers() {
     return [

@@ -2,7 +2,7 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ExchangeError } from '@/server/exchange/errors';
-import { redactSecrets } from '@/server/security/redact';
+import { logger } from '@/server/telemetry/logger';
 
 export class ApiError extends Error {
   constructor(
@@ -30,7 +30,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof ExchangeError) return new ApiError(err.status, err.code, err.message, err.details, err.headers);
   // Unexpected failures never leak internals (or secrets) to the client.
-  console.error('[api] unhandled error:', redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)));
+  logger.error({ err }, 'unhandled error');
   return new ApiError(500, 'INTERNAL', 'internal error; nothing was recorded for this request');
 }
 

@@ -8,9 +8,11 @@ import type { Config } from '@/server/config';
 import { fallbackFromEnv } from '@/server/fallback/service';
 import { loadRegistry } from '@/server/mappings/registry';
 import { rateLimiterFromConfig } from '@/server/ratelimit/limiter';
+import { startTracing } from '@/server/telemetry/otlp';
 import { createApiListener } from './listener';
 
 export async function startApiServices(config: Config) {
+  const tracing = startTracing();
   const db = await bootstrap(config);
   const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
   outbox.start();
@@ -27,10 +29,11 @@ export async function startApiServices(config: Config) {
     db,
     /** The request listener for every API path. */
     api,
-    /** Lets the outbox finish its batch, then closes the database. */
+    /** Lets the outbox finish its batch, then closes the database and exports the last spans. */
     async stop() {
       await outbox.stop(3_000);
       await db.close();
+      await tracing?.shutdown();
     },
   };
 }
