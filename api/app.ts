@@ -48,7 +48,7 @@ export function createApiApp(opts: ApiOptions) {
     recordRequest({
       requestId,
       method: c.req.method,
-      route: route === '*' ? 'unmatched' : route,
+      route: route.endsWith('*') ? 'unmatched' : route,
       status: c.res.status,
       startedAt,
       tenant: facts.tenant,
