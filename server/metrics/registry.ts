@@ -77,6 +77,9 @@ export const billingBatchesTotal = new Counter({
   registers: [registry],
 });
 
+// Every meter and outcome is exported from the start (at 0), so increase() sees a first failure.
+for (const meter of ['vex', 'fu']) for (const outcome of ['sent', 'skipped', 'failed']) billingBatchesTotal.inc({ meter, outcome }, 0);
+
 export const billingOutboxPendingBatches = new Gauge({
   name: 'signet_billing_outbox_pending_batches',
   help: 'Billing batches waiting to be sent, as of the outbox run',
