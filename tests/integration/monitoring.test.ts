@@ -74,11 +74,14 @@ afterAll(async () => {
 });
 
 describe('monitoring/', () => {
-  it('has rules promtool accepts', () => {
+  it('has rules, and a Prometheus configuration loading them, that promtool accepts', () => {
     for (const file of files(RULES, '.yml')) {
       const { ok, output } = promtool('check', 'rules', file);
       expect(ok, output).toBe(true);
     }
+    const { ok, output } = promtool('check', 'config', 'monitoring/prometheus.yml');
+    expect(ok, output).toBe(true);
+    expect(output).toMatch(/SUCCESS: [1-9]\d* rules found/);
   });
 
   it('passes the rule unit tests: each alert fires on its series and stays quiet otherwise', () => {
