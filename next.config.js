@@ -18,6 +18,7 @@ const nextConfig = {
     'pg',
     '@node-rs/argon2',
     'stripe',
+    '@opentelemetry/api',
   ],
   // Content-Security-Policy (with a per-request nonce) and HSTS are set by proxy.ts.
   async headers() {

@@ -8,6 +8,7 @@ import { answerClientErrorsWithEnvelope } from './api/client-errors';
 import { startApiServices } from './api/services';
 import { loadConfig } from './server/config';
 import { installGracefulShutdown } from './server/lifecycle/shutdown';
+import { logger } from './server/telemetry/logger';
 
 const config = loadConfig();
 const dev = process.env.NODE_ENV === 'development';
@@ -28,7 +29,7 @@ const server = createServer((req, res) => {
 server.keepAliveTimeout = 65_000;
 answerClientErrorsWithEnvelope(server);
 server.listen(config.port, config.host, () => {
-  console.log(`[signet] listening on http://localhost:${config.port} (database: ${db.kind})`);
+  logger.info(`listening on http://localhost:${config.port} (database: ${db.kind})`);
 });
 
 installGracefulShutdown(server, {

@@ -10,5 +10,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One request-log line per API call would bury the test output; tests that read logs redirect them.
+    env: { SP_LOG_LEVEL: process.env.SP_LOG_LEVEL ?? 'warn' },
   },
 });

@@ -2,8 +2,11 @@
 // /openapi.json) is served by this Hono app, in the same process as Next but without Next's
 // per-request routing cost. Route files are thin: parse, call a domain function, map to HTTP.
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { ExchangeDeps } from '@/server/exchange/pipeline';
+import { routePath } from 'hono/route';
+import type { ExchangeDeps, ExchangeFacts } from '@/server/exchange/pipeline';
+import { traceIdOf } from '@/server/telemetry/tracing';
 import { errorBody, handleError } from './errors';
+import { recordRequest, requestIdOf } from './request-log';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBillingRoutes } from './routes/billing';
 import { registerExchangeRoutes } from './routes/exchange';
@@ -11,6 +14,13 @@ import { registerLogRoutes } from './routes/log';
 import { registerReceiptRoutes } from './routes/receipts';
 import { registerStripeWebhookRoute } from './routes/stripe-webhook';
 import { registerSystemRoutes } from './routes/system';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    /** What the exchange route learns, for the request log. */
+    exchangeFacts: ExchangeFacts;
+  }
+}
 
 export interface ApiOptions {
   exchange: ExchangeDeps;
@@ -30,6 +40,25 @@ export function createApiApp(opts: ApiOptions) {
     },
   });
 
+  app.use('*', async (c, next) => {
+    const startedAt = performance.now();
+    const requestId = requestIdOf(c.req.header('x-request-id'));
+    const facts: ExchangeFacts = {};
+    c.set('exchangeFacts', facts);
+    await next();
+    c.header('X-Request-Id', requestId);
+    const route = routePath(c, -1);
+    recordRequest({
+      requestId,
+      method: c.req.method,
+      route: route.endsWith('*') ? 'unmatched' : route,
+      status: c.res.status,
+      startedAt,
+      tenant: facts.tenant,
+      signetTraceId: facts.traceId,
+      traceId: facts.otelTraceId ?? traceIdOf(c.req.header('traceparent')),
+    });
+  });
   app.onError((err, c) => handleError(c, err));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', `no route ${c.req.method} ${c.req.path}`), 404));
 

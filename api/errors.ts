@@ -5,6 +5,7 @@ import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '@/server/db/unava
 import { ExchangeError } from '@/server/exchange/errors';
 import { LogError } from '@/server/log/errors';
 import { redactSecrets } from '@/server/security/redact';
+import { logger } from '@/server/telemetry/logger';
 
 export class ApiError extends Error {
   constructor(
@@ -33,12 +34,12 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof ExchangeError) return new ApiError(err.status, err.code, err.message, err.details, err.headers);
   if (isDatabaseUnavailable(err)) {
-    console.warn('[api] database unavailable:', redactSecrets((err instanceof Error ? err.message : String(err)).trim().split('\n').at(-1) ?? ''));
+    logger.warn({ reason: redactSecrets((err instanceof Error ? err.message : String(err)).trim().split('\n').at(-1) ?? '') }, 'database unavailable');
     return new ApiError(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable; retry later with the same idempotency key', undefined, { 'Retry-After': DATABASE_RETRY_AFTER_S });
   }
   if (err instanceof LogError) return new ApiError(err.status, err.code, err.message);
   // Unexpected failures never leak internals (or secrets) to the client.
-  console.error('[api] unhandled error:', redactSecrets(err instanceof Error ? (err.stack ?? err.message) : String(err)));
+  logger.error({ err }, 'unhandled error');
   return new ApiError(500, 'INTERNAL', 'internal error; nothing was recorded for this request');
 }
 

@@ -5,9 +5,11 @@
 // the Hono app; both exchange paths share the pipeline and the reply helpers.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
-import { runExchange, type ExchangeDeps } from '@/server/exchange/pipeline';
+import { runExchange, type ExchangeDeps, type ExchangeFacts } from '@/server/exchange/pipeline';
+import { traceIdOf } from '@/server/telemetry/tracing';
 import { createApiApp, type ApiOptions } from './app';
 import { errorBody, toApiError } from './errors';
+import { recordRequest, requestIdOf } from './request-log';
 import { bodyTooLarge, exchangeCall, exchangeReply } from './routes/exchange';
 
 export function createApiListener(opts: ApiOptions, app = createApiApp(opts)): RequestListener {
@@ -23,19 +25,32 @@ function isExchangePath(url = ''): boolean {
 }
 
 async function serveExchange(req: IncomingMessage, res: ServerResponse, deps: ExchangeDeps, maxBodyBytes: number) {
+  const startedAt = performance.now();
+  const requestId = requestIdOf(header(req, 'x-request-id'));
+  const facts: ExchangeFacts = {};
   let status = 200;
   let reply: { headers: Record<string, string>; body: string };
   try {
     const body = await readBody(req, maxBodyBytes);
     await afterPendingIo();
-    reply = exchangeReply(await runExchange(exchangeCall((name) => header(req, name), body), deps));
+    reply = exchangeReply(await runExchange(exchangeCall((name) => header(req, name), body, facts), deps));
   } catch (err) {
     const e = toApiError(err);
     status = e.status;
     reply = { headers: { 'Content-Type': 'application/json', ...e.headers }, body: JSON.stringify(errorBody(e.code, e.message, e.details)) };
   }
+  recordRequest({
+    requestId,
+    method: 'POST',
+    route: '/v1/exchange',
+    status,
+    startedAt,
+    tenant: facts.tenant,
+    signetTraceId: facts.traceId,
+    traceId: facts.otelTraceId ?? traceIdOf(header(req, 'traceparent')),
+  });
   if (res.destroyed) return; // the client went away
-  res.writeHead(status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
+  res.writeHead(status, { ...reply.headers, 'X-Request-Id': requestId, 'Content-Length': Buffer.byteLength(reply.body) });
   res.end(reply.body);
 }
 

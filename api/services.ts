@@ -9,9 +9,11 @@ import { fallbackFromEnv } from '@/server/fallback/service';
 import { startTransparencyLog } from '@/server/log/start';
 import { loadRegistry } from '@/server/mappings/registry';
 import { rateLimiterFromConfig } from '@/server/ratelimit/limiter';
+import { startTracing } from '@/server/telemetry/otlp';
 import { createApiListener } from './listener';
 
 export async function startApiServices(config: Config) {
+  const tracing = startTracing();
   const db = await bootstrap(config);
   const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
   outbox.start();
@@ -30,11 +32,12 @@ export async function startApiServices(config: Config) {
     db,
     /** The request listener for every API path. */
     api,
-    /** Lets the outbox and the log sequencer finish their batch, then closes the database. */
+    /** Lets the outbox and the log sequencer finish their batch, then closes the database and exports the last spans. */
     async stop() {
       await log.stop();
       await outbox.stop(3_000);
       await db.close();
+      await tracing?.shutdown();
     },
   };
 }

@@ -13,6 +13,10 @@ step() {
   if "$@"; then echo "── $name: ok"; else echo "── $name: FAILED"; failed+=("$name"); fi
 }
 
+# The monitoring rule tests need promtool (Debian's prometheus package), installed here when missing.
+if ! command -v promtool >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  step "install promtool" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null"
+fi
 step "prisma generate" npm run --silent generate
 step "lint" npx eslint .
 step "typecheck" npx tsc --noEmit -p .

@@ -105,3 +105,13 @@ function trustProxyHops(): number {
   if (raw === 'true') return 1;
   return int('SP_TRUST_PROXY', 0);
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** SP_LOG_LEVEL (default info): read where the logger is made, which is before loadConfig runs. */
+export function logLevelFromEnv(): LogLevel {
+  const raw = str('SP_LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(raw)) throw new Error(`SP_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return raw as LogLevel;
+}

@@ -2,7 +2,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { runExchange, type ExchangeCall, type ExchangeDeps, type ExchangeResponse } from '@/server/exchange/pipeline';
+import { runExchange, type ExchangeCall, type ExchangeDeps, type ExchangeFacts, type ExchangeResponse } from '@/server/exchange/pipeline';
 import { exchangeRequestSchema } from '@/server/exchange/request';
 import { ApiError } from '../errors';
 import { apiKeyHeader, errorResponses } from '../openapi';
@@ -51,18 +51,22 @@ export function registerExchangeRoutes(app: OpenAPIHono, deps: ExchangeDeps, max
     }),
     async (c) => {
       const body = new Uint8Array(await c.req.arrayBuffer());
-      const reply = exchangeReply(await runExchange(exchangeCall((name) => c.req.header(name), body), deps));
+      const reply = exchangeReply(await runExchange(exchangeCall((name) => c.req.header(name), body, c.get('exchangeFacts')), deps));
       return c.body(reply.body, 200, reply.headers);
     },
   );
 }
 
 /** The pipeline's input from the request's headers and raw body. */
-export function exchangeCall(header: (name: string) => string | undefined, body: Uint8Array): ExchangeCall {
+export function exchangeCall(header: (name: string) => string | undefined, body: Uint8Array, facts: ExchangeFacts): ExchangeCall {
+  const traceparent = header('traceparent');
+  const tracestate = header('tracestate');
   return {
     apiKey: header('x-signet-api-key') ?? header('x-odin-api-key'),
     idempotencyKey: header('x-signet-idempotency-key') ?? header('x-odin-idempotency-key'),
     body,
+    ...(traceparent !== undefined && { traceContext: { traceparent, ...(tracestate !== undefined && { tracestate }) } }),
+    facts,
   };
 }
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { prisma } from '../db';
 import { hashApiKey, prefixForImportedKey } from './secret';
+import { logger } from '../telemetry/logger';
 
 const entrySchema = z.object({
   tenant: z.string().min(1).max(128),
@@ -35,7 +36,7 @@ export function parseApiKeysJson(text: string) {
 export async function importApiKeysFromEnv(text: string): Promise<{ tenants: string[]; keys: number }> {
   const entries = parseApiKeysJson(text);
   const short = Object.keys(entries).filter((k) => k.length < 16).length;
-  if (short > 0) console.warn(`[signet] SP_API_KEYS: ${short} key(s) shorter than 16 characters are easy to guess; prefer generated keys`);
+  if (short > 0) logger.warn(`SP_API_KEYS: ${short} key(s) shorter than 16 characters are easy to guess; prefer generated keys`);
   const tenants = new Set<string>();
   for (const [key, entry] of Object.entries(entries)) {
     await prisma().tenant.upsert({

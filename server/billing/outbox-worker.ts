@@ -18,7 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { getDatabase } from '../db';
 import type { SqlQueryable } from '../db/sql';
-import { overageChargesTotal } from '../metrics/registry';
+import { billingBatchesTotal, billingOutboxOldestPending, billingOutboxPendingBatches, overageChargesTotal } from '../metrics/registry';
 import type { Meter } from './catalog';
 import { formatUsd } from './money';
 import { batchIdentifier, billableUnitsInBatch, nextAttemptDelay, type BackoffOptions } from './outbox';
@@ -26,6 +26,7 @@ import type { BillingProvider } from './provider';
 import { rate } from './rating';
 import { classifyStripeError } from './stripe/meter-events';
 import { tenantBilling, tenantPeriod } from './terms';
+import { logger } from '../telemetry/logger';
 
 export interface OutboxOptions {
   /** Usage rows younger than this stay unbatched (default 60 s). */
@@ -182,7 +183,7 @@ export async function sendDueBatches(provider: BillingProvider, options: OutboxO
         ]);
         report.retrying++;
       } else if (await markResolved(batch, 'failed', provider.kind, failure.message, clock())) {
-        console.error(`[billing] batch ${batch.id} (${batch.identifier}) refused permanently: ${failure.message}`);
+        logger.error({ batch: batch.id, identifier: batch.identifier, tenant: batch.tenantId, meter: batch.meter, reason: failure.message }, 'billing batch refused permanently');
         report.failed++;
       }
     }
@@ -260,6 +261,7 @@ async function markResolved(batch: ClaimedBatch, status: 'sent' | 'skipped' | 'f
       WHERE id = $1 AND status = 'pending' RETURNING id`,
     [batch.id, status, provider, note, status === 'sent' ? at.toISOString() : null, status === 'skipped' ? '0' : batch.billedUnits.toString()],
   );
+  if (rows.length === 1) billingBatchesTotal.inc({ meter: batch.meter, outcome: status });
   return rows.length === 1;
 }
 
@@ -267,6 +269,15 @@ function countOverage(batch: ClaimedBatch): void {
   for (const [tier, amount] of batch.overage) {
     if (amount > 0n) overageChargesTotal.inc({ tenant: batch.tenantId, type: batch.meter, tier: String(tier) }, Number(formatUsd(amount)));
   }
+}
+
+/** Sets the backlog gauges from the batches still pending (every instance reports the same table). */
+export async function measureBacklog(): Promise<void> {
+  const [row] = await getDatabase().sql.query<{ pending: number; oldest: number | null }>(
+    `SELECT count(*)::int AS pending, extract(epoch FROM min(created_at))::float8 AS oldest FROM billing_batches WHERE status = 'pending'`,
+  );
+  billingOutboxPendingBatches.set(row?.pending ?? 0);
+  billingOutboxOldestPending.set(row?.oldest ?? 0);
 }
 
 export interface WorkerOptions extends OutboxOptions {
@@ -293,7 +304,9 @@ export class OutboxWorker {
   /** Runs batching then sending once (also what the timer does). */
   async runOnce(): Promise<SendReport> {
     await batchUsage(this.options);
-    return sendDueBatches(this.provider, { ...this.options, shouldStop: () => this.stopping });
+    const report = await sendDueBatches(this.provider, { ...this.options, shouldStop: () => this.stopping });
+    await measureBacklog();
+    return report;
   }
 
   /** Resolves when the run in progress has finished its current batch, or after `timeoutMs`. */
@@ -312,7 +325,7 @@ export class OutboxWorker {
       this.timer = null;
       this.running = this.runOnce()
         .then(() => undefined)
-        .catch((error: unknown) => console.error('[billing] outbox run failed:', error instanceof Error ? error.message : error))
+        .catch((err: unknown) => logger.error({ err }, 'billing outbox run failed'))
         .finally(() => {
           this.running = null;
           if (!this.stopping) this.schedule(this.options.intervalMs ?? 5_000);

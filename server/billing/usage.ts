@@ -4,6 +4,7 @@ import { getDatabase } from '../db';
 import type { SqlQueryable } from '../db/sql';
 import type { BillingPeriod } from './period';
 import type { Usage } from './rating';
+import { logger } from '../telemetry/logger';
 
 export async function periodUsage(tenantId: string, period: BillingPeriod, sql: SqlQueryable = getDatabase().sql): Promise<Usage> {
   const rows = await sql.query<{ meter: string; units: string }>(
@@ -63,5 +64,5 @@ export function recordFailedExchange(entry: { tenantId: string; apiKeyId: string
       entry.status,
       new Date().toISOString(),
     ])
-    .catch((error: unknown) => console.error('[billing] could not record a failed exchange:', error instanceof Error ? error.message : error));
+    .catch((err: unknown) => logger.error({ err }, 'could not record a failed exchange'));
 }

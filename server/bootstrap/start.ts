@@ -10,6 +10,7 @@ import { ensureSigningKey } from '../keys/signing-keys';
 import { ensureStoredSecret } from './secrets';
 import { seedCatalog } from './catalog';
 import { seedDemo } from './demo';
+import { logger } from '../telemetry/logger';
 
 export async function bootstrap(config: Config): Promise<Database> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -21,11 +22,11 @@ export async function bootstrap(config: Config): Promise<Database> {
   await seedCatalog();
   if (config.apiKeysJson) {
     const { tenants, keys } = await importApiKeysFromEnv(config.apiKeysJson);
-    console.log(`[signet] SP_API_KEYS: ${keys} key(s) for tenant(s) ${tenants.join(', ')}`);
+    logger.info(`SP_API_KEYS: ${keys} key(s) for tenant(s) ${tenants.join(', ')}`);
   }
   if (config.reservedConfigPath) {
     const { tenants } = await importReservedConfig(config.reservedConfigPath);
-    console.log(`[signet] SP_RESERVED_CONFIG: reserved capacity for ${tenants.join(', ') || 'no tenants'}`);
+    logger.info(`SP_RESERVED_CONFIG: reserved capacity for ${tenants.join(', ') || 'no tenants'}`);
   }
   await publishReservedGauges();
   const empty = (await db.prisma.user.count()) === 0;

@@ -10,6 +10,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/client';
 import { migrate } from './migrate';
 import { pgliteSql, pgSql, type SqlClient } from './sql';
+import { logger } from '../telemetry/logger';
 
 export interface Database {
   kind: 'pglite' | 'postgres';
@@ -41,7 +42,7 @@ function openPostgres(url: string, poolSize = Number(process.env.SP_DB_POOL_SIZE
   const config = { connectionString: url, options: '-c TimeZone=UTC' };
   const pool = new pg.Pool({ ...config, max: poolSize });
   // An idle client erroring (server restart) must not crash the process; the pool replaces it.
-  pool.on('error', (err) => console.error('[db] idle PostgreSQL client error:', err.message));
+  pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client error'));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   const sql = pgSql(pool, config);
   return {

@@ -2,7 +2,10 @@
 // address the policy validated: the socket's lookup answers only that address, so no second
 // DNS query can happen, while TLS still verifies the certificate against the original host.
 import { isIP, type LookupFunction } from 'node:net';
+import { SpanKind } from '@opentelemetry/api';
 import { Client } from 'undici';
+import { redactSecrets } from '../security/redact';
+import { inSpan, outgoingTraceHeaders, type TraceCarrier } from '../telemetry/tracing';
 import { VERSION } from '../version';
 import type { AllowedForward } from './policy';
 
@@ -73,12 +76,31 @@ function describeFailure(error: unknown): string {
  * Never follows redirects (a 3xx is the recorded status). A response body past
  * `maxResponseBytes` is aborted and recorded as the error `response exceeded N bytes`.
  * Never throws for network or receiver failures; they become `{ error }` outcomes.
+ * The request carries the W3C trace context: its own span's when tracing, else the caller's.
  */
-export async function forwardPayload(
+export function forwardPayload(
   decision: AllowedForward,
   body: string,
-  headers: { trace: string; cid: string },
+  headers: { trace: string; cid: string; traceContext?: TraceCarrier },
   options: ForwardOptions = {},
+): Promise<ForwardOutcome> {
+  return inSpan(
+    'POST',
+    async (span) => {
+      const outcome = await deliver(decision, body, { ...headers, ...outgoingTraceHeaders(headers.traceContext ?? {}) }, options);
+      span?.setAttributes('error' in outcome ? { 'error.type': outcome.error } : { 'http.response.status_code': outcome.status_code, 'network.peer.address': outcome.pinned_ip });
+      return outcome;
+    },
+    { 'http.request.method': 'POST', 'url.full': redactSecrets(decision.url), 'server.address': decision.host },
+    SpanKind.CLIENT,
+  );
+}
+
+async function deliver(
+  decision: AllowedForward,
+  body: string,
+  headers: { trace: string; cid: string; traceparent?: string; tracestate?: string },
+  options: ForwardOptions,
 ): Promise<ForwardOutcome> {
   const { connectTimeoutMs, totalTimeoutMs, maxResponseBytes } = { ...FORWARD_DEFAULTS, ...options };
   const pinned = decision.addresses[0];
@@ -103,6 +125,8 @@ export async function forwardPayload(
         'user-agent': `signet/${VERSION}`,
         'x-signet-trace': headers.trace,
         'x-signet-cid': headers.cid,
+        ...(headers.traceparent && { traceparent: headers.traceparent }),
+        ...(headers.tracestate && { tracestate: headers.tracestate }),
       },
       body,
       signal: deadline.signal,

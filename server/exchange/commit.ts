@@ -7,9 +7,11 @@
 // (trace-heads.ts; a trace not seen counts as new). A trace is (tenant, trace id). The function checks those heads under
 // lock and writes only what still links up; an exchange whose head moved comes back 'stale'
 // with the real head and is re-sealed on it, so a trace never forks and nothing is lost.
+import { SpanKind, type Span } from '@opentelemetry/api';
 import { createBatcher, type Settled } from '../db/batcher';
 import type { SqlClient, SqlPipeline, SqlQueryable } from '../db/sql';
 import type { Receipt } from '../receipts/types';
+import { inSpan } from '../telemetry/tracing';
 import { ExchangeError } from './errors';
 import { traceKey, TraceHeads, type TraceHead } from './trace-heads';
 
@@ -45,6 +47,8 @@ interface Pending {
   input: CommitInput;
   attempts: number;
   sealed?: SealedReceipt;
+  /** The exchange's group-commit span, when tracing. */
+  span?: Span;
 }
 
 interface SealedReceipt {
@@ -118,16 +122,23 @@ async function lookupStored(sql: SqlQueryable, keys: [string, string][]): Promis
   return keys.map((k) => ({ ok: true, value: found.get(`${k[0]}\u0000${k[1]}`) ?? null }));
 }
 
-export async function commitExchange(sql: SqlClient, input: CommitInput): Promise<CommitResult> {
-  const db = forDatabase(sql);
-  // Going again happens out here, not inside a call: a call waiting for a later one could
-  // hold the batcher's every slot.
-  let pending: Pending = { input, attempts: 0, sealed: presealed(db, input) };
-  for (;;) {
-    const attempt = await db.commit(pending);
-    if (attempt.kind !== 'again') return attempt;
-    pending = attempt.pending;
-  }
+export function commitExchange(sql: SqlClient, input: CommitInput): Promise<CommitResult> {
+  return inSpan(
+    'group_commit',
+    async (span) => {
+      const db = forDatabase(sql);
+      // Going again happens out here, not inside a call: a call waiting for a later one could
+      // hold the batcher's every slot.
+      let pending: Pending = { input, attempts: 0, sealed: presealed(db, input), span };
+      for (;;) {
+        const attempt = await db.commit(pending);
+        if (attempt.kind !== 'again') return attempt;
+        pending = attempt.pending;
+      }
+    },
+    { 'db.system.name': 'postgresql', 'db.operation.name': 'signet_append_exchanges' },
+    SpanKind.CLIENT,
+  );
 }
 
 interface Sealed extends SealedReceipt {
@@ -159,6 +170,7 @@ interface NotWritten {
 async function commitBatch(sql: SqlClient, db: PerDatabase, batch: Pending[]): Promise<Settled<Attempt>[]> {
   // First attempts go optimistic; an exchange that came back stale goes under lock, so a
   // trace that several instances append to still makes progress for everyone.
+  for (const p of batch) p.span?.setAttributes({ 'db.operation.batch.size': batch.length, 'signet.commit.attempt': p.attempts + 1 });
   const first = batch.filter((p) => p.attempts === 0);
   const again = batch.filter((p) => p.attempts > 0);
   const [firstResults, againResults] = await Promise.all([appendOptimistic(sql, db, first), appendLocked(sql, db, again)]);
@@ -273,7 +285,7 @@ async function settleSealed(sql: SqlClient, db: PerDatabase, pending: Pending, s
   if (row.head_hop === null) db.heads.forget(trace);
   else db.heads.set(trace, { hop: row.head_hop, hash: row.head_hash! });
   if (pending.attempts + 1 >= MAX_ATTEMPTS) return { ok: false, error: chainConflict() };
-  return { ok: true, value: { kind: 'again', pending: { input, attempts: pending.attempts + 1 } } };
+  return { ok: true, value: { kind: 'again', pending: { input, attempts: pending.attempts + 1, span: pending.span } } };
 }
 
 function chainConflict(): ExchangeError {

@@ -17,11 +17,12 @@ import { cid } from '../receipts/canonical';
 import { buildReceipt } from '../receipts/build';
 import type { ForwardOutcome, ReceiptPolicy, ReceiptRepair } from '../receipts/types';
 import { globalAllowlist } from '../settings/global-allowlist';
+import { inExchangeSpan, type TraceCarrier } from '../telemetry/tracing';
 import { commitExchange } from './commit';
 import { ExchangeError } from './errors';
 import { ReplayFound, ReplayGuard, storedReplay } from './replay';
 import { idempotencyKeyOf, notUnicode, parseExchangeBody, type ExchangeRequest } from './request';
-import { observePhase, timed } from './timing';
+import { ExternalTime, observePhase, timed } from './timing';
 
 /** The LLM fallback, when configured (server/fallback/service.ts). */
 export interface FallbackRepairer {
@@ -43,6 +44,18 @@ export interface ExchangeCall {
   apiKey: string | null | undefined;
   idempotencyKey: string | null | undefined;
   body: Uint8Array;
+  /** The caller's W3C trace context: the exchange's span continues it, and a forward carries it on. */
+  traceContext?: TraceCarrier;
+  /** Filled in as the exchange learns them, for the request log. */
+  facts?: ExchangeFacts;
+}
+
+export interface ExchangeFacts {
+  tenant?: string;
+  /** Signet's trace id (the receipt chain's). */
+  traceId?: string;
+  /** The exchange span's OpenTelemetry trace id, when tracing. */
+  otelTraceId?: string;
 }
 
 export interface ExchangeResponse {
@@ -58,36 +71,47 @@ const AUTH_MESSAGES = {
   expired: ['API_KEY_EXPIRED', 'the API key has expired'],
 } as const;
 
-export async function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promise<ExchangeResponse> {
-  const start = performance.now();
-  let tenant = 'unknown';
-  let keyId: string | null = null;
-  try {
-    const principal = await timed('auth', async () => {
-      const p = await authenticateApiKey(call.apiKey);
-      if (typeof p === 'string') throw new ExchangeError(401, AUTH_MESSAGES[p][0], AUTH_MESSAGES[p][1]);
-      return p;
-    });
-    tenant = principal.tenantId;
-    keyId = principal.keyId;
-    await deps.rateLimit?.(principal);
-    return await exchangeFor(principal, call, deps);
-  } catch (err) {
-    if (err instanceof ExchangeError) {
-      deniedTotal.inc({ reason: err.code, tenant });
-      if (keyId) recordFailedExchange({ tenantId: tenant, apiKeyId: keyId, code: err.code, status: err.status });
+export function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promise<ExchangeResponse> {
+  return inExchangeSpan(call.traceContext ?? {}, async (span) => {
+    const start = performance.now();
+    const external = new ExternalTime();
+    if (span && call.facts) call.facts.otelTraceId = span.spanContext().traceId;
+    let tenant = 'unknown';
+    let keyId: string | null = null;
+    try {
+      const principal = await timed('auth', async () => {
+        const p = await authenticateApiKey(call.apiKey);
+        if (typeof p === 'string') throw new ExchangeError(401, AUTH_MESSAGES[p][0], AUTH_MESSAGES[p][1]);
+        return p;
+      });
+      tenant = principal.tenantId;
+      keyId = principal.keyId;
+      if (call.facts) call.facts.tenant = tenant;
+      span?.setAttribute('signet.tenant', tenant);
+      await deps.rateLimit?.(principal);
+      const response = await exchangeFor(principal, call, deps, external);
+      span?.setAttributes({ 'signet.trace_id': response.traceId, 'signet.replay': response.replay, 'http.response.status_code': 200 });
+      return response;
+    } catch (err) {
+      if (err instanceof ExchangeError) {
+        span?.setAttributes({ 'http.response.status_code': err.status, 'signet.error_code': err.code });
+        deniedTotal.inc({ reason: err.code, tenant });
+        if (keyId) recordFailedExchange({ tenantId: tenant, apiKeyId: keyId, code: err.code, status: err.status });
+      }
+      throw err;
+    } finally {
+      const total = (performance.now() - start) / 1000;
+      observePhase('total', total);
+      observePhase('added', total - external.seconds);
     }
-    throw err;
-  } finally {
-    observePhase('total', (performance.now() - start) / 1000);
-  }
+  });
 }
 
-async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps): Promise<ExchangeResponse> {
+async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, external: ExternalTime): Promise<ExchangeResponse> {
   const idempotencyKey = idempotencyKeyOf(call.idempotencyKey);
   const replay = new ReplayGuard(getDatabase().sql, principal.keyId, idempotencyKey);
   try {
-    const response = await newExchange(principal, call, deps, idempotencyKey, replay);
+    const response = await newExchange(principal, call, deps, { idempotencyKey, replay, external });
     replay.remember();
     return response;
   } catch (err) {
@@ -102,7 +126,13 @@ async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
   }
 }
 
-async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, idempotencyKey: string, replay: ReplayGuard): Promise<ExchangeResponse> {
+interface InFlight {
+  idempotencyKey: string;
+  replay: ReplayGuard;
+  external: ExternalTime;
+}
+
+async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, { idempotencyKey, replay, external }: InFlight): Promise<ExchangeResponse> {
   if (replay.seenRecently) await replay.check();
   const request = timed('sanitize', () => parseExchangeBody(call.body, deps.maxJsonDepth));
   // Forwarding is not repeated for a replay.
@@ -114,14 +144,15 @@ async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
     });
   }
   const traceId = request.trace_id ?? `tr_${randomUUID()}`;
+  if (call.facts) call.facts.traceId = traceId;
 
   timed('validate_input', () => {
     const issues = mapping.validateInput(request.payload);
     if (issues.length) throw new ExchangeError(422, 'INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { issues });
   });
-  const { args, fuTokens, repair, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps, replay));
+  const { args, fuTokens, repair, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps, replay, external));
   try {
-    return await finishExchange(principal, request, mapping, deps, { idempotencyKey, traceId, args, fuTokens, repair });
+    return await finishExchange(principal, request, mapping, deps, { idempotencyKey, traceId, args, fuTokens, repair, external, traceContext: call.traceContext ?? {} });
   } finally {
     release?.();
   }
@@ -132,7 +163,15 @@ async function finishExchange(
   request: ExchangeRequest,
   mapping: ExchangeMapping,
   deps: ExchangeDeps,
-  { idempotencyKey, traceId, args, fuTokens, repair }: { idempotencyKey: string; traceId: string; args: unknown; fuTokens: number; repair?: ReceiptRepair },
+  {
+    idempotencyKey,
+    traceId,
+    args,
+    fuTokens,
+    repair,
+    external,
+    traceContext,
+  }: { idempotencyKey: string; traceId: string; args: unknown; fuTokens: number; repair?: ReceiptRepair; external: ExternalTime; traceContext: TraceCarrier },
 ): Promise<ExchangeResponse> {
   const sql = getDatabase().sql;
   const normalized = await timed('transform', async () => {
@@ -168,7 +207,9 @@ async function finishExchange(
   });
   const policy: ReceiptPolicy = { engine: 'HEL', allowed: true, reason: decision ? 'ok' : 'no_forward' };
   const forwarded: ForwardOutcome | undefined = decision
-    ? await timed('forward', () => forwardPayload(decision, JSON.stringify(normalized), { trace: traceId, cid: cid(normalized) }, deps.forwardOptions))
+    ? await timed('forward', () =>
+        external.measure(() => forwardPayload(decision, JSON.stringify(normalized), { trace: traceId, cid: cid(normalized), traceContext }, deps.forwardOptions)),
+      )
     : undefined;
 
   const signer = await activeSigner();
@@ -233,6 +274,7 @@ async function repairArguments(
   mapping: ExchangeMapping,
   deps: ExchangeDeps,
   replay: ReplayGuard,
+  external: ExternalTime,
 ): Promise<{ args: unknown; fuTokens: number; repair?: ReceiptRepair; release?(): void }> {
   if (!mapping.extractArguments || !mapping.parseArguments || !mapping.validateArguments) return { args: undefined, fuTokens: 0 };
   const text = mapping.extractArguments(request.payload);
@@ -243,9 +285,10 @@ async function repairArguments(
   if (parsed.ok && issues.length === 0) return { args: parsed.value, fuTokens: 0, repair: parsed.repair };
 
   const reason = parsed.ok ? `arguments do not match the schema: ${describe(issues)}` : `arguments are not repairable JSON: ${parsed.error}`;
-  if (deps.fallback && principal.fallbackEnabled) {
+  const { fallback } = deps;
+  if (fallback && principal.fallbackEnabled) {
     await replay.claim(); // the fallback is metered: never spend it on a replay
-    const repaired = await deps.fallback.repair({ principal, brokenText: text, mapping, reason });
+    const repaired = await external.measure(() => fallback.repair({ principal, brokenText: text, mapping, reason }));
     try {
       refuseLoneSurrogates(repaired.value);
     } catch (err) {

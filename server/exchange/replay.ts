@@ -12,6 +12,7 @@ import type { SqlClient } from '../db/sql';
 import { BoundedMap } from './bounded-map';
 import { findStoredResponse } from './commit';
 import { timed } from './timing';
+import { logger } from '../telemetry/logger';
 
 export interface StoredReplay {
   body: string;
@@ -71,7 +72,7 @@ export class ReplayGuard {
         );
       }
     } catch (err) {
-      console.error('[exchange] could not release an idempotency claim (it lapses with its lease):', (err as Error).message);
+      logger.error({ err }, 'could not release an idempotency claim (it lapses with its lease)');
     } finally {
       this.finish();
     }

@@ -70,6 +70,18 @@ describe('forwarding', () => {
     expect(verifyChain(chain, await jwks()).valid).toBe(true);
   });
 
+  it("passes the caller's W3C traceparent on unchanged when tracing is off, and sends none of its own", async () => {
+    const url = `https://bank-api.example.com:${receiver.port}/invoices`;
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect((await api.exchange(key, { ...financeDemo, forward_url: url }, undefined, { traceparent, tracestate: 'vendor=1' })).status).toBe(200);
+    expect(receiver.requests.at(-1)!.headers).toMatchObject({ traceparent, tracestate: 'vendor=1' });
+
+    expect((await api.exchange(key, { ...financeDemo, forward_url: url }, undefined, { traceparent: '00-not-a-trace-01' })).status).toBe(200);
+    expect(receiver.requests.at(-1)!.headers.traceparent).toBeUndefined();
+    expect((await api.exchange(key, { ...financeDemo, forward_url: url })).status).toBe(200);
+    expect(receiver.requests.at(-1)!.headers.traceparent).toBeUndefined();
+  });
+
   it('does not forward again for a key another instance already answered', async () => {
     const url = `https://bank-api.example.com:${receiver.port}/invoices`;
     const stored = JSON.stringify({ trace_id: 'tr_forwarded_elsewhere' });

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createUser } from '@/server/tenants/accounts';
 import { hashApiKey } from '@/server/apikeys/secret';
+import { redirectLog } from '@/server/telemetry/logger';
 import { startTestApi, type TestApi } from '../support/api';
 
 const DB_PASSWORD = 'hunter2-db-password';
@@ -12,6 +13,7 @@ let api: TestApi;
 let key: string;
 let failingKey: string;
 const logged: string[] = [];
+let restoreLog: () => void;
 
 const invoice = {
   payload_type: 'openai.tooluse.invoice.v1',
@@ -23,6 +25,7 @@ beforeAll(async () => {
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
   }
+  restoreLog = redirectLog({ write: (line: string) => void logged.push(line) }, 'info');
   api = await startTestApi({
     // Stands in for any unexpected failure whose message carries secrets (a driver error, say).
     rateLimit: async (principal) => {
@@ -34,6 +37,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   vi.restoreAllMocks();
+  restoreLog();
   await api?.close();
 });
 
@@ -66,7 +70,7 @@ describe('secrets', () => {
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: { code: 'INTERNAL', message: 'internal error; nothing was recorded for this request' }, detail: 'internal error; nothing was recorded for this request' });
     const log = logged.join('\n');
-    expect(log).toContain('[api] unhandled error');
+    expect(log).toContain('"msg":"unhandled error"');
     expect(log).toContain('postgresql://signet:[redacted]@db/signet');
     expect(log).not.toContain(DB_PASSWORD);
     expect(log).not.toContain(secretPart(failingKey));

@@ -96,7 +96,7 @@ describe('portal security over HTTP', () => {
   it('logs neither the password nor the session token while serving', () => {
     // The demo seed prints its generated credentials once at first start, by design; what
     // matters here is everything logged while handling the requests above.
-    const log = server.output().slice(server.output().indexOf('[signet] listening'));
+    const log = server.output().slice(server.output().indexOf('listening on'));
     expect(log).not.toContain(DEMO_PASSWORD);
     expect(log).not.toContain(sessionCookie.split('=')[1]);
     recordFigures(`portal security (${pgDb ? 'postgres' : 'pglite'})`, { requests, errors: 0, status5xx: 0 });
