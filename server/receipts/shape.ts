@@ -117,9 +117,10 @@ function isPolicy(v: unknown): boolean {
 
 const REPAIR_KINDS = new Set(['syntax', 'normalized', 'renamed', 'restructured', 'llm']);
 
+/** `{method, changes: [{path, kind}]}`, closed like the envelope (SPEC §2). */
 function isRepair(v: unknown): boolean {
-  if (!isPlainObject(v) || (v.method !== 'deterministic' && v.method !== 'llm') || !Array.isArray(v.changes)) return false;
-  return v.changes.every((c) => isPlainObject(c) && typeof c.path === 'string' && /^(\/[^/]*)*$/.test(c.path) && REPAIR_KINDS.has(c.kind as string));
+  if (!isPlainObject(v) || !hasExactly(v, ['method', 'changes']) || (v.method !== 'deterministic' && v.method !== 'llm') || !Array.isArray(v.changes)) return false;
+  return v.changes.every((c) => isPlainObject(c) && hasExactly(c, ['path', 'kind']) && typeof c.path === 'string' && /^(\/[^/]*)*$/.test(c.path) && REPAIR_KINDS.has(c.kind as string));
 }
 
 function isForwardOutcome(v: unknown): boolean {
@@ -130,13 +131,5 @@ function isForwardOutcome(v: unknown): boolean {
     Number.isSafeInteger(v.status_code) &&
     typeof v.pinned_ip === 'string' &&
     isCount(v.response_size)
-  );
-}
-
-function isRepair(v: unknown): boolean {
-  if (!isPlainObject(v) || !hasExactly(v, ['method', 'changes']) || (v.method !== 'deterministic' && v.method !== 'llm')) return false;
-  return (
-    Array.isArray(v.changes) &&
-    v.changes.every((c) => isPlainObject(c) && hasExactly(c, ['path', 'kind']) && typeof c.path === 'string' && (c.path === '' || c.path.startsWith('/')) && typeof c.kind === 'string')
   );
 }

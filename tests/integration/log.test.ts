@@ -201,7 +201,7 @@ describe('transparency log', () => {
   });
 
   it('puts every sequenced hop of a trace in the export bundle, outside bundle_cid', async () => {
-    const bundle = await exportChain('tr-log-3', { tenantId: 'logt' });
+    const bundle = await exportChain('logt', 'tr-log-3');
     expect(bundle?.log).toBeDefined();
     const { log: proofs, ...signed } = bundle!;
     expect(proofs!.proofs.map((p) => p.hop)).toEqual(signed.chain.map((r) => r.hop));
