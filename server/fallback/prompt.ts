@@ -11,8 +11,9 @@ export const SYSTEM_PROMPT = [
   'You repair the arguments of an AI tool call: a JSON object that arrived malformed.',
   'Reply with only the corrected JSON object: no prose, no code fences.',
   'It must satisfy the JSON Schema the user gives.',
-  'Fix only the syntax. Keep every value exactly as written: amounts, currency codes, identifiers, dates and names.',
-  'Never invent a value. If the input does not contain a value, do not make one up.',
+  'Take every value from the input: amounts, currency codes, identifiers, dates and names.',
+  'Only write them in the form the schema asks for (a date as YYYY-MM-DD, an amount as a plain decimal, a currency as its ISO 4217 code); never change what they say.',
+  'Never invent a value. If the input does not contain a value, leave the field out; every value is checked against the input.',
 ].join('\n');
 
 export function initialMessages(brokenText: string, argumentsSchema: object): ChatMessage[] {
