@@ -58,6 +58,12 @@ async function count(key: string): Promise<{ failures: number } | { retryAfterSe
   return { retryAfterSeconds: Math.max(1, Math.ceil(Number(row?.wait ?? 1))), locked: Number(row?.failures ?? 0) >= LOCK_AFTER };
 }
 
+/** The delay runs from the end of an attempt (a hash may take a while under load), not its start. */
+async function restamp(keys: string[]) {
+  if (keys.length === 0) return;
+  await getDatabase().sql.query(`UPDATE auth_throttles SET last_failure_at = greatest(last_failure_at, clock_timestamp()) WHERE key = ANY($1::text[])`, [keys]);
+}
+
 async function uncount(key: string) {
   await getDatabase().sql.query(`UPDATE auth_throttles SET failures = greatest(failures - 1, 0) WHERE key = $1`, [key]);
 }
@@ -86,6 +92,7 @@ export async function claimAttempt(
 
 /** The attempt failed: its count stands, and reaching the delay or the lockout is audited. */
 export async function attemptFailed(claim: Claim) {
+  await restamp(claim.counted.map((c) => c.key));
   for (const c of claim.counted) {
     if (c.failures !== DELAY_AFTER && c.failures !== LOCK_AFTER) continue;
     const action = `auth.${claim.kind}.${c.failures === LOCK_AFTER ? 'locked' : 'throttled'}`;
@@ -105,5 +112,6 @@ export async function attemptSucceeded(claim: Claim) {
   for (const c of claim.counted) {
     if (c.scope === 'account') await getDatabase().sql.query(`DELETE FROM auth_throttles WHERE key = $1`, [c.key]);
     else if (claim.kind === 'signin') await uncount(c.key);
+    else await restamp([c.key]);
   }
 }
