@@ -3,9 +3,13 @@
 // p50/p95/p99, non-2xx and errors, peak server RSS; the ratio of exchanges to the same
 // process's no-op route (the floor); the latency exchanges add; and integrity afterwards. Runs
 // on the embedded PGlite, and on PostgreSQL when DATABASE_URL is set. BENCH_DURATION (seconds
-// per run, default 15) and BENCH_CONNECTIONS (default 1,8,32,64).
+// per run, default 15) and BENCH_CONNECTIONS (default 1,8,32,64). The transparency log: how long
+// receipts took to reach a signed checkpoint under that load, exchange throughput with the
+// sequencer off and on (fresh servers, one after the other), and the sequencer alone on a
+// backlog (BENCH_LOG_ENTRIES, default 100,000).
 import { execSync } from 'node:child_process';
 import { checkIntegrity } from './bench/integrity';
+import { benchSequencer, logIntegration } from './bench/log';
 import { loadGenerator, runLoad, type RequestPlan, type RunResult, type RunSpec } from './bench/load';
 import { BENCH_PASSWORD, startBenchServer } from './bench/server';
 import { timeVerifierInChromium } from './bench/verifier';
@@ -15,6 +19,7 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,8,32,64').split(',').ma
 const DIST_DIR = '.next-bench';
 const KEY = 'bench_key_0000000001';
 const PORT = Number(process.env.BENCH_PORT ?? 8097);
+const LOG_ENTRIES = Number(process.env.BENCH_LOG_ENTRIES ?? 100_000);
 
 const invoice = (traceId?: string) =>
   JSON.stringify({
@@ -30,7 +35,32 @@ function exchangePlan(plan: Partial<RequestPlan> = {}): RequestPlan {
   return { method: 'POST', path: '/v1/exchange', headers: { 'x-signet-api-key': KEY }, body: invoice(), idempotencyKeys: 'unique', ...plan };
 }
 
-async function benchDatabase(label: string, databaseUrl: string | null, timeVerifier: boolean) {
+/** The sequencer's newest checkpoint stops growing: what committed is in the log. */
+async function logSettled(url: string) {
+  let last = -1;
+  for (;;) {
+    const size = Number((await (await fetch(`${url}/v1/log/checkpoint`)).text()).split('\n')[1]);
+    if (size === last) return;
+    last = size;
+    await new Promise((r) => setTimeout(r, 1500));
+  }
+}
+
+/** Exchange throughput at 32 connections on fresh servers, the log's sequencer off then on. */
+async function logOnOff(databaseUrl: () => string | null) {
+  const out: { sequencer: 'off' | 'on'; rps: number; p95: number }[] = [];
+  for (const sequencer of ['off', 'on'] as const) {
+    const server = await startBenchServer({ port: PORT, databaseUrl: databaseUrl(), apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR, env: { SP_LOG_SEQUENCER: sequencer } });
+    await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan: exchangePlan(), url: server.url, durationSec: 3 }, GENERATOR);
+    const r = await runLoad({ name: `log ${sequencer}`, kind: 'exchange', connections: 32, plan: exchangePlan(), url: server.url, durationSec: DURATION }, GENERATOR);
+    process.stderr.write(`  log sequencer ${sequencer} c=32: ${r.rps.toFixed(0)} req/s\n`);
+    out.push({ sequencer, rps: r.rps, p95: r.p95 });
+    await server.stop();
+  }
+  return out;
+}
+
+async function benchDatabase(label: string, databaseUrl: string | null, timeVerifier: boolean, freshUrl: () => string | null) {
   const server = await startBenchServer({ port: PORT, databaseUrl, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR });
   const results: (RunResult & { rssMb: number })[] = [];
   let created = 0;
@@ -57,9 +87,13 @@ async function benchDatabase(label: string, databaseUrl: string | null, timeVeri
   await run({ name: 'replay (idempotency hits)', kind: 'replay', connections: 32, plan: exchangePlan({ idempotencyKeys: replayKeys }) });
 
   const verifierMs = timeVerifier ? await timeVerifierInChromium(server.url, { email: 'auditor@signet.local', password: BENCH_PASSWORD }) : [];
+  await logSettled(server.url);
   await server.stop();
   const integrity = await checkIntegrity({ databaseUrl, dataDir: server.dataDir, expected: created, sample: 25 });
-  return { label, results, integrity, verifierMs };
+  const integration = await logIntegration({ databaseUrl, dataDir: server.dataDir });
+  const onOff = await logOnOff(freshUrl);
+  const sequencer = await benchSequencer(freshUrl(), LOG_ENTRIES);
+  return { label, results, integrity, verifierMs, log: { integration, onOff, sequencer } };
 }
 
 function fmt(n: number, digits = 1) {
@@ -83,6 +117,17 @@ function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
   if (r.verifierMs.length) {
     console.log(`\nauditor page, 1,000-hop bundle verified in Chromium (Web Worker): ${r.verifierMs.map((m) => `${m} ms`).join(', ')} (target < 2,000 ms)`);
   }
+  const { integration: li, onOff, sequencer: sq } = r.log;
+  console.log(
+    `\ntransparency log: ${li.sequenced}/${li.receipts} receipts in a signed checkpoint; commit → signed checkpoint p50 ${fmt(li.p50Ms, 0)} ms, p95 ${fmt(li.p95Ms, 0)} ms, max ${fmt(li.maxMs, 0)} ms (target p95 ≤ 1,000 ms, max ≤ 10,000 ms)`,
+  );
+  const [off, on] = onOff;
+  if (off && on) {
+    console.log(
+      `exchange c=32 with the sequencer off ${fmt(off.rps, 0)} req/s (p95 ${fmt(off.p95)} ms), on ${fmt(on.rps, 0)} req/s (p95 ${fmt(on.p95)} ms): ${fmt((100 * (on.rps - off.rps)) / off.rps)} % (target ≥ −5 %)`,
+    );
+  }
+  console.log(`sequencer alone: ${sq.entries} entries in ${fmt(sq.seconds, 2)} s, ${sq.batches} batches → ${fmt(sq.perSecond, 0)} entries/s (target ≥ 10,000)`);
   const i = r.integrity;
   // The load generator stops at the deadline without reading the responses still in flight; those
   // exchanges complete on the server, so receipts may exceed the responses seen by at most
@@ -98,9 +143,9 @@ function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
 
 execSync('node scripts/build-if-needed.mjs', { stdio: 'inherit', env: { ...process.env, SIGNET_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' } });
 console.log(`Signet benchmark: ${DURATION} s per run, connections ${CONNECTIONS.join('/')}, ${GENERATOR} on loopback, ${new Date().toISOString()}`);
-const reports = process.env.BENCH_SKIP_PGLITE ? [] : [await benchDatabase('embedded PGlite', null, true)];
+const freshPostgres = () => execSync('npx tsx scripts/fresh-database.ts bench', { encoding: 'utf8' }).trim();
+const reports = process.env.BENCH_SKIP_PGLITE ? [] : [await benchDatabase('embedded PGlite', null, true, () => null)];
 if (process.env.DATABASE_URL) {
-  const fresh = execSync('npx tsx scripts/fresh-database.ts bench', { encoding: 'utf8' }).trim();
-  reports.push(await benchDatabase('PostgreSQL', fresh, reports.length === 0));
+  reports.push(await benchDatabase('PostgreSQL', freshPostgres(), reports.length === 0, freshPostgres));
 }
 for (const r of reports) printReport(r);

@@ -25,7 +25,7 @@ function rssMb(pid: number): number {
   }
 }
 
-export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string }): Promise<BenchServer> {
+export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string; env?: Record<string, string> }): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'signet-bench-'));
   // Started as `npm start` starts it (package.json): heap capped, two malloc arenas.
   const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${process.env.SIGNET_HEAP_MB ?? 192}`, '--import', 'tsx', 'server.ts'], {
@@ -42,6 +42,7 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
       NODE_ENV: 'production',
       NEXT_TELEMETRY_DISABLED: '1',
       ...(opts.databaseUrl ? { DATABASE_URL: opts.databaseUrl } : { DATABASE_URL: '' }),
+      ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

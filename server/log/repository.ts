@@ -27,10 +27,6 @@ export async function checkpointOfSize(size: number): Promise<StoredCheckpoint |
   return rows[0] ? toCheckpoint(rows[0]) : null;
 }
 
-export async function insertCheckpoint(q: SqlQueryable, size: number, root: Hash, note: string) {
-  await q.query('INSERT INTO log_checkpoints (size, root_hash, note) VALUES ($1, $2, $3)', [size, Buffer.from(root), note]);
-}
-
 /** Stored tiles by `level/index` (each as far as it has grown). */
 export async function readTiles(keys: { level: number; index: number }[], q?: SqlQueryable): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
@@ -41,16 +37,6 @@ export async function readTiles(keys: { level: number; index: number }[], q?: Sq
   );
   for (const r of rows) out.set(tileKey(r.level, Number(r.idx)), new Uint8Array(r.hashes));
   return out;
-}
-
-export async function writeTiles(q: SqlQueryable, tiles: { level: number; index: number; hashes: Uint8Array }[]) {
-  if (tiles.length === 0) return;
-  await q.query(
-    `INSERT INTO log_tiles (level, idx, hashes)
-       SELECT level, idx, decode(hex, 'hex') FROM unnest($1::int[], $2::bigint[], $3::text[]) AS t(level, idx, hex)
-     ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes`,
-    [tiles.map((t) => t.level), tiles.map((t) => String(t.index)), tiles.map((t) => Buffer.from(t.hashes).toString('hex'))],
-  );
 }
 
 export interface PendingEntry {
@@ -74,12 +60,39 @@ export async function takePending(q: SqlQueryable, limit: number): Promise<Pendi
     .sort((a, b) => (a.receiptId < b.receiptId ? -1 : 1));
 }
 
-/** Gives `entries` the leaves from `firstIndex` on. */
-export async function appendLeaves(q: SqlQueryable, firstIndex: number, entries: PendingEntry[]) {
-  await q.query('INSERT INTO log_leaves (leaf_index, receipt_hash) SELECT $1::bigint + i - 1, h FROM unnest($2::text[]) WITH ORDINALITY AS t(h, i)', [
-    firstIndex,
-    entries.map((e) => e.receiptHash),
-  ]);
+/**
+ * One batch's writes in one statement (on PGlite every statement of the sequencer's transaction
+ * is a turn the exchanges wait for): the leaves from `firstIndex` on, the grown tiles, and the
+ * new checkpoint.
+ */
+export async function appendBatch(
+  q: SqlQueryable,
+  batch: { firstIndex: number; entries: PendingEntry[]; tiles: { level: number; index: number; hashes: Uint8Array }[]; size: number; root: Hash; note: string },
+) {
+  await q.query(
+    `WITH leaves AS (
+       INSERT INTO log_leaves (leaf_index, receipt_hash) SELECT $1::bigint + i - 1, h FROM unnest($2::text[]) WITH ORDINALITY AS t(h, i)),
+     tiles AS (
+       INSERT INTO log_tiles (level, idx, hashes)
+         SELECT level, idx, decode(hex, 'hex') FROM unnest($3::int[], $4::bigint[], $5::text[]) AS t(level, idx, hex)
+       ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes)
+     INSERT INTO log_checkpoints (size, root_hash, note) VALUES ($6, decode($7, 'hex'), $8)`,
+    [
+      batch.firstIndex,
+      batch.entries.map((e) => e.receiptHash),
+      batch.tiles.map((t) => t.level),
+      batch.tiles.map((t) => String(t.index)),
+      batch.tiles.map((t) => Buffer.from(t.hashes).toString('hex')),
+      batch.size,
+      Buffer.from(batch.root).toString('hex'),
+      batch.note,
+    ],
+  );
+}
+
+export async function anyPending(): Promise<boolean> {
+  const rows = await db().query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM log_pending) AS any');
+  return rows[0]!.any;
 }
 
 /** Leaf index by receipt_hash, for those sequenced. */

@@ -9,7 +9,7 @@ import { logIntegrationSeconds, logSize } from '../metrics/registry';
 import { consistencyProof, entryBytes, leafHash, rootHash, verifyConsistency, type NodeSource } from './merkle';
 import { checkpointText, signedNote } from './note';
 import type { LogIdentity } from './key';
-import { appendLeaves, insertCheckpoint, latestCheckpoint, readTiles, takePending, writeTiles, type StoredCheckpoint } from './repository';
+import { anyPending, appendBatch, latestCheckpoint, readTiles, takePending, type StoredCheckpoint } from './repository';
 import { rightEdgeTiles, tileKey, tilesNeeded, TileSet, TreeBuilder } from './tiles';
 
 const LOCK = 0x5167_6e73; // "Sgns"
@@ -24,7 +24,7 @@ export interface SequencerOptions {
 }
 
 export interface BatchResult {
-  /** False when another instance holds the sequencer lock. */
+  /** False when this call took no lock: nothing waited, or another instance holds it. */
   leader: boolean;
   sequenced: number;
   size: number;
@@ -75,6 +75,8 @@ export class Sequencer {
 
   /** One batch: sequence what waits (up to batchSize) and sign a checkpoint for it. */
   async runBatch(): Promise<BatchResult> {
+    // Nothing waits: no transaction (and no lock) at all.
+    if (!(await anyPending())) return { leader: false, sequenced: 0, size: this.builder?.size ?? 0 };
     let signed: StoredCheckpoint | null = null;
     let committedAt: Date[] = [];
     try {
@@ -87,8 +89,6 @@ export class Sequencer {
         if (pending.length === 0) return { leader: true, sequenced: 0, size: last.size };
         const builder = await this.builderAt(tx, last.size);
         for (const p of pending) builder.append(leafHash(entryBytes(p.receiptHash)));
-        await appendLeaves(tx, last.size, pending);
-        await writeTiles(tx, builder.takeDirty());
         const size = builder.size;
         const { root, proof } = await compute(tx, builder.tiles, (src) => ({ root: rootHash(src, size), proof: consistencyProof(src, last.size, size) }));
         // Never sign a head that does not extend the last one.
@@ -97,7 +97,7 @@ export class Sequencer {
         }
         const text = checkpointText(this.log.origin, size, root);
         const note = signedNote(text, [this.log.signer.signatureLine(text)]);
-        await insertCheckpoint(tx, size, root, note);
+        await appendBatch(tx, { firstIndex: last.size, entries: pending, tiles: builder.takeDirty(), size, root, note });
         signed = { size, root, note, signedAt: new Date() };
         committedAt = pending.map((p) => p.committedAt);
         return { leader: true, sequenced: pending.length, size };
