@@ -54,6 +54,13 @@ describe('repairWithLlm', () => {
     expect(sent[1]?.content).toContain(broken);
   });
 
+  it('reads the numbers of the reply exactly, as the arguments are read', async () => {
+    const exactSchema = { ...schema, properties: { ...schema.properties, amount: { type: ['number', 'string'] } } };
+    llm.enqueue({ content: '{"invoice_id":"INV-7","amount":123456789012345678,"currency":"USD"}', usage: usage(50) });
+    const outcome = await run({ argumentsSchema: exactSchema, validate: () => [] });
+    expect(outcome).toMatchObject({ ok: true, value: { amount: '123456789012345678' } });
+  });
+
   it('sends the validation errors back and succeeds on the second attempt, summing tokens exactly', async () => {
     llm.enqueue({ content: invalid, usage: usage(123) }, { content: valid, usage: usage(456) });
     const outcome = await run();

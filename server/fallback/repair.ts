@@ -2,6 +2,7 @@
 // reply, and send the validation errors back for at most `maxAttempts` calls. Tokens are summed
 // over every call, whatever the outcome; billing only the successful ones is the caller's rule.
 import { jsonrepair } from 'jsonrepair';
+import { parseJsonExact } from '../mappings/exact-json';
 import { CircuitOpenError } from './circuit-breaker';
 import { correctionMessages, initialMessages, type ValidationIssue } from './prompt';
 import { ProviderError, type ChatMessage, type Completion, type FallbackProvider, type ProviderFailure } from './provider';
@@ -77,15 +78,15 @@ function addUsage(spend: Spend, messages: ChatMessage[], completion: Completion)
 
 const FENCED = /^\s*```[\w-]*[ \t]*\n?([\s\S]*?)\n?[ \t]*```\s*$/;
 
-/** The model's reply as an object: code fences stripped, repaired deterministically if needed. */
+/** The model's reply as an object: code fences stripped, repaired deterministically if needed, numbers exact. */
 function parseReply(content: string): { value: Record<string, unknown> } | { issue: ValidationIssue } {
   const text = FENCED.exec(content)?.[1] ?? content;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = parseJsonExact(text);
   } catch {
     try {
-      value = JSON.parse(jsonrepair(text));
+      value = parseJsonExact(jsonrepair(text));
     } catch (error) {
       return { issue: { path: '', message: `the reply is not JSON (${error instanceof Error ? error.message : String(error)})` } };
     }
