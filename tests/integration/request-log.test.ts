@@ -57,7 +57,9 @@ describe('request log', () => {
     const metrics = await (await fetch(`${api.url}/metrics`)).text();
     expect(metrics).toMatch(/^signet_http_requests_total\{route="\/v1\/exchange",status="200"\} [1-9]/m);
     expect(metrics).toMatch(/^signet_http_requests_total\{route="\/v1\/exchange",status="401"\} [1-9]/m);
-    expect(metrics).toMatch(/^signet_exchange_duration_seconds_bucket\{le="0.04",phase="added"\} [1-9]/m);
+    // The bucket's count depends on the machine's speed; that the bound exists and the phase is observed does not.
+    expect(metrics).toMatch(/^signet_exchange_duration_seconds_bucket\{le="0.04",phase="added"\} \d/m);
+    expect(metrics).toMatch(/^signet_exchange_duration_seconds_count\{phase="added"\} [1-9]/m);
     expect(metrics).toMatch(/^signet_exchange_duration_seconds_bucket\{le="0.04",phase="total"\} /m);
   });
 });
