@@ -13,7 +13,6 @@ import { startTransparencyLog } from '@/server/log/start';
 import { registry } from '@/server/metrics/registry';
 import { openTestDatabase, type TestDatabase } from '../support/db';
 
-
 interface MiniWitness {
   name: string;
   vkey: string;
