@@ -241,7 +241,7 @@ describe('closed envelopes (SPEC §2, §3)', () => {
 
   it('accepts every optional field of the table, repair included', () => {
     const chain = clone(signedChain(1, signer)) as unknown as Array<Record<string, unknown>>;
-    chain[0]!.repair = { method: 'deterministic', changes: [{ path: '/amount', kind: 'string_to_number' }] };
+    chain[0]!.repair = { method: 'deterministic', changes: [{ path: '/amount', kind: 'normalized' }] };
     rehash(chain as unknown as Receipt[], 0);
     chain[0]!.sig = signer.sign(new TextEncoder().encode(chain[0]!.receipt_hash as string));
     expect(verifyChain(chain, jwks)).toMatchObject({ verdict: 'VALID' });
