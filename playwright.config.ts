@@ -26,9 +26,10 @@ export default defineConfig({
     // A production build on a busy 2-core machine has taken over 4 minutes.
     timeout: 480_000,
     reuseExistingServer: false,
-    // A fixed API key (for a tenant of its own) lets specs call the API without the portal.
+    // A fixed API key (for a tenant of its own) lets specs call the API without the portal;
+    // warnings and errors only, so the run's output is not one request-log line per page load.
     // SP_TRUST_PROXY: throttling specs send X-Forwarded-For to act as client addresses of their own.
-    env: { PORT: String(port), SIGNET_E2E_REBUILD: '1', SP_TRUST_PROXY: 'true', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
+    env: { PORT: String(port), SP_LOG_LEVEL: 'warn', SIGNET_E2E_REBUILD: '1', SP_TRUST_PROXY: 'true', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
     stdout: 'pipe',
     // SIGTERM lets the server drain and scripts/e2e-server.sh drop the run's database.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
