@@ -4,7 +4,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
 import { consistency, inclusion, logVkey, servedCheckpoint, tileBytes } from '@/server/log/service';
-import { parseTilePath } from '@/server/log/tiles';
+import { parseTilePath } from '@/server/transparency/tiles';
 import { ApiError } from '../errors';
 import { errorResponses } from '../openapi';
 

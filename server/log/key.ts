@@ -4,8 +4,9 @@
 import { getDatabase } from '../db';
 import { decryptSeed, encryptSeed } from '../keys/encryption';
 import { generateSeed } from '../receipts/node-signer';
-import { EMPTY_ROOT } from './merkle';
-import { checkpointText, noteSigner, signedNote, type NoteSigner } from './note';
+import { formatCheckpoint } from '../transparency/checkpoint';
+import { EMPTY_ROOT } from '../transparency/merkle';
+import { SIG_ED25519, signerFromSeed, signNote, type NoteSigner } from '../transparency/note';
 
 const LOCK = 0x5167_6e6c; // "Sgnl"
 
@@ -34,12 +35,12 @@ export async function ensureLogKey(opts: { explicitOrigin: string | null; public
       }
       if (row.encrypted && !opts.encryptionKey) throw new Error('the log key is encrypted; set SIGNET_KEY_ENCRYPTION_KEY');
       const seed = row.encrypted ? decryptSeed(row.private_key, opts.encryptionKey!) : new Uint8Array(Buffer.from(row.private_key, 'base64url'));
-      return { origin: row.origin, signer: noteSigner(row.origin, seed) };
+      return { origin: row.origin, signer: signerFromSeed(row.origin, SIG_ED25519, seed) };
     }
     const origin = opts.explicitOrigin ?? originFromPublicUrl(opts.publicUrl);
     if (/[\s+]/.test(origin)) throw new Error(`the log origin may contain neither spaces nor '+': "${origin}"`);
     const seed = generateSeed();
-    const signer = noteSigner(origin, seed);
+    const signer = signerFromSeed(origin, SIG_ED25519, seed);
     const stored = opts.encryptionKey ? encryptSeed(seed, opts.encryptionKey) : Buffer.from(seed).toString('base64url');
     await tx.query('INSERT INTO log_keys (id, origin, public_key, private_key, encrypted) VALUES (1, $1, $2, $3, $4)', [
       origin,
@@ -47,8 +48,7 @@ export async function ensureLogKey(opts: { explicitOrigin: string | null; public
       stored,
       Boolean(opts.encryptionKey),
     ]);
-    const text = checkpointText(origin, 0, EMPTY_ROOT);
-    await tx.query('INSERT INTO log_checkpoints (size, root_hash, note) VALUES (0, $1, $2)', [Buffer.from(EMPTY_ROOT), signedNote(text, [signer.signatureLine(text)])]);
+    await tx.query('INSERT INTO log_checkpoints (size, root_hash, note) VALUES (0, $1, $2)', [Buffer.from(EMPTY_ROOT), signNote(formatCheckpoint(origin, 0, EMPTY_ROOT), signer)]);
     return { origin, signer };
   });
 }

@@ -1,7 +1,7 @@
 // The transparency log's tables: leaves, tiles, checkpoints, cosignatures, the pending queue.
 import { getDatabase } from '../db';
 import type { SqlQueryable } from '../db/sql';
-import type { Hash } from './merkle';
+import type { Hash } from '../transparency/merkle';
 import { tileKey } from './tiles';
 
 export interface StoredCheckpoint {

@@ -6,8 +6,9 @@
 import { getDatabase } from '../db';
 import type { SqlQueryable } from '../db/sql';
 import { logIntegrationSeconds, logSize } from '../metrics/registry';
-import { consistencyProof, entryBytes, leafHash, rootHash, verifyConsistency, type NodeSource } from './merkle';
-import { checkpointText, signedNote } from './note';
+import { formatCheckpoint } from '../transparency/checkpoint';
+import { consistencyProof, receiptLeafHash, rootHash, verifyConsistency, type NodeSource } from '../transparency/merkle';
+import { signNote } from '../transparency/note';
 import type { LogIdentity } from './key';
 import { anyPending, appendBatch, latestCheckpoint, readTiles, takePending, type StoredCheckpoint } from './repository';
 import { rightEdgeTiles, tileKey, tilesNeeded, TileSet, TreeBuilder } from './tiles';
@@ -88,15 +89,15 @@ export class Sequencer {
         const pending = await takePending(tx, this.batchSize);
         if (pending.length === 0) return { leader: true, sequenced: 0, size: last.size };
         const builder = await this.builderAt(tx, last.size);
-        for (const p of pending) builder.append(leafHash(entryBytes(p.receiptHash)));
+        for (const p of pending) builder.append(receiptLeafHash(p.receiptHash));
         const size = builder.size;
         const { root, proof } = await compute(tx, builder.tiles, (src) => ({ root: rootHash(src, size), proof: consistencyProof(src, last.size, size) }));
         // Never sign a head that does not extend the last one.
-        if (!verifyConsistency(last.size, size, proof, last.root, root)) {
-          throw new Error(`refusing to sign: the tree of size ${size} is not consistent with the checkpoint of size ${last.size}`);
+        const consistent = verifyConsistency(last.size, size, proof, last.root, root);
+        if (!consistent.ok) {
+          throw new Error(`refusing to sign: the tree of size ${size} is not consistent with the checkpoint of size ${last.size}: ${consistent.reason}`);
         }
-        const text = checkpointText(this.log.origin, size, root);
-        const note = signedNote(text, [this.log.signer.signatureLine(text)]);
+        const note = signNote(formatCheckpoint(this.log.origin, size, root), this.log.signer);
         await appendBatch(tx, { firstIndex: last.size, entries: pending, tiles: builder.takeDirty(), size, root, note });
         signed = { size, root, note, signedAt: new Date() };
         committedAt = pending.map((p) => p.committedAt);

@@ -2,9 +2,11 @@
 // and entry bundles, inclusion and consistency proofs (built from the stored tiles), and the
 // `log` field of export bundles.
 import { getDatabase } from '../db';
-import { HASH_SIZE, consistencyProof, inclusionProof, type Hash, type NodeSource } from './merkle';
+import { encodeBase64 } from '../transparency/base64';
+import { HASH_SIZE, consistencyProof, inclusionProof, type Hash, type NodeSource } from '../transparency/merkle';
+import { formatVerifierKey, SIG_ED25519 } from '../transparency/note';
+import { TILE_WIDTH, tileWidth, type TileAddress } from '../transparency/tiles';
 import { LogError } from './errors';
-import { SIG_ED25519, vkey } from './note';
 import {
   checkpointOfSize,
   cosignatureLines,
@@ -15,7 +17,7 @@ import {
   readTiles,
   type StoredCheckpoint,
 } from './repository';
-import { FULL_TILE_BYTES, TILE_WIDTH, tileKey, tilesNeeded, tileWidth, TileSet, type TileAddress } from './tiles';
+import { FULL_TILE_BYTES, tileKey, tilesNeeded, TileSet } from './tiles';
 
 // Full tiles never change, so each is read once (8 KiB each; 2,048 of them is 16 MiB), per
 // database (tests open several in one process).
@@ -49,7 +51,7 @@ async function overTiles<T>(compute: (src: NodeSource) => T): Promise<T> {
   return compute(await tileSetFor(compute));
 }
 
-const b64 = (h: Hash) => Buffer.from(h).toString('base64');
+const b64 = (h: Hash) => encodeBase64(h);
 
 async function newest(): Promise<StoredCheckpoint> {
   const cp = await latestCheckpoint();
@@ -69,7 +71,7 @@ export async function servedCheckpoint(): Promise<string> {
 export async function logVkey(): Promise<string> {
   const key = await logPublicKey();
   if (!key) throw new LogError(404, 'LOG_NOT_STARTED', 'the log has no key yet');
-  return vkey(key.origin, SIG_ED25519, key.publicKey);
+  return formatVerifierKey(key.origin, SIG_ED25519, key.publicKey);
 }
 
 /** A hash tile or entry bundle; 404 for one beyond the tree (or wider than it has grown). */

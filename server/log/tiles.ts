@@ -1,66 +1,10 @@
 // C2SP tlog-tiles: the tree stored as tiles of height 8. Level-0 tiles hold leaf hashes; each
-// hash of a level-L tile is the root of a full level-(L-1) tile. Tile paths, the tiles a tree
-// of a given size is made of, and a tile set that answers subtree hashes and grows by appending.
-import { HASH_SIZE, nodeHash, type Hash, type NodeSource } from './merkle';
+// hash of a level-L tile is the root of a full level-(L-1) tile. The tiles a tree of a given
+// size is made of, and a tile set that answers subtree hashes and grows by appending.
+import { HASH_SIZE, nodeHash, type Hash, type NodeSource } from '../transparency/merkle';
+import { TILE_HEIGHT, TILE_WIDTH } from '../transparency/tiles';
 
-export const TILE_HEIGHT = 8;
-export const TILE_WIDTH = 256;
 export const FULL_TILE_BYTES = TILE_WIDTH * HASH_SIZE;
-
-/** `N` as tlog-tiles writes it: 3-digit groups, all but the last prefixed by `x`. */
-export function encodeTileIndex(index: number): string {
-  const groups: string[] = [];
-  let n = index;
-  do {
-    groups.unshift(String(n % 1000).padStart(3, '0'));
-    n = Math.floor(n / 1000);
-  } while (n > 0);
-  return groups.map((g, i) => (i < groups.length - 1 ? `x${g}` : g)).join('/');
-}
-
-export function tilePath(level: number | 'entries', index: number, width?: number): string {
-  const partial = width !== undefined && width < TILE_WIDTH ? `.p/${width}` : '';
-  return `tile/${level}/${encodeTileIndex(index)}${partial}`;
-}
-
-export interface TileAddress {
-  level: number | 'entries';
-  index: number;
-  /** Present for a partial tile (1–255). */
-  width?: number;
-}
-
-const GROUP = /^x\d{3}$/;
-const LAST = /^\d{3}$/;
-const LEVEL = /^(0|[1-9]\d?)$/;
-const WIDTH = /^([1-9]\d{0,2})$/;
-
-/** Parses what follows `tile/`; null when the path is not a tlog-tiles path. */
-export function parseTilePath(path: string): TileAddress | null {
-  const parts = path.split('/');
-  const levelPart = parts.shift();
-  let level: number | 'entries';
-  if (levelPart === 'entries') level = 'entries';
-  else if (levelPart && LEVEL.test(levelPart) && Number(levelPart) <= 63) level = Number(levelPart);
-  else return null;
-  let width: number | undefined;
-  if (parts.length >= 2 && parts[parts.length - 2]!.endsWith('.p')) {
-    const w = parts.pop()!;
-    if (!WIDTH.test(w) || Number(w) >= TILE_WIDTH) return null;
-    width = Number(w);
-    parts[parts.length - 1] = parts[parts.length - 1]!.slice(0, -2);
-  }
-  if (parts.length === 0 || !LAST.test(parts[parts.length - 1]!) || !parts.slice(0, -1).every((p) => GROUP.test(p))) return null;
-  const digits = parts.map((p) => p.replace('x', '')).join('');
-  if (digits.length > 15) return null;
-  return { level, index: Number(digits), ...(width !== undefined && { width }) };
-}
-
-/** Width of tile `index` at `level` in a tree of `size` leaves: 256 when full, 0 when absent. */
-export function tileWidth(level: number, index: number, size: number): number {
-  const hashesAtLevel = Math.floor(size / TILE_WIDTH ** level);
-  return Math.max(0, Math.min(TILE_WIDTH, hashesAtLevel - index * TILE_WIDTH));
-}
 
 export const tileKey = (level: number, index: number) => `${level}/${index}`;
 

@@ -4,12 +4,13 @@
 // Each witness has its own loop, so one that is slow or down delays neither the sequencer nor
 // the others; it is retried with the newest checkpoint and catches up in one step.
 import { logWitnessCosignaturesTotal } from '../metrics/registry';
-import { noteText, parseVkey, verifiedCosignature, SIG_COSIGNATURE, type ParsedVkey } from './note';
+import { findCosignature } from '../transparency/cosignature';
+import { parseNote, parseVerifierKey, SIG_COSIGNATURE_V1, type VerifierKey } from '../transparency/note';
 import { lastCosignedSize, saveCosignature, type StoredCheckpoint } from './repository';
 import { consistency } from './service';
 
 export interface Witness {
-  vkey: ParsedVkey;
+  vkey: VerifierKey;
   url: string;
 }
 
@@ -18,8 +19,10 @@ export function parseWitnesses(entries: string[]): Witness[] {
   return entries.map((entry) => {
     const at = entry.indexOf('@');
     if (at < 0) throw new Error(`SP_LOG_WITNESSES: "${entry}" is not <witness vkey>@<base URL>`);
-    const vkey = parseVkey(entry.slice(0, at));
-    if (vkey.type !== SIG_COSIGNATURE) throw new Error(`SP_LOG_WITNESSES: ${vkey.name} is not a cosignature/v1 (type 0x04) key`);
+    const parsed = parseVerifierKey(entry.slice(0, at));
+    if (!parsed.ok) throw new Error(`SP_LOG_WITNESSES: ${parsed.reason}`);
+    const vkey = parsed.value;
+    if (vkey.type !== SIG_COSIGNATURE_V1) throw new Error(`SP_LOG_WITNESSES: ${vkey.name} is not a cosignature/v1 (type 0x04) key`);
     const url = new URL(entry.slice(at + 1));
     return { vkey, url: url.toString().replace(/\/$/, '') };
   });
@@ -115,7 +118,8 @@ class WitnessLoop {
       console.error(`[signet] witness ${this.witness.vkey.name} refused checkpoint ${cp.size}: ${res.status} ${text.slice(0, 200)}`);
       return 'rejected';
     }
-    const line = verifiedCosignature(this.witness.vkey, noteText(cp.note), text);
+    const note = parseNote(cp.note);
+    const line = note.ok ? findCosignature(note.value.text, this.witness.vkey, text) : null;
     if (!line) return 'invalid';
     await saveCosignature(cp.size, this.witness.vkey.name, line);
     this.cosigned = cp.size;

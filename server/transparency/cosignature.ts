@@ -3,7 +3,7 @@
  * signing and verification. Isomorphic.
  */
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
-import { formatSignatureLine, SIG_COSIGNATURE_V1, type NoteSignature, type NoteSigner, type VerifierKey } from './note';
+import { formatSignatureLine, parseSignatureLine, SIG_COSIGNATURE_V1, type NoteSignature, type NoteSigner, type VerifierKey } from './note';
 
 const TIMESTAMP_BYTES = 8;
 const MAX_TIMESTAMP = 2n ** 63n - 1n;
@@ -36,4 +36,17 @@ export function verifyCosignature(checkpointText: string, sig: NoteSignature, ke
     return { ok: false, timestamp, reason: `cosignature of ${key.name} (key ${key.keyId}, time ${timestamp}) does not verify over the checkpoint` };
   }
   return { ok: true, timestamp };
+}
+
+/**
+ * The line by `key` among `lines` (a witness's add-checkpoint answer: signature lines) that
+ * verifies as its cosignature over `checkpointText`, newline included; null when there is none.
+ */
+export function findCosignature(checkpointText: string, key: VerifierKey, lines: string): string | null {
+  for (const line of lines.split('\n')) {
+    const sig = parseSignatureLine(line);
+    if (!sig.ok || sig.value.name !== key.name || sig.value.keyId !== key.keyId) continue;
+    if (verifyCosignature(checkpointText, sig.value, key).ok) return `${line}\n`;
+  }
+  return null;
 }

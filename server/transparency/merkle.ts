@@ -1,7 +1,9 @@
 /**
- * RFC 9162 §2.1 Merkle tree hashing and proof verification (the RFC 6962 tree). Isomorphic and
- * total: a proof either verifies or the result says which check failed; nothing throws.
- * Sizes and indexes are JavaScript numbers (exact up to 2^53), so halving is arithmetic, never `>>`.
+ * RFC 9162 §2.1 Merkle tree hashing, proofs and their verification (the RFC 6962 tree): the one
+ * implementation the log (server/log), the witness and the verifiers (CLI, auditor page) share.
+ * Isomorphic. Verification is total: a proof either verifies or the result says which check
+ * failed; nothing throws. Sizes and indexes are JavaScript numbers (exact up to 2^53), so
+ * halving is arithmetic, never `>>`.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
@@ -132,4 +134,76 @@ export function verifyConsistency(size1: number, size2: number, proof: readonly 
 function isPowerOfTwo(n: number): boolean {
   while (n > 1 && !odd(n)) n = half(n);
   return n === 1;
+}
+
+/**
+ * The hash of the perfect subtree of height `height` and index `index`, i.e. of the leaves
+ * [index·2^height, (index+1)·2^height): proofs are built over such a source (the log's stored
+ * tiles), never over the whole leaf list.
+ */
+export interface NodeSource {
+  node(height: number, index: number): Hash;
+}
+
+/** The largest power of two strictly below n (n > 1). */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** MTH(D[start:end]) for 0 ≤ start < end, split as RFC 6962 splits. */
+export function rangeHash(src: NodeSource, start: number, end: number): Hash {
+  const n = end - start;
+  if (isPowerOfTwo(n) && start % n === 0) return src.node(Math.log2(n), start / n);
+  const k = splitPoint(n);
+  return nodeHash(rangeHash(src, start, start + k), rangeHash(src, start + k, end));
+}
+
+export function rootHash(src: NodeSource, size: number): Hash {
+  return size === 0 ? EMPTY_ROOT : rangeHash(src, 0, size);
+}
+
+/** RFC 9162 §2.1.3.1: the inclusion proof of leaf `index` in the tree of `size` leaves. */
+export function inclusionProof(src: NodeSource, index: number, size: number): Hash[] {
+  if (!(index >= 0 && index < size)) throw new RangeError(`leaf ${index} is not in a tree of size ${size}`);
+  const path: Hash[] = [];
+  const walk = (m: number, start: number, end: number) => {
+    const n = end - start;
+    if (n === 1) return;
+    const k = splitPoint(n);
+    if (m < k) {
+      walk(m, start, start + k);
+      path.push(rangeHash(src, start + k, end));
+    } else {
+      walk(m - k, start + k, end);
+      path.push(rangeHash(src, start, start + k));
+    }
+  };
+  walk(index, 0, size);
+  return path;
+}
+
+/** RFC 9162 §2.1.4.1: the consistency proof from the tree of `from` leaves to the tree of `to`. */
+export function consistencyProof(src: NodeSource, from: number, to: number): Hash[] {
+  if (!(from >= 0 && from <= to)) throw new RangeError(`no consistency proof from ${from} to ${to}`);
+  if (from === 0 || from === to) return [];
+  const proof: Hash[] = [];
+  const sub = (m: number, start: number, end: number, complete: boolean) => {
+    const n = end - start;
+    if (m === n) {
+      if (!complete) proof.push(rangeHash(src, start, end));
+      return;
+    }
+    const k = splitPoint(n);
+    if (m <= k) {
+      sub(m, start, start + k, complete);
+      proof.push(rangeHash(src, start + k, end));
+    } else {
+      sub(m - k, start + k, end, false);
+      proof.push(rangeHash(src, start, start + k));
+    }
+  };
+  sub(from, 0, to, true);
+  return proof;
 }

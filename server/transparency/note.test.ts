@@ -2,7 +2,7 @@
 // (reference/README.md, c2sp/signed-note.md) and by the independent node:crypto signer in testing/.
 import { describe, expect, it } from 'vitest';
 import { parseCheckpoint, formatCheckpoint } from './checkpoint';
-import { cosign, cosignatureMessage, verifyCosignature } from './cosignature';
+import { cosign, cosignatureMessage, findCosignature, verifyCosignature } from './cosignature';
 import { decodeBase64 } from './base64';
 import { computeKeyId, formatSignerKey, formatVerifierKey, parseNote, parseSignerKey, parseVerifierKey, SIG_COSIGNATURE_V1, SIG_ED25519, signerFromSeed, signNote, verifyNote } from './note';
 import { checkpointText, cosignatureLine, naiveKey, noteSignatureLine } from './testing/naive-log';
@@ -111,5 +111,16 @@ describe('cosignature/v1', () => {
     // A plain note signature (no timestamp) is not a cosignature.
     const plain = ok(parseNote(`${text}\n${noteSignatureLine(naive, text)}`));
     expect(verifyCosignature(text, plain.signatures[0]!, key)).toMatchObject({ ok: false, reason: expect.stringMatching(/is 68 bytes, cosignature\/v1 has 76/) });
+  });
+
+  it("picks the configured witness's valid line out of a witness's answer", () => {
+    const naive = naiveKey('witness.example/w1', 0x04, 7);
+    const key = ok(parseVerifierKey(naive.vkey));
+    const line = cosignatureLine(naive, text, 1_700_000_000);
+    const stranger = cosignatureLine(naiveKey('witness.example/w2', 0x04, 8), text, 1_700_000_000);
+    expect(findCosignature(text, key, `${stranger}${line}`)).toBe(line);
+    expect(findCosignature(text, key, stranger)).toBeNull();
+    expect(findCosignature(checkpointText('signet.test/v1/log', 13, Buffer.alloc(32, 9)), key, line)).toBeNull();
+    expect(findCosignature(text, key, 'not a signature line\n')).toBeNull();
   });
 });

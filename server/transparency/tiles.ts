@@ -1,4 +1,7 @@
-/** C2SP tlog-tiles resource paths (height 8): `tile/<L>/<N>[.p/<W>]` and `tile/entries/<N>[.p/<W>]`. */
+/**
+ * C2SP tlog-tiles resource paths (height 8): `tile/<L>/<N>[.p/<W>]` and `tile/entries/<N>[.p/<W>]`,
+ * as the log serves them and clients fetch them. Isomorphic.
+ */
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 2 ** TILE_HEIGHT;
@@ -36,6 +39,24 @@ export function tilePath(level: number, index: number, width = TILE_WIDTH): stri
 
 export function entriesPath(index: number, width = TILE_WIDTH): string {
   return `tile/entries/${encodeTileIndex(index)}${suffix(width)}`;
+}
+
+export interface TileAddress {
+  level: number | 'entries';
+  index: number;
+  /** Present for a partial tile (1–255). */
+  width?: number;
+}
+
+/** What follows `tile/`, parsed; null for anything tilePath and entriesPath would not produce. */
+export function parseTilePath(path: string): TileAddress | null {
+  const match = /^(entries|0|[1-9]\d?)\/(.+?)(?:\.p\/([1-9]\d{0,2}))?$/.exec(path);
+  if (!match) return null;
+  const level = match[1] === 'entries' ? 'entries' : Number(match[1]);
+  const index = decodeTileIndex(match[2]!);
+  const width = match[3] === undefined ? undefined : Number(match[3]);
+  if ((level !== 'entries' && level > 63) || index === null || (width !== undefined && width >= TILE_WIDTH)) return null;
+  return { level, index, ...(width !== undefined && { width }) };
 }
 
 /** Width of tile `index` at `level` in a tree of `size` leaves: 256 when full, 0 when it does not exist. */

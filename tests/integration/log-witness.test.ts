@@ -2,16 +2,22 @@
 // spec: it checks the log signature, the old size and the consistency proof, and cosigns per
 // tlog-cosignature): new checkpoints are pushed with their proofs, cosignatures are served on
 // the checkpoint, a witness that is down delays nothing and catches up, a 409 is followed.
-import { createHash, createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@/server/config';
-import { verifyConsistency } from '@/server/log/merkle';
-import { parseVkey, publicKeyObject } from '@/server/log/note';
+import { verifyConsistency } from '@/server/transparency/merkle';
+import { formatVerifierKey, parseVerifierKey, SIG_ED25519, type VerifierKey } from '@/server/transparency/note';
 import { startTransparencyLog } from '@/server/log/start';
 import { registry } from '@/server/metrics/registry';
 import { openTestDatabase, type TestDatabase } from '../support/db';
+
+function vkeyOf(text: string): VerifierKey {
+  const parsed = parseVerifierKey(text);
+  if (!parsed.ok) throw new Error(parsed.reason);
+  return parsed.value;
+}
 
 interface MiniWitness {
   name: string;
@@ -57,17 +63,17 @@ function miniWitness(name: string, seedByte: number, logVkey: () => string): Min
           const split = note.lastIndexOf('\n\n');
           const text = note.slice(0, split + 1);
           const [origin, sizeLine, rootLine] = text.split('\n');
-          const log = parseVkey(logVkey());
+          const log = vkeyOf(logVkey());
           if (origin !== log.name) return answer(404, 'unknown log\n');
           const sigLine = note.slice(split + 2).split('\n').find((l) => l.startsWith(`— ${log.name} `));
           const sig = sigLine ? Buffer.from(sigLine.split(' ')[2]!, 'base64') : Buffer.alloc(0);
-          if (!sig.subarray(0, 4).equals(log.keyId) || !verify(null, Buffer.from(text), publicKeyObject(log.publicKey), sig.subarray(4))) return answer(403, 'bad signature\n');
+          if (sig.subarray(0, 4).toString('hex') !== log.keyId || !log.verify(sig.subarray(4), Buffer.from(text))) return answer(403, 'bad signature\n');
           const size = Number(sizeLine);
           const root = Buffer.from(rootLine!, 'base64');
           if (old > size) return answer(400, 'old > size\n');
           const have = w.state?.size ?? 0;
           if (old !== have) return answer(409, `${have}\n`, 'text/x.tlog.size');
-          if (old === 0 ? proof.length > 0 : !verifyConsistency(old, size, proof, w.state!.root, root)) return answer(422, 'bad proof\n');
+          if (old === 0 ? proof.length > 0 : !verifyConsistency(old, size, proof, w.state!.root, root).ok) return answer(422, 'bad proof\n');
           w.state = { size, root };
           const t = BigInt(Math.floor(Date.now() / 1000));
           const ts = Buffer.alloc(8);
@@ -139,7 +145,7 @@ describe('witness push (log side of tlog-witness)', () => {
       { ...loadConfig(), log: { origin: 'log.test/v1/log', witnesses: [`${a.vkey}@http://127.0.0.1:${aPort}/`, `${b.vkey}@http://127.0.0.1:${bPort}`, `${hung.vkey}@http://127.0.0.1:${hPort}`], sequencer: false } },
       { witnesses: { retryMs: 50, maxRetryMs: 200, timeoutMs: 2_000 } },
     );
-    logVkey = log.identity.signer.vkey;
+    logVkey = formatVerifierKey(log.identity.origin, SIG_ED25519, log.identity.signer.publicKey);
     servedCheckpoint = (await import('@/server/log/service')).servedCheckpoint;
   });
   afterAll(async () => {
@@ -163,9 +169,9 @@ describe('witness push (log side of tlog-witness)', () => {
     // A's cosignature verifies under A's key, over cosignature/v1 + the note text.
     const text = note.slice(0, note.lastIndexOf('\n\n') + 1);
     const sig = Buffer.from(cosignatureOf(note, a)!.split(' ')[2]!, 'base64');
-    const wk = parseVkey(a.vkey);
-    expect(sig.subarray(0, 4).equals(wk.keyId)).toBe(true);
-    expect(verify(null, Buffer.from(`cosignature/v1\ntime ${sig.readBigUInt64BE(4)}\n${text}`), publicKeyObject(wk.publicKey), sig.subarray(12))).toBe(true);
+    const wk = vkeyOf(a.vkey);
+    expect(sig.subarray(0, 4).toString('hex')).toBe(wk.keyId);
+    expect(wk.verify(sig.subarray(12), Buffer.from(`cosignature/v1\ntime ${sig.readBigUInt64BE(4)}\n${text}`))).toBe(true);
     expect(cosignatureOf(note, b)).toBeUndefined();
     await waitFor(async () => (await counter(b.name, 'unreachable')) > 0);
 

@@ -3,7 +3,7 @@
 // taking exchanges at once, one of them killed. Afterwards: one log, no gap, no duplicate, no
 // receipt without a leaf, log size = receipts ever committed, every checkpoint signed and
 // consistent with the one before, the newest root equal to an independent recomputation.
-import { createHash, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,8 +13,8 @@ import { seedCatalog } from '@/server/bootstrap/catalog';
 import { registerDatabase } from '@/server/db';
 import { openDatabase, type Database } from '@/server/db/connection';
 import { migrate } from '@/server/db/migrate';
-import { verifyConsistency } from '@/server/log/merkle';
-import { publicKeyObject } from '@/server/log/note';
+import { verifyConsistency } from '@/server/transparency/merkle';
+import { formatVerifierKey, parseVerifierKey, SIG_ED25519 } from '@/server/transparency/note';
 import { consistency } from '@/server/log/service';
 import { createPostgresDatabase } from '../support/db';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
@@ -68,19 +68,21 @@ async function auditLog(db: Database) {
   const pending = await one('SELECT count(*)::text AS n FROM log_pending');
   const checkpoints = await db.sql.query<{ size: string; root_hash: Uint8Array; note: string }>('SELECT size::text AS size, root_hash, note FROM log_checkpoints c ORDER BY c.size');
   const key = (await db.sql.query<{ origin: string; public_key: string }>('SELECT origin, public_key FROM log_keys'))[0]!;
-  const pub = publicKeyObject(new Uint8Array(Buffer.from(key.public_key, 'base64')));
+  const parsedKey = parseVerifierKey(formatVerifierKey(key.origin, SIG_ED25519, new Uint8Array(Buffer.from(key.public_key, 'base64'))));
+  if (!parsedKey.ok) throw new Error(parsedKey.reason);
+  const logKey = parsedKey.value;
   const sizes = checkpoints.map((c) => Number(c.size));
   // Each checkpoint signed by the log key and consistent with the one before (no fork).
   let consistent = 0;
   for (const [i, c] of checkpoints.entries()) {
     const text = c.note.slice(0, c.note.lastIndexOf('\n\n') + 1);
     const sig = Buffer.from(c.note.slice(c.note.lastIndexOf('\n\n') + 2).split(' ')[2]!, 'base64');
-    expect(verify(null, Buffer.from(text), pub, sig.subarray(4))).toBe(true);
+    expect(logKey.verify(sig.subarray(4), Buffer.from(text))).toBe(true);
     expect(text).toBe(`${key.origin}\n${c.size}\n${Buffer.from(c.root_hash).toString('base64')}\n`);
     if (i === 0) continue;
     const prev = checkpoints[i - 1]!;
     const proof = await consistency(Number(prev.size), Number(c.size));
-    const ok = verifyConsistency(Number(prev.size), Number(c.size), proof.hashes.map((h) => new Uint8Array(Buffer.from(h, 'base64'))), new Uint8Array(prev.root_hash), new Uint8Array(c.root_hash));
+    const ok = verifyConsistency(Number(prev.size), Number(c.size), proof.hashes.map((h) => new Uint8Array(Buffer.from(h, 'base64'))), new Uint8Array(prev.root_hash), new Uint8Array(c.root_hash)).ok;
     expect(ok, `checkpoint ${prev.size} → ${c.size}`).toBe(true);
     consistent++;
   }
