@@ -40,46 +40,49 @@ export async function readTiles(keys: { level: number; index: number }[], q?: Sq
 }
 
 export interface PendingEntry {
-  receiptId: bigint;
+  receiptId: string;
   receiptHash: string;
-  committedAt: Date;
+  /** When its receipt committed, in milliseconds since the epoch. */
+  committedMs: number;
 }
 
-/**
- * Takes the oldest `limit` entries off the queue (in the caller's transaction, so a rollback
- * puts them back), in receipt order.
- */
-export async function takePending(q: SqlQueryable, limit: number): Promise<PendingEntry[]> {
-  const rows = await q.query<{ receipt_id: string; receipt_hash: string; committed_at: Date }>(
-    `DELETE FROM log_pending WHERE receipt_id IN (SELECT p.receipt_id FROM log_pending p ORDER BY p.receipt_id LIMIT $1)
-     RETURNING receipt_id::text AS receipt_id, receipt_hash, committed_at`,
+/** The oldest `limit` queued entries, in receipt order (read only: appendBatch takes them). */
+export async function readPending(limit: number): Promise<PendingEntry[]> {
+  const rows = await db().query<{ receipt_id: string; receipt_hash: string; ms: number }>(
+    `SELECT receipt_id::text AS receipt_id, receipt_hash, (extract(epoch FROM committed_at) * 1000)::float8 AS ms
+       FROM log_pending p ORDER BY p.receipt_id LIMIT $1`,
     [limit],
   );
-  return rows
-    .map((r) => ({ receiptId: BigInt(r.receipt_id), receiptHash: r.receipt_hash, committedAt: new Date(r.committed_at) }))
-    .sort((a, b) => (a.receiptId < b.receiptId ? -1 : 1));
+  return rows.map((r) => ({ receiptId: r.receipt_id, receiptHash: r.receipt_hash, committedMs: r.ms }));
 }
 
 /**
  * One batch's writes in one statement (on PGlite every statement of the sequencer's transaction
- * is a turn the exchanges wait for): the leaves from `firstIndex` on, the grown tiles, and the
- * new checkpoint.
+ * is a turn the exchanges wait for): the entries taken off the queue, their leaves from
+ * `firstIndex` on in receipt order (the order they were hashed in), the grown tiles and the new
+ * checkpoint. Returns how many entries it took off the queue; fewer than given means another
+ * instance took some, and the caller must roll back.
  */
 export async function appendBatch(
   q: SqlQueryable,
   batch: { firstIndex: number; entries: PendingEntry[]; tiles: { level: number; index: number; hashes: Uint8Array }[]; size: number; root: Hash; note: string },
-) {
-  await q.query(
-    `WITH leaves AS (
-       INSERT INTO log_leaves (leaf_index, receipt_hash) SELECT $1::bigint + i - 1, h FROM unnest($2::text[]) WITH ORDINALITY AS t(h, i)),
+): Promise<number> {
+  const [row] = await q.query<{ taken: number }>(
+    `WITH taken AS (
+       DELETE FROM log_pending WHERE receipt_id = ANY($1::bigint[]) RETURNING receipt_id, receipt_hash),
+     leaves AS (
+       INSERT INTO log_leaves (leaf_index, receipt_hash)
+         SELECT $2::bigint + row_number() OVER (ORDER BY receipt_id) - 1, receipt_hash FROM taken),
      tiles AS (
        INSERT INTO log_tiles (level, idx, hashes)
          SELECT level, idx, decode(hex, 'hex') FROM unnest($3::int[], $4::bigint[], $5::text[]) AS t(level, idx, hex)
-       ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes)
-     INSERT INTO log_checkpoints (size, root_hash, note) VALUES ($6, decode($7, 'hex'), $8)`,
+       ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes),
+     checkpoint AS (
+       INSERT INTO log_checkpoints (size, root_hash, note) VALUES ($6, decode($7, 'hex'), $8))
+     SELECT count(*)::int AS taken FROM taken`,
     [
+      batch.entries.map((e) => e.receiptId),
       batch.firstIndex,
-      batch.entries.map((e) => e.receiptHash),
       batch.tiles.map((t) => t.level),
       batch.tiles.map((t) => String(t.index)),
       batch.tiles.map((t) => Buffer.from(t.hashes).toString('hex')),
@@ -88,11 +91,7 @@ export async function appendBatch(
       batch.note,
     ],
   );
-}
-
-export async function anyPending(): Promise<boolean> {
-  const rows = await db().query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM log_pending) AS any');
-  return rows[0]!.any;
+  return row!.taken;
 }
 
 /** Leaf index by receipt_hash, for those sequenced. */

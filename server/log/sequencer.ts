@@ -1,16 +1,16 @@
 // The sequencer: off the exchange's hot path, it gives the receipts waiting in log_pending their
 // leaves, grows the tiles, checks the new tree consistent with the last checkpoint and signs
-// the new checkpoint — all in one transaction, so a crash anywhere leaves either the whole
-// batch or none of it. One instance at a time sequences: each batch takes a transaction-scoped
-// advisory lock, and an instance that cannot get it skips the batch.
+// the new checkpoint. The batch is computed first and written in one transaction, so a crash
+// anywhere leaves either the whole batch or none of it. One instance at a time sequences: the
+// write takes a transaction-scoped advisory lock and checks the log has not moved since the
+// batch was built; an instance that cannot get the lock, or finds it moved, drops the batch.
 import { getDatabase } from '../db';
-import type { SqlQueryable } from '../db/sql';
 import { logIntegrationSeconds, logSize } from '../metrics/registry';
 import { formatCheckpoint } from '../transparency/checkpoint';
 import { consistencyProof, receiptLeafHash, rootHash, verifyConsistency, type NodeSource } from '../transparency/merkle';
 import { signNote } from '../transparency/note';
 import type { LogIdentity } from './key';
-import { anyPending, appendBatch, latestCheckpoint, readTiles, takePending, type StoredCheckpoint } from './repository';
+import { appendBatch, latestCheckpoint, readPending, readTiles, type PendingEntry, type StoredCheckpoint } from './repository';
 import { rightEdgeTiles, tileKey, tilesNeeded, TileSet, TreeBuilder } from './tiles';
 
 const LOCK = 0x5167_6e73; // "Sgns"
@@ -74,37 +74,46 @@ export class Sequencer {
     }, ms);
   }
 
-  /** One batch: sequence what waits (up to batchSize) and sign a checkpoint for it. */
+  /**
+   * One batch: sequence what waits (up to batchSize) and sign a checkpoint for it. The entries
+   * are read, hashed into the tree, proven consistent and signed before the transaction, which
+   * then only locks, checks that the log is still where the batch was built on, and writes in
+   * one statement: on PGlite a transaction holds the one database thread, and the exchanges
+   * wait for it.
+   */
   async runBatch(): Promise<BatchResult> {
-    // Nothing waits: no transaction (and no lock) at all.
-    if (!(await anyPending())) return { leader: false, sequenced: 0, size: this.builder?.size ?? 0 };
-    let signed: StoredCheckpoint | null = null;
-    let committedAt: Date[] = [];
+    const pending = await readPending(this.batchSize);
+    if (pending.length === 0) return { leader: false, sequenced: 0, size: this.builder?.size ?? 0 };
     try {
-      const result = await getDatabase().sql.transaction(async (tx): Promise<BatchResult> => {
+      const last = await latestCheckpoint();
+      if (!last) throw new Error('the log has no checkpoint: ensureLogKey was not run');
+      const builder = await this.builderAt(last.size);
+      for (const p of pending) builder.append(receiptLeafHash(p.receiptHash));
+      const size = builder.size;
+      const { root, proof } = await compute(builder.tiles, (src) => ({ root: rootHash(src, size), proof: consistencyProof(src, last.size, size) }));
+      // Never sign a head that does not extend the last one.
+      const consistent = verifyConsistency(last.size, size, proof, last.root, root);
+      if (!consistent.ok) {
+        throw new Error(`refusing to sign: the tree of size ${size} is not consistent with the checkpoint of size ${last.size}: ${consistent.reason}`);
+      }
+      const note = signNote(formatCheckpoint(this.log.origin, size, root), this.log.signer);
+      const tiles = builder.takeDirty();
+      const committed = await getDatabase().sql.transaction(async (tx): Promise<boolean> => {
         const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK]);
-        if (!lock?.ok) return { leader: false, sequenced: 0, size: this.builder?.size ?? 0 };
-        const last = await latestCheckpoint(tx);
-        if (!last) throw new Error('the log has no checkpoint: ensureLogKey was not run');
-        const pending = await takePending(tx, this.batchSize);
-        if (pending.length === 0) return { leader: true, sequenced: 0, size: last.size };
-        const builder = await this.builderAt(tx, last.size);
-        for (const p of pending) builder.append(receiptLeafHash(p.receiptHash));
-        const size = builder.size;
-        const { root, proof } = await compute(tx, builder.tiles, (src) => ({ root: rootHash(src, size), proof: consistencyProof(src, last.size, size) }));
-        // Never sign a head that does not extend the last one.
-        const consistent = verifyConsistency(last.size, size, proof, last.root, root);
-        if (!consistent.ok) {
-          throw new Error(`refusing to sign: the tree of size ${size} is not consistent with the checkpoint of size ${last.size}: ${consistent.reason}`);
-        }
-        const note = signNote(formatCheckpoint(this.log.origin, size, root), this.log.signer);
-        await appendBatch(tx, { firstIndex: last.size, entries: pending, tiles: builder.takeDirty(), size, root, note });
-        signed = { size, root, note, signedAt: new Date() };
-        committedAt = pending.map((p) => p.committedAt);
-        return { leader: true, sequenced: pending.length, size };
+        if (!lock?.ok) return false;
+        // Read after the lock: another instance may have sequenced since this batch was built.
+        const [head] = await tx.query<{ size: string }>('SELECT max(c.size)::text AS size FROM log_checkpoints c');
+        if (Number(head!.size) !== last.size) return false;
+        const taken = await appendBatch(tx, { firstIndex: last.size, entries: pending, tiles, size, root, note });
+        if (taken !== pending.length) throw new Error(`${pending.length - taken} of the batch's entries were taken by another sequencer`);
+        return true;
       });
-      if (signed) this.published(signed, committedAt);
-      return result;
+      if (!committed) {
+        this.builder = null;
+        return { leader: false, sequenced: 0, size: last.size };
+      }
+      this.published({ size, root, note, signedAt: new Date() }, pending);
+      return { leader: true, sequenced: pending.length, size };
     } catch (err) {
       // What is in memory may be ahead of what committed: rebuild from the database next time.
       this.builder = null;
@@ -114,18 +123,18 @@ export class Sequencer {
     }
   }
 
-  private published(checkpoint: StoredCheckpoint, committedAt: Date[]) {
+  private published(checkpoint: StoredCheckpoint, entries: PendingEntry[]) {
     const now = Date.now();
-    for (const at of committedAt) logIntegrationSeconds.observe(Math.max(0, (now - at.getTime()) / 1000));
+    for (const e of entries) logIntegrationSeconds.observe(Math.max(0, (now - e.committedMs) / 1000));
     logSize.set(checkpoint.size);
     this.opts.onCheckpoint?.(checkpoint);
   }
 
   /** The tree's right edge at `size`, from memory when this instance sequenced last. */
-  private async builderAt(tx: SqlQueryable, size: number): Promise<TreeBuilder> {
+  private async builderAt(size: number): Promise<TreeBuilder> {
     if (this.builder?.size === size) return this.builder;
     const tiles = new TileSet();
-    for (const [key, hashes] of await readTiles(rightEdgeTiles(size), tx)) {
+    for (const [key, hashes] of await readTiles(rightEdgeTiles(size))) {
       const [level, index] = key.split('/').map(Number) as [number, number];
       tiles.set(level, index, hashes);
     }
@@ -142,9 +151,9 @@ export class Sequencer {
 }
 
 /** Runs `fn` over `tiles`, first loading from the database the tiles it needs and lacks. */
-async function compute<T>(tx: SqlQueryable, tiles: TileSet, fn: (src: NodeSource) => T): Promise<T> {
+async function compute<T>(tiles: TileSet, fn: (src: NodeSource) => T): Promise<T> {
   const missing = tilesNeeded(fn).filter((t) => !tiles.get(t.level, t.index));
-  for (const [key, hashes] of await readTiles(missing, tx)) {
+  for (const [key, hashes] of await readTiles(missing)) {
     const [level, index] = key.split('/').map(Number) as [number, number];
     tiles.set(level, index, hashes);
   }
