@@ -4,10 +4,11 @@
 // process's no-op route (the floor); the latency exchanges add; and integrity afterwards. Runs
 // on the embedded PGlite, and on PostgreSQL when DATABASE_URL is set. BENCH_DURATION (seconds
 // per run, default 15) and BENCH_CONNECTIONS (default 1,8,32,64). The transparency log: how long
-// receipts took to reach a signed checkpoint under that load, exchange throughput with the
-// sequencer off and on (fresh servers, one after the other), and the sequencer alone on a
-// backlog (BENCH_LOG_ENTRIES, default 100,000).
+// receipts took to reach a signed checkpoint under that load, exchange throughput with the log
+// on and off (fresh servers, alternated), the sequencer alone on a backlog (BENCH_LOG_ENTRIES,
+// default 100,000), and the auditor page verifying a 1,000-hop trace with its log proofs.
 import { execSync } from 'node:child_process';
+import pg from 'pg';
 import { checkIntegrity } from './bench/integrity';
 import { benchSequencer, logIntegration } from './bench/log';
 import { loadGenerator, runLoad, type RequestPlan, type RunResult, type RunSpec } from './bench/load';
@@ -46,18 +47,41 @@ async function logSettled(url: string) {
   }
 }
 
-/** Exchange throughput at 32 connections on fresh servers, the log's sequencer off then on. */
+/**
+ * Exchange throughput at 32 connections on fresh servers with the log on and off, alternated
+ * (on, off, on, off) so that drift in the machine's load falls on both alike. Off is the
+ * sequencer off; on PostgreSQL the queue's trigger is disabled too, so nothing of the log runs
+ * (PGlite lives inside the server process, where the benchmark cannot reach its schema).
+ */
 async function logOnOff(databaseUrl: () => string | null) {
-  const out: { sequencer: 'off' | 'on'; rps: number; p95: number }[] = [];
-  for (const sequencer of ['off', 'on'] as const) {
-    const server = await startBenchServer({ port: PORT, databaseUrl: databaseUrl(), apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR, env: { SP_LOG_SEQUENCER: sequencer } });
+  const out: { log: 'on' | 'off'; rps: number; p95: number }[] = [];
+  for (const log of ['on', 'off', 'on', 'off'] as const) {
+    const url = databaseUrl();
+    const server = await startBenchServer({ port: PORT, databaseUrl: url, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR, env: { SP_LOG_SEQUENCER: log } });
+    if (log === 'off' && url) await withPostgres(url, (c) => c.query('ALTER TABLE receipts DISABLE TRIGGER receipts_log_enqueue'));
     await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan: exchangePlan(), url: server.url, durationSec: 3 }, GENERATOR);
-    const r = await runLoad({ name: `log ${sequencer}`, kind: 'exchange', connections: 32, plan: exchangePlan(), url: server.url, durationSec: DURATION }, GENERATOR);
-    process.stderr.write(`  log sequencer ${sequencer} c=32: ${r.rps.toFixed(0)} req/s\n`);
-    out.push({ sequencer, rps: r.rps, p95: r.p95 });
+    const r = await runLoad({ name: `log ${log}`, kind: 'exchange', connections: 32, plan: exchangePlan(), url: server.url, durationSec: DURATION }, GENERATOR);
+    process.stderr.write(`  log ${log} c=32: ${r.rps.toFixed(0)} req/s\n`);
+    out.push({ log, rps: r.rps, p95: r.p95 });
     await server.stop();
   }
   return out;
+}
+
+async function withPostgres(url: string, fn: (client: pg.Client) => Promise<unknown>) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One exchange, waited for (the trace's hops are appended one after the other). */
+async function exchangeOnce(url: string, traceId: string | undefined) {
+  const res = await fetch(`${url}/v1/exchange`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signet-api-key': KEY }, body: invoice(traceId) });
+  if (!res.ok) throw new Error(`exchange for the verifier's trace: HTTP ${res.status} ${await res.text()}`);
 }
 
 async function benchDatabase(label: string, databaseUrl: string | null, timeVerifier: boolean, freshUrl: () => string | null) {
@@ -86,7 +110,10 @@ async function benchDatabase(label: string, databaseUrl: string | null, timeVeri
   }
   await run({ name: 'replay (idempotency hits)', kind: 'replay', connections: 32, plan: exchangePlan({ idempotencyKeys: replayKeys }) });
 
-  const verifierMs = timeVerifier ? await timeVerifierInChromium(server.url, { email: 'auditor@signet.local', password: BENCH_PASSWORD }) : [];
+  const verifierMs = timeVerifier ? await timeVerifierInChromium(server.url, { email: 'auditor@signet.local', password: BENCH_PASSWORD }, KEY, async (traceId) => {
+    await exchangeOnce(server.url, traceId);
+    created++;
+  }) : [];
   await logSettled(server.url);
   await server.stop();
   const integrity = await checkIntegrity({ databaseUrl, dataDir: server.dataDir, expected: created, sample: 25 });
@@ -115,16 +142,22 @@ function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
     if (f && e) console.log(`| ${c} | ${fmt(e.rps / f.rps, 2)} | ${fmt(e.p50 - f.p50)} | ${fmt(e.p95 - f.p95)} |`);
   }
   if (r.verifierMs.length) {
-    console.log(`\nauditor page, 1,000-hop bundle verified in Chromium (Web Worker): ${r.verifierMs.map((m) => `${m} ms`).join(', ')} (target < 2,000 ms)`);
+    console.log(
+      `\nauditor page, 1,000-hop bundle verified in Chromium (Web Worker): signatures, 1,000 inclusion proofs, the log signature and a consistency proof fetched from the log: ${r.verifierMs.map((m) => `${m} ms`).join(', ')} (target < 1,000 ms)`,
+    );
   }
   const { integration: li, onOff, sequencer: sq } = r.log;
   console.log(
     `\ntransparency log: ${li.sequenced}/${li.receipts} receipts in a signed checkpoint; commit → signed checkpoint p50 ${fmt(li.p50Ms, 0)} ms, p95 ${fmt(li.p95Ms, 0)} ms, max ${fmt(li.maxMs, 0)} ms (target p95 ≤ 1,000 ms, max ≤ 10,000 ms)`,
   );
-  const [off, on] = onOff;
-  if (off && on) {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const on = onOff.filter((x) => x.log === 'on');
+  const off = onOff.filter((x) => x.log === 'off');
+  if (on.length && off.length) {
+    const runs = onOff.map((x) => `${x.log} ${fmt(x.rps, 0)} (p95 ${fmt(x.p95)} ms)`).join(', ');
+    const [onMean, offMean] = [mean(on.map((x) => x.rps)), mean(off.map((x) => x.rps))];
     console.log(
-      `exchange c=32 with the sequencer off ${fmt(off.rps, 0)} req/s (p95 ${fmt(off.p95)} ms), on ${fmt(on.rps, 0)} req/s (p95 ${fmt(on.p95)} ms): ${fmt((100 * (on.rps - off.rps)) / off.rps)} % (target ≥ −5 %)`,
+      `exchange c=32, log on and off alternated (off: ${r.label === 'PostgreSQL' ? 'sequencer and queue trigger' : 'sequencer'} off): ${runs} req/s; mean on ${fmt(onMean, 0)}, off ${fmt(offMean, 0)}: ${fmt((100 * (onMean - offMean)) / offMean)} % (target ≥ −5 %)`,
     );
   }
   console.log(`sequencer alone: ${sq.entries} entries in ${fmt(sq.seconds, 2)} s, ${sq.batches} batches → ${fmt(sq.perSecond, 0)} entries/s (target ≥ 10,000)`);
