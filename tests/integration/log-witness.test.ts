@@ -200,6 +200,8 @@ describe('witness push (log side of tlog-witness)', () => {
   });
 
   it('follows a 409 to the size the witness last cosigned', async () => {
+    // B answered before the log stored its cosignature: wait for the row, then forget it.
+    await waitFor(async () => (await db.sql.query('SELECT 1 FROM log_cosignatures WHERE witness = $1 AND size = 15', [b.name])).length > 0);
     // The log forgets what B cosigned (as after restoring an older backup of its cosignatures).
     await db.sql.query('DELETE FROM log_cosignatures WHERE witness = $1', [b.name]);
     const restarted = await startTransparencyLog(

@@ -172,7 +172,7 @@ describe('transparency log', () => {
     expect(cons.hashes.length).toBeGreaterThan(0);
     expect((await fetch(`${api.url}/v1/log/proof/inclusion?receipt_hash=${entries[200]}&tree_size=129`)).status).toBe(404);
     expect((await fetch(`${api.url}/v1/log/proof/inclusion?receipt_hash=${entries[1]}&tree_size=130`)).status).toBe(404);
-  });
+  }, 120_000);
 
   it('refuses bad input with the error envelope', async () => {
     const cases: [string, number, string][] = [
@@ -238,5 +238,19 @@ describe('transparency log', () => {
     const res = await fetch(`${api.url}/v1/log/proof/inclusion?receipt_hash=sha256:${'1'.repeat(64)}`);
     expect(res.status).toBe(200);
     expect(((await res.json()) as { leaf_index: number }).leaf_index).toBe(300);
+  });
+
+  it('lets two sequencers race for one batch: the one that finds the log moved drops its batch, nothing lost or doubled', async () => {
+    for (let k = 300; k < 340; k++) hashes.push(await exchange('tr-log-race', k));
+    // Both read the same queue and build on the same checkpoint before either writes.
+    const [a, b] = [new Sequencer(log.identity), new Sequencer(log.identity)];
+    const results = await Promise.all([a.runBatch(), b.runBatch()]);
+    expect(results.map((r) => r.sequenced).sort((x, y) => x - y)).toEqual([0, 40]);
+    expect(results.find((r) => r.sequenced === 0)).toEqual({ leader: false, sequenced: 0, size: 301 });
+    expect(await b.runBatch()).toMatchObject({ sequenced: 0 });
+    const cp = (await (await fetch(`${api.url}/v1/log/checkpoint`)).text()).split('\n');
+    expect(cp[1]).toBe('341');
+    const res = (await (await fetch(`${api.url}/v1/log/proof/inclusion?receipt_hash=${hashes.at(-1)}`)).json()) as { leaf_index: number };
+    expect(res.leaf_index).toBe(340);
   });
 });
