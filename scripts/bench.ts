@@ -8,6 +8,7 @@
 // on and off (fresh servers, alternated), the sequencer alone on a backlog (BENCH_LOG_ENTRIES,
 // default 100,000), and the auditor page verifying a 1,000-hop trace with its log proofs.
 import { execSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { checkIntegrity } from './bench/integrity';
 import { benchSequencer, logIntegration } from './bench/log';
@@ -80,7 +81,7 @@ async function withPostgres(url: string, fn: (client: pg.Client) => Promise<unkn
 
 /** One exchange, waited for (the trace's hops are appended one after the other). */
 async function exchangeOnce(url: string, traceId: string | undefined) {
-  const res = await fetch(`${url}/v1/exchange`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signet-api-key': KEY }, body: invoice(traceId) });
+  const res = await fetch(`${url}/v1/exchange`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signet-api-key': KEY, 'x-signet-idempotency-key': randomUUID() }, body: invoice(traceId) });
   if (!res.ok) throw new Error(`exchange for the verifier's trace: HTTP ${res.status} ${await res.text()}`);
 }
 
