@@ -133,3 +133,31 @@ function isPowerOfTwo(n: number): boolean {
   while (n > 1 && !odd(n)) n = half(n);
   return n === 1;
 }
+
+/**
+ * RFC 6962 MTH over leaf hashes given one at a time, in order, in O(log n) memory: the stack of
+ * perfect subtrees (a compact range), folded right to left for the root.
+ */
+export class MerkleAccumulator {
+  private readonly stack: { hash: Hash; size: number }[] = [];
+  count = 0;
+
+  push(leaf: Hash): void {
+    let hash = leaf;
+    let size = 1;
+    for (let top = this.stack.at(-1); top && top.size === size; top = this.stack.at(-1)) {
+      hash = nodeHash(top.hash, hash);
+      size *= 2;
+      this.stack.pop();
+    }
+    this.stack.push({ hash, size });
+    this.count++;
+  }
+
+  root(): Hash {
+    if (this.stack.length === 0) return EMPTY_ROOT;
+    let hash = this.stack.at(-1)!.hash;
+    for (let i = this.stack.length - 2; i >= 0; i--) hash = nodeHash(this.stack[i]!.hash, hash);
+    return hash;
+  }
+}
