@@ -79,15 +79,19 @@ export async function batchUsage(options: OutboxOptions = {}): Promise<number> {
 }
 
 /**
- * Batches every sequenced, unbatched usage row of one tenant at once, whatever its age, so a
- * usage statement names every unit it counts by a batch root. Waits for a running batcher.
+ * Batches every unbatched usage row of one tenant whose leaf lies below `treeSize`, whatever its
+ * age, so a usage statement at that checkpoint names every unit it counts by a batch root.
+ * Waits for a running batcher.
  */
-export async function batchTenantUsage(tenantId: string, options: Pick<OutboxOptions, 'maxRowsPerBatch' | 'now'> = {}): Promise<number> {
+export async function batchTenantUsage(tenantId: string, treeSize: number, options: Pick<OutboxOptions, 'maxRowsPerBatch' | 'now'> = {}): Promise<number> {
   const maxRowsPerBatch = options.maxRowsPerBatch ?? DEFAULTS.maxRowsPerBatch;
   const now = options.now?.() ?? new Date();
   return getDatabase().sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [BATCH_LOCK]);
-    const rows = await tx.query<UsageRow>(`${SELECT_SEQUENCED} WHERE u.batch_id IS NULL AND u.tenant_id = $1 ORDER BY l.leaf_index, u.meter FOR UPDATE OF u`, [tenantId]);
+    const rows = await tx.query<UsageRow>(
+      `${SELECT_SEQUENCED} WHERE u.batch_id IS NULL AND u.tenant_id = $1 AND l.leaf_index < $2 ORDER BY l.leaf_index, u.meter FOR UPDATE OF u`,
+      [tenantId, treeSize],
+    );
     return formBatches(tx, rows, maxRowsPerBatch, now);
   });
 }
