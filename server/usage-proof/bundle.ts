@@ -7,7 +7,7 @@ import { inclusionProof, rootHash, type Hash } from '../log/merkle';
 import { readTiles } from '../log/repository';
 import { HASH_SIZE } from '../log/merkle';
 import { tileKey, tilesNeeded, tileWidth, TileSet, TILE_WIDTH } from '../log/tiles';
-import { countedReceipts, leafTileIndexes, providerEvents } from './repository';
+import { countedReceipts, leafTileIndexes, providerRecord } from './repository';
 import { resolvePeriod, statementTreeSize, usageStatement } from './statement';
 
 export type ProofForm = 'receipts' | 'compact';
@@ -23,7 +23,7 @@ export async function usageProofBundle(tenantId: string, periodRef: string, form
   async function* write(): AsyncGenerator<string> {
     const size = statementTreeSize(signed.statement);
     const identifiers = signed.statement.batches.flatMap((b) => (b.root ? [`${b.meter}:${b.root}`] : []));
-    const provider = { kind: activeBillingProvider().kind, events: await providerEvents(identifiers) };
+    const provider = { kind: activeBillingProvider().kind, ...(await providerRecord(identifiers)) };
     const head = JSON.stringify({ ...signed, provider });
     const tiles = new TileSet();
     if (form === 'compact') {

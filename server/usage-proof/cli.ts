@@ -60,7 +60,7 @@ export function describeUsage(report: UsageReport): string[] {
     `${count(report.receipts)} receipt(s) in ${report.batches} batch(es), ${report.form ?? 'no'} proofs: ${count(report.units.vex)} VEx, ${count(report.units.fu)} FU tokens; total $${report.total ?? '?'}`,
   ];
   if (report.pending && (report.pending.vex > 0 || report.pending.fu > 0)) lines.push(`pending (not yet in the log, not billed by this statement): ${count(report.pending.vex)} VEx, ${count(report.pending.fu)} FU tokens`);
-  lines.push(`billing provider: ${report.provider === 'absent' ? 'no record in the bundle' : report.provider}`);
+  lines.push(`billing provider: ${{ absent: 'no record in the bundle', pending: 'agrees so far; some batches are not sent yet', matches: 'matches', differs: 'DIFFERS' }[report.provider]}`);
   for (const f of report.failures) lines.push(`  ${f.code}: ${f.message}`);
   if (report.moreFailures > 0) lines.push(`  … and ${report.moreFailures} more`);
   lines.push(report.valid ? 'VERIFIED' : `INVALID: ${report.failures[0]?.code ?? 'see above'}`);

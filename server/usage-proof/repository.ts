@@ -142,13 +142,21 @@ export interface ProviderEvent {
   value: number;
 }
 
+export interface ProviderRecord {
+  events: ProviderEvent[];
+  /** Batches not yet handed to the provider (the outbox sends them within its window). */
+  pending: string[];
+}
+
 /** What the billing provider took for these batch identifiers: the meter events sent with a value. */
-export async function providerEvents(identifiers: string[]): Promise<ProviderEvent[]> {
-  if (identifiers.length === 0) return [];
-  const rows = await sql().query<{ identifier: string; billed_units: string }>(
-    `SELECT identifier, billed_units::text FROM billing_batches
-      WHERE identifier = ANY($1::text[]) AND status = 'sent' AND billed_units > 0 ORDER BY identifier`,
+export async function providerRecord(identifiers: string[]): Promise<ProviderRecord> {
+  if (identifiers.length === 0) return { events: [], pending: [] };
+  const rows = await sql().query<{ identifier: string; status: string; billed_units: string | null }>(
+    `SELECT identifier, status, billed_units::text FROM billing_batches WHERE identifier = ANY($1::text[]) ORDER BY identifier`,
     [identifiers],
   );
-  return rows.map((r) => ({ identifier: r.identifier, value: Number(r.billed_units) }));
+  return {
+    events: rows.filter((r) => r.status === 'sent' && BigInt(r.billed_units ?? '0') > 0n).map((r) => ({ identifier: r.identifier, value: Number(r.billed_units) })),
+    pending: rows.filter((r) => r.status === 'pending').map((r) => r.identifier),
+  };
 }

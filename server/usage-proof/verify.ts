@@ -62,8 +62,11 @@ export interface UsageReport {
   /** The total recomputed from the tariff, in dollars with cents. */
   total: string | null;
   pending: Record<Meter, number> | null;
-  /** `matches` when the provider's record equals what the statement bills. */
-  provider: 'matches' | 'differs' | 'absent';
+  /**
+   * `matches` when the provider's record equals what the statement bills; `pending` when it
+   * agrees so far but some batches are not yet sent to it.
+   */
+  provider: 'matches' | 'differs' | 'pending' | 'absent';
   failures: UsageFailure[];
   /** Failures beyond the ones listed (a tampered bundle of millions would list millions). */
   moreFailures: number;
@@ -384,26 +387,29 @@ export class UsageBundleVerifier {
     for (const e of provider.events) if (isObject(e) && typeof e.identifier === 'string' && isCount(e.value)) events.set(e.identifier, e.value);
     const tariff = isObject(statement.tariff) ? statement.tariff : {};
     const meters = isObject(statement.meters) ? statement.meters : {};
+    const pending = new Set(Array.isArray(provider.pending) ? provider.pending.filter((p) => typeof p === 'string') : []);
     const known = new Set<string>();
     for (const meter of METERS) {
       let recorded = 0;
+      const waiting = this.batches[meter].some((b) => pending.has(b.identifier));
       for (const batch of this.batches[meter]) {
         known.add(batch.identifier);
         const value = events.get(batch.identifier) ?? 0;
         recorded += value;
-        if (tariff.basis !== 'reserved' && value !== batch.units) {
+        if (tariff.basis !== 'reserved' && value !== batch.units && !(pending.has(batch.identifier) && value === 0)) {
           this.fail({ code: 'PROVIDER_MISMATCH', meter, batch: batch.identifier, amount: String(value - batch.units), message: `batch ${batch.identifier}: the provider recorded ${value} ${meter}, the batch counts ${batch.units}` });
         }
       }
       const billable = isObject(meters[meter]) ? Number((meters[meter] as Record<string, unknown>).billable) : NaN;
-      if (tariff.basis === 'reserved' && recorded !== billable) {
+      if (tariff.basis === 'reserved' && (waiting ? recorded > billable : recorded !== billable)) {
         this.fail({ code: 'PROVIDER_MISMATCH', meter, amount: String(recorded - billable), message: `${meter}: the provider recorded ${recorded} units beyond the reserved capacity, the statement bills ${billable}` });
       }
     }
     for (const identifier of events.keys()) {
       if (!known.has(identifier)) this.fail({ code: 'PROVIDER_MISMATCH', batch: identifier, message: `the provider recorded batch ${identifier}, which the statement does not list` });
     }
-    return this.failures.length + this.more === before ? 'matches' : 'differs';
+    if (this.failures.length + this.more !== before) return 'differs';
+    return [...known].some((id) => pending.has(id)) ? 'pending' : 'matches';
   }
 }
 
