@@ -6,7 +6,9 @@ import { z } from '@hono/zod-openapi';
 import { authenticateApiKey } from '@/server/apikeys/authenticate';
 import { billingDashboard, dashboardToJson } from '@/server/billing/dashboard';
 import { usageProofBundle } from '@/server/usage-proof/bundle';
+import { activeMembership } from '@/server/tenants/principal';
 import { ApiError } from '../errors';
+import { sessionPrincipal } from '../session';
 import { apiKeyHeader, errorResponses } from '../openapi';
 
 const digits = z.string().regex(/^\d+$/).openapi({ description: 'A non-negative integer as a decimal string (exact beyond 2^53)' });
@@ -49,6 +51,15 @@ async function callingTenant(key: string | undefined) {
   return principal;
 }
 
+/** The calling key's tenant, or (the portal's download) the signed-in member's tenant. */
+async function usageProofTenant(key: string | undefined, cookie: string | undefined, requested: string | undefined): Promise<{ tenantId: string }> {
+  if (key) return callingTenant(key);
+  const session = await sessionPrincipal(cookie);
+  const membership = session ? activeMembership(session, requested) : null;
+  if (membership) return { tenantId: membership.tenantId };
+  return callingTenant(undefined);
+}
+
 const usageProofQuery = z.object({
   period: z.string().max(16).default('current').openapi({ description: '`current`, `previous`, or `YYYY-MM-DD`: the first day of one of the tenant\'s billing periods' }),
   form: z.enum(['receipts', 'compact']).default('receipts').openapi({ description: '`receipts`: an inclusion path per receipt; `compact`: the log tiles covering the tenant\'s leaves' }),
@@ -83,7 +94,7 @@ export function registerBillingRoutes(app: OpenAPIHono) {
   });
 
   app.get('/v1/billing/usage-proof', async (c) => {
-    const principal = await callingTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
+    const principal = await usageProofTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'), c.req.header('cookie'), c.req.query('tenant'));
     const query = usageProofQuery.safeParse({ period: c.req.query('period') ?? undefined, form: c.req.query('form') ?? undefined });
     if (!query.success) throw new ApiError(400, 'INVALID_REQUEST', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const chunks = await usageProofBundle(principal.tenantId, query.data.period, query.data.form);
