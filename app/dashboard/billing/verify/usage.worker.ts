@@ -29,13 +29,13 @@ addEventListener('message', async (event: MessageEvent<UsageRequest>) => {
       if (done) break;
       bytes += value.length;
       pending += decoder.decode(value, { stream: true });
-      let newline = pending.indexOf('\n');
-      while (newline !== -1) {
-        reader.line(pending.slice(0, newline));
+      let start = 0;
+      for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
+        reader.line(pending.slice(start, newline));
         lines++;
-        pending = pending.slice(newline + 1);
-        newline = pending.indexOf('\n');
+        start = newline + 1;
       }
+      pending = pending.slice(start);
       const now = performance.now();
       if (now - last >= PROGRESS_INTERVAL_MS) {
         last = now;
