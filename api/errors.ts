@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '@/server/db/unavailable';
 import { ExchangeError } from '@/server/exchange/errors';
 import { LogError } from '@/server/log/errors';
+import { UsageProofError } from '@/server/usage-proof/errors';
 import { redactSecrets } from '@/server/security/redact';
 import { logger } from '@/server/telemetry/logger';
 
@@ -38,6 +39,7 @@ export function toApiError(err: unknown): ApiError {
     return new ApiError(503, 'DATABASE_UNAVAILABLE', 'the database is unreachable; retry later with the same idempotency key', undefined, { 'Retry-After': DATABASE_RETRY_AFTER_S });
   }
   if (err instanceof LogError) return new ApiError(err.status, err.code, err.message);
+  if (err instanceof UsageProofError) return new ApiError(err.status, err.code, err.message);
   // Unexpected failures never leak internals (or secrets) to the client.
   logger.error({ err }, 'unhandled error');
   return new ApiError(500, 'INTERNAL', 'internal error; nothing was recorded for this request');

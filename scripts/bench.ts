@@ -15,6 +15,7 @@ import { benchSequencer, logIntegration } from './bench/log';
 import { loadGenerator, runLoad, type RequestPlan, type RunResult, type RunSpec } from './bench/load';
 import { BENCH_PASSWORD, startBenchServer } from './bench/server';
 import { timeVerifierInChromium } from './bench/verifier';
+import { benchUsageProof, printUsageProof } from './bench/usage-proof';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,8,32,64').split(',').map(Number);
@@ -183,3 +184,5 @@ if (process.env.DATABASE_URL) {
   reports.push(await benchDatabase('PostgreSQL', freshPostgres(), reports.length === 0, freshPostgres));
 }
 for (const r of reports) printReport(r);
+// Provable usage at the scale: 1,000,000 VEx in one period, on PostgreSQL.
+if (process.env.DATABASE_URL && !process.env.BENCH_SKIP_USAGE) printUsageProof(await benchUsageProof(freshPostgres(), Number(process.env.BENCH_USAGE_VEX ?? 1_000_000)));

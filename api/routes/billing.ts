@@ -5,7 +5,10 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { authenticateApiKey } from '@/server/apikeys/authenticate';
 import { billingDashboard, dashboardToJson } from '@/server/billing/dashboard';
+import { usageProofBundle } from '@/server/usage-proof/bundle';
+import { activeMembership } from '@/server/tenants/principal';
 import { ApiError } from '../errors';
+import { sessionPrincipal } from '../session';
 import { apiKeyHeader, errorResponses } from '../openapi';
 
 const digits = z.string().regex(/^\d+$/).openapi({ description: 'A non-negative integer as a decimal string (exact beyond 2^53)' });
@@ -41,6 +44,27 @@ const dashboardSchema = z
   })
   .openapi('BillingDashboard');
 
+async function callingTenant(key: string | undefined) {
+  const principal = await authenticateApiKey(key);
+  if (principal === 'missing') throw new ApiError(401, 'API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)');
+  if (typeof principal === 'string') throw new ApiError(401, `API_KEY_${principal === 'unknown' ? 'INVALID' : principal.toUpperCase()}`, `the API key is ${principal === 'unknown' ? 'not valid' : principal}`);
+  return principal;
+}
+
+/** The calling key's tenant, or (the portal's download) the signed-in member's tenant. */
+async function usageProofTenant(key: string | undefined, cookie: string | undefined, requested: string | undefined): Promise<{ tenantId: string }> {
+  if (key) return callingTenant(key);
+  const session = await sessionPrincipal(cookie);
+  const membership = session ? activeMembership(session, requested) : null;
+  if (membership) return { tenantId: membership.tenantId };
+  return callingTenant(undefined);
+}
+
+const usageProofQuery = z.object({
+  period: z.string().max(16).default('current').openapi({ description: '`current`, `previous`, or `YYYY-MM-DD`: the first day of one of the tenant\'s billing periods' }),
+  form: z.enum(['receipts', 'compact']).default('receipts').openapi({ description: '`receipts`: an inclusion path per receipt; `compact`: the log tiles covering the tenant\'s leaves' }),
+});
+
 export function registerBillingRoutes(app: OpenAPIHono) {
   app.openAPIRegistry.registerPath({
     method: 'get',
@@ -53,11 +77,41 @@ export function registerBillingRoutes(app: OpenAPIHono) {
   });
 
   app.get('/v1/billing/dashboard', async (c) => {
-    const principal = await authenticateApiKey(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
-    if (principal === 'missing') throw new ApiError(401, 'API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)');
-    if (typeof principal === 'string') throw new ApiError(401, `API_KEY_${principal === 'unknown' ? 'INVALID' : principal.toUpperCase()}`, `the API key is ${principal === 'unknown' ? 'not valid' : principal}`);
+    const principal = await callingTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
     const dashboard = await billingDashboard(principal.tenantId, { keyItems: { vex: principal.stripeItemVex, fu: principal.stripeItemFu } });
     c.header('Cache-Control', 'no-store');
     return c.json(dashboardToJson(dashboard));
+  });
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/billing/usage-proof',
+    summary: "The calling tenant's signed usage statement for a period, with the proof of every unit it bills (SPEC §8)",
+    description:
+      'Streamed JSON: the statement, statement_cid, kid, signature, the billing provider\'s record of the batches (`provider`), then (compact form) `tiles`, then `receipts` in leaf order, one per line. Verify with `npx signet-verify usage <bundle> --jwks … --log-key …`.',
+    request: { headers: z.object(apiKeyHeader), query: usageProofQuery },
+    responses: { 200: { description: 'The usage proof bundle', content: { 'application/json': { schema: z.object({}).passthrough() } } }, ...errorResponses([400, 401, 404]) },
+  });
+
+  app.get('/v1/billing/usage-proof', async (c) => {
+    const principal = await usageProofTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'), c.req.header('cookie'), c.req.query('tenant'));
+    const query = usageProofQuery.safeParse({ period: c.req.query('period') ?? undefined, form: c.req.query('form') ?? undefined });
+    if (!query.success) throw new ApiError(400, 'INVALID_REQUEST', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const chunks = await usageProofBundle(principal.tenantId, query.data.period, query.data.form);
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    });
+    c.header('Cache-Control', 'no-store');
+    c.header('Content-Type', 'application/json; charset=utf-8');
+    c.header('Content-Disposition', `attachment; filename="usage-proof-${principal.tenantId}-${query.data.period}-${query.data.form}.json"`);
+    return c.body(body);
   });
 }

@@ -13,6 +13,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: '/dashboard/fallback', label: 'LLM fallback' },
     { href: '/dashboard/receipts', label: 'Receipts' },
     { href: '/dashboard/billing', label: 'Plans & billing' },
+    { href: '/dashboard/billing/verify', label: 'Verify my bill' },
     { href: '/dashboard/team', label: 'Team' },
   ];
   return (

@@ -1,9 +1,12 @@
 // The usage outbox: usage rows → billing batches → the billing provider, exactly once.
 //
-// Batching: per tenant, meter and billing period, unbatched usage rows older than the window
-// become one batch (units = their sum, identifier over their receipt hashes) in the same
-// transaction that stamps the rows with its id. Rows are taken FOR UPDATE SKIP LOCKED, so
-// several instances never batch a row twice.
+// Batching: a batch is formed from sequenced receipts only, so that its root (RFC 6962 over
+// the receipt hashes it counted, in leaf order) names log entries anyone can prove. Per tenant,
+// meter and billing period, unbatched usage rows whose receipts have leaves become one batch
+// (units = their sum, root and leaf range over them) in the transaction that stamps the rows
+// with its id. A run takes rows in leaf order, and only below the first leaf of a row younger
+// than the window, so a tenant's batches of one meter never overlap in leaf range: a verifier
+// assigns each receipt to its batch by (meter, leaf index). One batcher at a time (advisory lock).
 //
 // Sending: batches go out one at a time per tenant and meter, oldest first. A claim (row lock,
 // SKIP LOCKED) leases the batch by pushing next_attempt_at past the send timeout, fixes its
@@ -21,7 +24,7 @@ import type { SqlQueryable } from '../db/sql';
 import { billingBatchesTotal, billingOutboxOldestPending, billingOutboxPendingBatches, overageChargesTotal } from '../metrics/registry';
 import type { Meter } from './catalog';
 import { formatUsd } from './money';
-import { batchIdentifier, billableUnitsInBatch, nextAttemptDelay, type BackoffOptions } from './outbox';
+import { batchIdentifier, batchRoot, billableUnitsInBatch, nextAttemptDelay, type BackoffOptions } from './outbox';
 import type { BillingProvider } from './provider';
 import { rate } from './rating';
 import { classifyStripeError } from './stripe/meter-events';
@@ -49,40 +52,74 @@ interface UsageRow {
   meter: Meter;
   units: string;
   receipt_hash: string;
+  leaf_index: string;
   at_ms: string;
 }
 
-/** Turns unbatched usage older than the window into batches; returns how many were created. */
+const BATCH_LOCK = 0x5167_6e62; // "Sgnb"
+
+/** Turns sequenced, unbatched usage older than the window into batches; returns how many were created. */
 export async function batchUsage(options: OutboxOptions = {}): Promise<number> {
   const { windowMs, maxRowsPerBatch, maxRowsPerRun } = { ...DEFAULTS, ...options };
   const now = options.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - windowMs);
   return getDatabase().sql.transaction(async (tx) => {
+    const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [BATCH_LOCK]);
+    if (!lock?.ok) return 0;
     const rows = await tx.query<UsageRow>(
-      `SELECT id::text, tenant_id, meter, units::text, receipt_hash, (extract(epoch FROM occurred_at) * 1000)::bigint::text AS at_ms
-         FROM usage_events WHERE batch_id IS NULL AND occurred_at < $1
-        ORDER BY occurred_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      `${SELECT_SEQUENCED}
+        WHERE u.batch_id IS NULL
+          AND l.leaf_index < (SELECT COALESCE(min(yl.leaf_index), 9223372036854775807) FROM usage_events y
+                                JOIN log_leaves yl ON yl.receipt_hash = y.receipt_hash WHERE y.batch_id IS NULL AND y.occurred_at >= $1)
+        ORDER BY l.leaf_index, u.meter LIMIT $2 FOR UPDATE OF u`,
       [cutoff.toISOString(), maxRowsPerRun],
     );
-    if (rows.length === 0) return 0;
-    const periodKey = await periodKeys(tx, [...new Set(rows.map((r) => r.tenant_id))]);
-    const groups = new Map<string, UsageRow[]>();
-    for (const row of rows) {
-      if (row.meter !== 'vex' && row.meter !== 'fu') continue;
-      const key = `${row.tenant_id}\u0000${row.meter}\u0000${periodKey(row.tenant_id, new Date(Number(row.at_ms)))}`;
-      const group = groups.get(key) ?? [];
-      group.push(row);
-      groups.set(key, group);
-    }
-    let created = 0;
-    for (const group of groups.values()) {
-      for (let i = 0; i < group.length; i += maxRowsPerBatch) {
-        await insertBatch(tx, group.slice(i, i + maxRowsPerBatch), now);
-        created++;
-      }
-    }
-    return created;
+    return formBatches(tx, rows, maxRowsPerBatch, now);
   });
+}
+
+/**
+ * Batches every unbatched usage row of one tenant whose leaf lies below `treeSize`, whatever its
+ * age, so a usage statement at that checkpoint names every unit it counts by a batch root.
+ * Waits for a running batcher.
+ */
+export async function batchTenantUsage(tenantId: string, treeSize: number, options: Pick<OutboxOptions, 'maxRowsPerBatch' | 'now'> = {}): Promise<number> {
+  const maxRowsPerBatch = options.maxRowsPerBatch ?? DEFAULTS.maxRowsPerBatch;
+  const now = options.now?.() ?? new Date();
+  return getDatabase().sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [BATCH_LOCK]);
+    const rows = await tx.query<UsageRow>(
+      `${SELECT_SEQUENCED} WHERE u.batch_id IS NULL AND u.tenant_id = $1 AND l.leaf_index < $2 ORDER BY l.leaf_index, u.meter FOR UPDATE OF u`,
+      [tenantId, treeSize],
+    );
+    return formBatches(tx, rows, maxRowsPerBatch, now);
+  });
+}
+
+const SELECT_SEQUENCED = `SELECT u.id::text, u.tenant_id, u.meter, u.units::text, u.receipt_hash, l.leaf_index::text AS leaf_index,
+         (extract(epoch FROM u.occurred_at) * 1000)::bigint::text AS at_ms
+    FROM usage_events u JOIN log_leaves l ON l.receipt_hash = u.receipt_hash`;
+
+/** Groups rows (in leaf order) by tenant, meter and billing period and inserts their batches. */
+async function formBatches(tx: SqlQueryable, rows: UsageRow[], maxRowsPerBatch: number, now: Date): Promise<number> {
+  if (rows.length === 0) return 0;
+  const periodKey = await periodKeys(tx, [...new Set(rows.map((r) => r.tenant_id))]);
+  const groups = new Map<string, UsageRow[]>();
+  for (const row of rows) {
+    if (row.meter !== 'vex' && row.meter !== 'fu') continue;
+    const key = `${row.tenant_id}\u0000${row.meter}\u0000${periodKey(row.tenant_id, new Date(Number(row.at_ms)))}`;
+    const group = groups.get(key) ?? [];
+    group.push(row);
+    groups.set(key, group);
+  }
+  let created = 0;
+  for (const group of groups.values()) {
+    for (let i = 0; i < group.length; i += maxRowsPerBatch) {
+      await insertBatch(tx, group.slice(i, i + maxRowsPerBatch), now);
+      created++;
+    }
+  }
+  return created;
 }
 
 /** A function naming the billing period of a tenant's usage at a moment. */
@@ -100,19 +137,23 @@ async function insertBatch(tx: SqlQueryable, rows: UsageRow[], now: Date): Promi
   const first = rows[0]!;
   const times = rows.map((r) => Number(r.at_ms));
   const id = randomUUID();
+  const root = batchRoot(rows.map((r) => r.receipt_hash));
   await tx.query(
-    `INSERT INTO billing_batches (id, tenant_id, meter, units, identifier, receipt_hashes, window_start, window_end, status, attempts, next_attempt_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9)`,
+    `INSERT INTO billing_batches (id, tenant_id, meter, units, identifier, receipt_hashes, window_start, window_end, status, attempts, next_attempt_at, created_at, root, first_leaf, last_leaf)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $9, $10, $11, $12)`,
     [
       id,
       first.tenant_id,
       first.meter,
       rows.reduce((sum, r) => sum + BigInt(r.units), 0n).toString(),
-      batchIdentifier(first.meter, rows.map((r) => r.receipt_hash)),
+      batchIdentifier(first.meter, root),
       rows.map((r) => r.receipt_hash),
-      new Date(Math.min(...times)).toISOString(),
-      new Date(Math.max(...times)).toISOString(),
+      new Date(times.reduce((a, b) => Math.min(a, b))).toISOString(),
+      new Date(times.reduce((a, b) => Math.max(a, b))).toISOString(),
       now.toISOString(),
+      root,
+      first.leaf_index,
+      rows.at(-1)!.leaf_index,
     ],
   );
   await tx.query('UPDATE usage_events SET batch_id = $1 WHERE id = ANY($2::bigint[])', [id, rows.map((r) => r.id)]);

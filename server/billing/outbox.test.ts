@@ -1,26 +1,38 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { batchIdentifier, billableUnitsInBatch, nextAttemptDelay } from './outbox';
+import { batchIdentifier, batchRoot, billableUnitsInBatch, nextAttemptDelay } from './outbox';
 
 const h = (n: number) => `sha256:${n.toString(16).padStart(64, '0')}`;
 
-describe('batchIdentifier', () => {
-  it('is the meter and sha256 over the sorted hashes joined by newlines', () => {
-    const expected = createHash('sha256').update(`${h(1)}\n${h(2)}\n${h(3)}`).digest('hex');
-    expect(batchIdentifier('vex', [h(3), h(1), h(2)])).toBe(`vex:${expected}`);
-    expect(batchIdentifier('vex', [h(1), h(2), h(3)])).toBe(batchIdentifier('vex', [h(2), h(3), h(1)]));
+// RFC 6962 §2.1 written out independently: MTH by recursive split at the largest power of two.
+const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+function mth(entries: string[]): Buffer {
+  if (entries.length === 1) return sha(Buffer.from([0]), Buffer.from(entries[0]!, 'utf8'));
+  let k = 1;
+  while (k * 2 < entries.length) k *= 2;
+  return sha(Buffer.from([1]), mth(entries.slice(0, k)), mth(entries.slice(k)));
+}
+
+describe('batchRoot and batchIdentifier', () => {
+  it('is the RFC 6962 root over the receipt hashes as log entries, in the order given', () => {
+    for (const n of [1, 2, 3, 5, 8, 13, 256, 257]) {
+      const hashes = Array.from({ length: n }, (_, i) => h(i + 1));
+      expect(batchRoot(hashes)).toBe(mth(hashes).toString('hex'));
+    }
+    expect(batchRoot([h(1), h(2)])).not.toBe(batchRoot([h(2), h(1)]));
   });
 
-  it('differs per meter and per receipt set, and fits a Stripe identifier', () => {
-    const vex = batchIdentifier('vex', [h(1)]);
-    expect(batchIdentifier('fu', [h(1)])).not.toBe(vex);
-    expect(batchIdentifier('vex', [h(1), h(2)])).not.toBe(vex);
-    expect(vex.length).toBeLessThanOrEqual(100);
+  it('is `<meter>:<hex root>`, distinct per meter, within Stripe\'s 100 characters', () => {
+    const root = batchRoot([h(1)]);
+    expect(batchIdentifier('vex', root)).toBe(`vex:${root}`);
+    expect(batchIdentifier('fu', root)).not.toBe(batchIdentifier('vex', root));
+    expect(batchIdentifier('vex', root).length).toBeLessThanOrEqual(100);
+    expect(() => batchIdentifier('vex', 'ABC')).toThrow(/64 lowercase hex/);
   });
 
   it('rejects an empty batch and repeated hashes', () => {
-    expect(() => batchIdentifier('vex', [])).toThrow(/at least one/);
-    expect(() => batchIdentifier('vex', [h(1), h(1)])).toThrow(/appears twice/);
+    expect(() => batchRoot([])).toThrow(/at least one/);
+    expect(() => batchRoot([h(1), h(1)])).toThrow(/appears twice/);
   });
 });
 

@@ -1,25 +1,35 @@
 // Pure parts of the usage outbox to Stripe: the batch identifier, retry backoff, and how much of
 // a batch a reserved-capacity tenant is billed for.
-import { createHash } from 'node:crypto';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { MerkleAccumulator, receiptLeafHash } from '../transparency/merkle';
 import type { Meter } from './catalog';
 
 /**
- * The identifier of a billing batch, and of its Stripe meter event:
- *
- *   `<meter>:` + hex(sha256(utf8(sorted receipt hashes joined by "\n")))
- *
- * Hashes are sorted by code unit (plain `Array.prototype.sort`), with no trailing newline. Anyone
- * holding the batch's receipts can recompute it; a resent batch carries the same identifier, so
- * Stripe deduplicates it. The meter prefix keeps a VEx batch and an FU batch covering the same
- * receipts distinct (Stripe identifiers and `billing_batches.identifier` are unique).
+ * The root that names a billing batch (SPEC §8): the RFC 6962 Merkle root, as hex, over the
+ * receipt hashes it counted taken as log entries (SPEC §7), in leaf-index order. Anyone holding
+ * the batch's receipts and their leaf indexes can recompute it, and an inclusion proof of each
+ * receipt in the log shows the batch counts only published receipts.
  */
-export function batchIdentifier(meter: Meter, receiptHashes: readonly string[]): string {
-  if (receiptHashes.length === 0) throw new Error('a billing batch needs at least one receipt hash');
-  const sorted = [...receiptHashes].sort();
-  for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i] === sorted[i - 1]) throw new Error(`receipt hash ${sorted[i]} appears twice in one batch`);
+export function batchRoot(receiptHashesInLeafOrder: readonly string[]): string {
+  if (receiptHashesInLeafOrder.length === 0) throw new Error('a billing batch needs at least one receipt hash');
+  const seen = new Set<string>();
+  const tree = new MerkleAccumulator();
+  for (const hash of receiptHashesInLeafOrder) {
+    if (seen.has(hash)) throw new Error(`receipt hash ${hash} appears twice in one batch`);
+    seen.add(hash);
+    tree.push(receiptLeafHash(hash));
   }
-  return `${meter}:${createHash('sha256').update(sorted.join('\n'), 'utf8').digest('hex')}`;
+  return bytesToHex(tree.root());
+}
+
+/**
+ * A batch's identifier, and its Stripe meter event's: `<meter>:<hex root>` (68 characters;
+ * Stripe allows 100). A resent batch carries the same identifier, so Stripe deduplicates it; the
+ * meter prefix keeps a VEx batch and an FU batch over the same receipts distinct.
+ */
+export function batchIdentifier(meter: Meter, rootHex: string): string {
+  if (!/^[0-9a-f]{64}$/.test(rootHex)) throw new Error(`a batch root is 64 lowercase hex digits, got "${rootHex}"`);
+  return `${meter}:${rootHex}`;
 }
 
 export interface BackoffOptions {

@@ -5,6 +5,7 @@ import { audit, type AuditActor } from '../audit/log';
 import { prisma } from '../db';
 import type { Meter } from './catalog';
 import { formatUsd, parseUsd, toCents, fromCents } from './money';
+import { withTariffChange } from './tariffs';
 
 export class CatalogEditError extends Error {
   constructor(readonly issues: string[]) {
@@ -40,10 +41,13 @@ export async function savePlan(actor: AuditActor, edit: PlanEdit) {
   if (issues.length > 0) throw new CatalogEditError(issues);
   const existing = await prisma().plan.findUnique({ where: { id: edit.id } });
   if (!existing) throw new CatalogEditError([`no plan "${edit.id}"`]);
-  const plan = await prisma().plan.update({
-    where: { id: edit.id },
-    data: { name: edit.name.trim(), monthlyFeeCents: feeCents, includedVex: edit.includedVex, includedFu: edit.includedFu, active: edit.active },
-  });
+  const onPlan = async () => (await prisma().tenant.findMany({ where: { planId: edit.id }, select: { id: true } })).map((t) => t.id);
+  const plan = await withTariffChange(onPlan, () =>
+    prisma().plan.update({
+      where: { id: edit.id },
+      data: { name: edit.name.trim(), monthlyFeeCents: feeCents, includedVex: edit.includedVex, includedFu: edit.includedFu, active: edit.active },
+    }),
+  );
   await audit(actor, 'billing.plan.save', {
     target: edit.id,
     detail: {
@@ -67,10 +71,14 @@ export async function saveDefaultTiers(actor: AuditActor, meter: Meter, tiers: T
   const issues = validateTiers(tiers);
   if (issues.length > 0) throw new CatalogEditError(issues);
   const normalized = tiers.map((t) => ({ upTo: t.upTo, price: formatUsd(parseUsd(t.pricePerUnit)), stripeItem: t.stripeItem?.trim() || null }));
-  await prisma().$transaction(async (tx) => {
-    await tx.overageTier.deleteMany({ where: { meter } });
-    await tx.overageTier.createMany({ data: normalized.map((t, position) => ({ meter, position, upTo: t.upTo, pricePerUnit: t.price, stripeItem: t.stripeItem })) });
-  });
+  // The default tiers rate every tenant without reserved capacity.
+  const rated = async () => (await prisma().tenant.findMany({ where: { reserved: null }, select: { id: true } })).map((t) => t.id);
+  await withTariffChange(rated, () =>
+    prisma().$transaction(async (tx) => {
+      await tx.overageTier.deleteMany({ where: { meter } });
+      await tx.overageTier.createMany({ data: normalized.map((t, position) => ({ meter, position, upTo: t.upTo, pricePerUnit: t.price, stripeItem: t.stripeItem })) });
+    }),
+  );
   await audit(actor, 'billing.tiers.save', {
     target: meter,
     detail: { tiers: normalized.map((t) => ({ up_to: t.upTo?.toString() ?? null, price_per_unit: t.price, stripe_item: t.stripeItem })) },

@@ -8,6 +8,7 @@ import { createCheckoutSession, createCustomer, createPortalSession } from './st
 import { createStripe, type StripeClientOptions } from './stripe/client';
 import { sendMeterEvent } from './stripe/meter-events';
 import { applySubscriptionChange, type ProviderKind } from './subscription';
+import { existingTenants, withTariffChange } from './tariffs';
 
 export class BillingProviderError extends Error {
   constructor(message: string) {
@@ -67,20 +68,22 @@ export function localProvider(): BillingProvider {
     testMode: true,
     async startCheckout({ tenantId, planId }) {
       const plan = await requirePlan(planId);
-      const applied = await applySubscriptionChange(
-        {
-          eventId: `local_${Date.now().toString(36)}`,
-          type: 'checkout.session.completed',
-          occurredAt: new Date(),
-          tenantId,
-          customerId: null,
-          subscriptionId: null,
-          status: 'active',
-          planLookupKey: plan.lookupKey,
-          periodStart: null,
-          periodEnd: null,
-        },
-        'local',
+      const applied = await withTariffChange(existingTenants([tenantId]), () =>
+        applySubscriptionChange(
+          {
+            eventId: `local_${Date.now().toString(36)}`,
+            type: 'checkout.session.completed',
+            occurredAt: new Date(),
+            tenantId,
+            customerId: null,
+            subscriptionId: null,
+            status: 'active',
+            planLookupKey: plan.lookupKey,
+            periodStart: null,
+            periodEnd: null,
+          },
+          'local',
+        ),
       );
       if (!applied) throw new BillingProviderError(`no tenant "${tenantId}"`);
       return { kind: 'completed', planId: plan.id, status: applied.status };
@@ -89,20 +92,22 @@ export function localProvider(): BillingProvider {
       return { kind: 'local' };
     },
     async cancel(tenantId) {
-      const applied = await applySubscriptionChange(
-        {
-          eventId: `local_${Date.now().toString(36)}`,
-          type: 'customer.subscription.deleted',
-          occurredAt: new Date(),
-          tenantId,
-          customerId: null,
-          subscriptionId: null,
-          status: 'canceled',
-          planLookupKey: null,
-          periodStart: null,
-          periodEnd: null,
-        },
-        'local',
+      const applied = await withTariffChange(existingTenants([tenantId]), () =>
+        applySubscriptionChange(
+          {
+            eventId: `local_${Date.now().toString(36)}`,
+            type: 'customer.subscription.deleted',
+            occurredAt: new Date(),
+            tenantId,
+            customerId: null,
+            subscriptionId: null,
+            status: 'canceled',
+            planLookupKey: null,
+            periodStart: null,
+            periodEnd: null,
+          },
+          'local',
+        ),
       );
       if (!applied) throw new BillingProviderError(`no tenant "${tenantId}"`);
     },

@@ -7,6 +7,7 @@ import { prisma } from '../db';
 import { reservedCapacity as reservedGauge } from '../metrics/registry';
 import { METERS, ReservedConfigError, parseReservedConfig, parseReservedConfigText, reservedToJson, tiersToJson, type ReservedCapacity } from './catalog';
 import { reservedFromRow } from './terms';
+import { existingTenants, withTariffChange } from './tariffs';
 
 export const SYSTEM_ACTOR: AuditActor = { id: null, email: 'system', ip: null };
 
@@ -38,7 +39,7 @@ export async function importReservedConfig(path: string, actor: AuditActor = SYS
   const entries = parseReservedConfigText(await readFile(path, 'utf8'));
   for (const capacity of entries) {
     await prisma().tenant.upsert({ where: { id: capacity.tenantId }, create: { id: capacity.tenantId, name: capacity.tenantId }, update: {} });
-    await upsertReserved(capacity);
+    await withTariffChange(async () => [capacity.tenantId], () => upsertReserved(capacity));
     setGauge(capacity);
   }
   const tenants = entries.map((e) => e.tenantId);
@@ -59,14 +60,14 @@ export async function getReservedCapacity(tenantId: string): Promise<ReservedCap
 export async function saveReservedCapacity(actor: AuditActor, tenantId: string, entry: unknown): Promise<ReservedCapacity> {
   const [capacity] = parseReservedConfig({ [tenantId]: entry });
   if (!(await prisma().tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new ReservedConfigError([`tenant: no tenant "${tenantId}"`]);
-  await upsertReserved(capacity!);
+  await withTariffChange(async () => [tenantId], () => upsertReserved(capacity!));
   setGauge(capacity!);
   await audit(actor, 'billing.reserved.save', { tenantId, target: tenantId, detail: { ...reservedToJson(capacity!), vex_overage_tiers: tiersJson(capacity!.tiers.vex), fu_overage_tiers: tiersJson(capacity!.tiers.fu) } });
   return capacity!;
 }
 
 export async function removeReservedCapacity(actor: AuditActor, tenantId: string): Promise<boolean> {
-  const { count } = await prisma().reservedCapacity.deleteMany({ where: { tenantId } });
+  const { count } = await withTariffChange(existingTenants([tenantId]), () => prisma().reservedCapacity.deleteMany({ where: { tenantId } }));
   for (const meter of METERS) reservedGauge.remove({ tenant: tenantId, type: meter });
   if (count > 0) await audit(actor, 'billing.reserved.remove', { tenantId, target: tenantId });
   return count > 0;

@@ -5,6 +5,7 @@ import { prisma } from '../db';
 import { loadPlans } from './terms';
 import { applySubscriptionChange, type AppliedChange } from './subscription';
 import { parseWebhook, subscriptionStateFromEvent, type ParseWebhookOptions } from './stripe/webhooks';
+import { existingTenants, withTariffChange } from './tariffs';
 
 export type WebhookOutcome =
   | { result: 'applied'; eventId: string; type: string; change: AppliedChange }
@@ -20,10 +21,13 @@ export async function receiveStripeWebhook(rawBody: string | Uint8Array, signatu
   const event = parseWebhook(verifier, rawBody, signature, secret, options);
   const base = { eventId: event.id, type: event.type };
   const change = subscriptionStateFromEvent(event, await loadPlans({ includeInactive: true }));
-  return prisma().$transaction(async (tx) => {
-    const recorded = await tx.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
-    if (recorded.count === 0) return { result: 'duplicate', ...base };
-    const applied = change ? await applySubscriptionChange(change, 'stripe', tx) : null;
-    return applied ? { result: 'applied', ...base, change: applied } : { result: 'ignored', ...base };
-  });
+  const tenants = change?.tenantId ? existingTenants([change.tenantId]) : async () => [];
+  return withTariffChange(tenants, () =>
+    prisma().$transaction(async (tx): Promise<WebhookOutcome> => {
+      const recorded = await tx.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
+      if (recorded.count === 0) return { result: 'duplicate', ...base };
+      const applied = change ? await applySubscriptionChange(change, 'stripe', tx) : null;
+      return applied ? { result: 'applied', ...base, change: applied } : { result: 'ignored', ...base };
+    }),
+  );
 }

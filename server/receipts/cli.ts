@@ -11,8 +11,10 @@ import type { LogReport } from '../transparency/verify-log';
 import type { BundleReport, ChainReport } from './report';
 import { formatJsonPath, parseJsonStrict, type DuplicateKey } from './strict-json';
 import { verifyBundle, verifyChain } from './verify';
+import { usageMain } from '../usage-proof/cli';
 
 const USAGE = `usage: signet-verify <bundle.json> --jwks <jwks.json | https://host/.well-known/jwks.json> [--json] [--allow-unsigned] [--insecure-jwks]
+       signet-verify usage <usage-proof.json> --jwks <file | URL> --log-key <file | URL> [--json]   (see signet-verify usage --help)
 
 Verifies a Signet export bundle (or a JSON array of receipts) offline: canonical hashes,
 hash links, hop order and Ed25519 signatures.
@@ -29,6 +31,7 @@ const EXIT = { VALID: 0, INVALID: 1, FORK: 3, UNSIGNED: 4 } as const;
 class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'usage') return usageMain(argv.slice(1));
   let input: ReturnType<typeof parseArguments>;
   try {
     input = parseArguments(argv);
@@ -99,7 +102,7 @@ function parseArguments(argv: string[]) {
   return { file, jwksSource: jwks, json: json ?? false, allowUnsigned: allowUnsigned ?? false, insecureJwks: insecureJwks ?? false, log };
 }
 
-async function loadJwks(source: string, insecure: boolean): Promise<unknown> {
+export async function loadJwks(source: string, insecure: boolean): Promise<unknown> {
   if (!/^https?:\/\//i.test(source)) return strictJwks(parseJson(await readFile(source, 'utf8'), source), source);
   refuseCleartext(source, insecure);
   let response: Response;

@@ -56,7 +56,7 @@ async function fetchText(url: string, what: string): Promise<string> {
   return response.text();
 }
 
-async function loadLogKey(source: string): Promise<string> {
+export async function loadLogKey(source: string): Promise<string> {
   const text = /^https?:\/\//i.test(source) ? await fetchText(source, 'the log key') : await readFile(source, 'utf8');
   const vkey = text.trim();
   const parsed = parseVerifierKey(vkey);

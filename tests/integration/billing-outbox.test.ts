@@ -4,13 +4,15 @@
 // capacity sends only the overage, and a sender that dies between the call and the mark is
 // covered by the resend's identical identifier.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchIdentifier } from '@/server/billing/outbox';
+import { batchIdentifier, batchRoot } from '@/server/billing/outbox';
 import { batchUsage, OutboxWorker, sendDueBatches } from '@/server/billing/outbox-worker';
 import { localProvider, stripeProvider, type BillingProvider } from '@/server/billing/provider';
 import { saveReservedCapacity, SYSTEM_ACTOR } from '@/server/billing/reserved';
 import { createStripe } from '@/server/billing/stripe/client';
 import { applyStripeCatalog, buildStripeCatalog } from '@/server/billing/stripe/setup';
 import { FakeStripe } from '@/server/billing/stripe/testing/fake-stripe';
+import { startTransparencyLog } from '@/server/log/start';
+import { loadConfig } from '@/server/config';
 import { registry } from '@/server/metrics/registry';
 import { startTestApi, type TestApi } from '../support/api';
 
@@ -21,6 +23,7 @@ const financeDemo = {
 };
 
 let api: TestApi;
+let log: Awaited<ReturnType<typeof startTransparencyLog>>;
 let fake: FakeStripe;
 let stripe: BillingProvider;
 const keys: Record<string, string> = {};
@@ -37,7 +40,13 @@ async function burst(tenant: string, n: number) {
 const pending = () => api.db.prisma.billingBatch.count({ where: { status: 'pending' } });
 
 /** Runs batching and sending, jumping the clock past every backoff, until nothing is pending. */
+/** Batches form from sequenced receipts only: give every committed receipt its leaf. */
+async function sequence() {
+  while ((await log.sequencer.runBatch()).sequenced > 0);
+}
+
 async function drain(provider: BillingProvider) {
+  await sequence();
   await batchUsage(fast);
   for (let round = 0; round < 40 && (await pending()) > 0; round++) {
     await sendDueBatches(provider, fast);
@@ -52,6 +61,7 @@ function billedAtFake(customer: string, eventName = 'signet_vex') {
 
 beforeAll(async () => {
   api = await startTestApi();
+  log = await startTransparencyLog({ ...loadConfig(), log: { origin: null, witnesses: [], sequencer: false } });
   fake = await FakeStripe.start();
   await applyStripeCatalog(createStripe('sk_test_outbox', fake.clientOptions()), buildStripeCatalog());
   stripe = stripeProvider({ secretKey: 'sk_test_outbox', publicUrl: 'http://localhost', client: fake.clientOptions(), sendTimeoutMs: 300 });
@@ -72,6 +82,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await fake?.close();
+  await log?.stop();
   await api?.close();
 });
 
@@ -88,6 +99,7 @@ describe('outbox to a failing Stripe', () => {
     await burst('plan-co', 9);
     await burst('reserved-co', 9);
     fake.failNext(2, 'hang');
+    await sequence();
     await batchUsage(fast);
     await sendDueBatches(stripe, fast);
     fake.failNext(2, 'rate_limit');
@@ -107,8 +119,12 @@ describe('outbox to a failing Stripe', () => {
     const batches = await api.db.prisma.billingBatch.findMany({ orderBy: { windowStart: 'asc' } });
     expect(batches.some((b) => b.attempts > 1)).toBe(true);
     for (const batch of batches) {
-      // Each identifier is recomputable from the receipts the batch covers, and covers its usage rows.
-      expect(batch.identifier).toBe(batchIdentifier(batch.meter as 'vex', batch.receiptHashes));
+      // Each identifier names the RFC 6962 root over the receipts the batch covers, in leaf order.
+      const leaves = await api.db.prisma.logLeaf.findMany({ where: { receiptHash: { in: batch.receiptHashes } }, orderBy: { leafIndex: 'asc' } });
+      expect(leaves.map((l) => l.receiptHash)).toEqual(batch.receiptHashes);
+      expect([batch.firstLeaf, batch.lastLeaf]).toEqual([leaves[0]!.leafIndex, leaves.at(-1)!.leafIndex]);
+      expect(batch.identifier).toBe(batchIdentifier(batch.meter as 'vex', batchRoot(batch.receiptHashes)));
+      expect(batch.identifier).toBe(`vex:${batch.root}`);
       const rows = await api.db.prisma.usageEvent.findMany({ where: { batchId: batch.id } });
       expect(rows.map((r) => r.receiptHash).sort()).toEqual([...batch.receiptHashes].sort());
       expect(rows.reduce((sum, r) => sum + r.units, 0n)).toBe(batch.units);
@@ -135,6 +151,7 @@ describe('outbox to a failing Stripe', () => {
 
   it('never counts a batch twice when the sender dies between the Stripe call and the mark', async () => {
     await burst('restart-co', 4);
+    await sequence();
     await batchUsage(fast);
     let release!: () => void;
     const frozen = new Promise<void>((resolve) => (release = resolve));
@@ -160,6 +177,8 @@ describe('outbox to a failing Stripe', () => {
 describe('the local provider and the worker', () => {
   it('runs the same state machine locally and stops cleanly', async () => {
     await burst('local-co', 3);
+    expect(await batchUsage(fast)).toBe(0); // not in the log yet: nothing to name them by
+    await sequence();
     const worker = new OutboxWorker(localProvider(), { ...fast, intervalMs: 20 });
     worker.start();
     await expect.poll(() => api.db.prisma.billingBatch.findMany({ where: { tenantId: 'local-co' } }).then((b) => b.map((x) => [x.status, x.provider, x.billedUnits]))).toEqual([['sent', 'local', 3n]]);

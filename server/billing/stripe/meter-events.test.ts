@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { batchIdentifier } from '../outbox';
+import { batchIdentifier, batchRoot } from '../outbox';
 import { createStripe } from './client';
 import { classifyStripeError, sendMeterEvent, type MeterEventInput } from './meter-events';
 import { applyStripeCatalog, buildStripeCatalog } from './setup';
@@ -23,7 +23,7 @@ const event = (): MeterEventInput => ({
   eventName: 'signet_vex',
   stripeCustomerId: 'cus_123',
   value: 42n,
-  identifier: batchIdentifier('vex', ['sha256:aa', 'sha256:bb']),
+  identifier: batchIdentifier('vex', batchRoot(['sha256:aa', 'sha256:bb'])),
   timestamp: new Date('2026-01-10T12:00:30.900Z'),
 });
 

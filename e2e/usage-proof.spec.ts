@@ -1,0 +1,56 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { DEMO, expect, signIn, snap, test } from './support';
+
+const example = JSON.parse(await readFile('server/mappings/verticals/finance/examples/finance-demo.json', 'utf8')) as {
+  payload_type: string;
+  target_type: string;
+  payload: unknown;
+};
+
+test.describe.configure({ timeout: 180_000 });
+
+test('a tenant downloads the usage proof of its bill, verifies it in the browser, and a tampered one is refused', async ({ page, request }, info) => {
+  await signIn(page, DEMO.owner);
+  await page.goto('/dashboard/keys');
+  await page.getByLabel('Name').fill('usage proof agent');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const secret = await page.getByLabel('API key secret').inputValue();
+  await page.getByRole('button', { name: "I've saved it" }).click();
+  for (let i = 0; i < 5; i++) {
+    const res = await request.post('/v1/exchange', {
+      headers: { 'X-SIGNET-API-Key': secret, 'X-SIGNET-Idempotency-Key': `usage-proof-${Date.now()}-${i}` },
+      data: { payload_type: example.payload_type, target_type: example.target_type, payload: example.payload },
+    });
+    expect(res.status()).toBe(200);
+  }
+  // The receipts reach the log within a second; asking for a statement names them by batches,
+  // which the billing outbox then reports to the (local) provider within its 5 s interval.
+  await expect.poll(async () => (await request.get('/v1/billing/usage-proof', { headers: { 'X-SIGNET-API-Key': secret } })).json().then((b: { statement: { pending_units: { vex: number } } }) => b.statement.pending_units.vex), { timeout: 20_000 }).toBe(0);
+  await expect
+    .poll(async () => (await request.get('/v1/billing/usage-proof', { headers: { 'X-SIGNET-API-Key': secret } })).json().then((b: { provider: { pending: string[] } }) => b.provider.pending.length), { timeout: 30_000 })
+    .toBe(0);
+
+  await page.getByRole('navigation', { name: 'Section' }).getByRole('link', { name: 'Verify my bill' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Verify my bill' })).toBeVisible();
+  await snap(page, info, 'verify-my-bill');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download usage proof' }).click()]);
+  const path = info.outputPath('usage-proof.json');
+  await download.saveAs(path);
+  const text = await readFile(path, 'utf8');
+  const bundle = JSON.parse(text) as { statement: { meters: { vex: { units: number } }; total: string }; receipts: unknown[]; tiles: unknown[] };
+  expect(bundle.tiles.length).toBeGreaterThan(0);
+
+  await page.getByLabel('Usage proof bundle (.json)').setInputFiles(path);
+  const units = bundle.statement.meters.vex.units.toLocaleString('en-US');
+  await expect(page.getByTestId('usage-verdict')).toContainText(`verified: ${units} VEx, $${bundle.statement.total}, matches the invoice`, { timeout: 30_000 });
+  await snap(page, info, 'verify-my-bill-verified');
+
+  // One receipt dropped from the bill: refused, naming the batch whose root no longer holds.
+  bundle.receipts.pop();
+  const tampered = info.outputPath('usage-proof-tampered.json');
+  await writeFile(tampered, JSON.stringify(bundle, null, 2));
+  await page.getByLabel('Usage proof bundle (.json)').setInputFiles(tampered);
+  await expect(page.getByTestId('usage-verdict')).toContainText(/refused: batch (vex|fu):[0-9a-f]{64}: its \d+ receipts in the bundle hash to root/, { timeout: 30_000 });
+  await expect(page.getByTestId('usage-verdict')).toContainText('UNITS_MISMATCH');
+  await snap(page, info, 'verify-my-bill-refused');
+});
