@@ -25,6 +25,11 @@ export async function exportChain(tenantId: string, traceId: string, now = new D
   return log ? { ...bundle, log } : bundle;
 }
 
+/** Remembers who fetched an export (its User-Agent, cut to 200 characters): the admin KPIs count signet-verify's. */
+export async function recordExportFetch(tenantId: string, traceId: string, userAgent: string | undefined): Promise<void> {
+  await getDatabase().sql.query('INSERT INTO export_fetches (tenant_id, trace_id, user_agent) VALUES ($1, $2, $3)', [tenantId, traceId, userAgent?.slice(0, 200) ?? null]);
+}
+
 export interface TraceSummary {
   traceId: string;
   tenantId: string;
