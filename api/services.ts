@@ -9,6 +9,7 @@ import { fallbackFromEnv } from '@/server/fallback/service';
 import { startTransparencyLog } from '@/server/log/start';
 import { loadRegistry } from '@/server/mappings/registry';
 import { rateLimiterFromConfig } from '@/server/ratelimit/limiter';
+import { flushRequestLog } from '@/server/requestlog/writer';
 import { startTracing } from '@/server/telemetry/otlp';
 import { createApiListener } from './listener';
 
@@ -32,8 +33,9 @@ export async function startApiServices(config: Config) {
     db,
     /** The request listener for every API path. */
     api,
-    /** Lets the outbox and the log sequencer finish their batch, then closes the database and exports the last spans. */
+    /** Lets the request log, the outbox and the log sequencer finish their batch, then closes the database and exports the last spans. */
     async stop() {
+      await flushRequestLog();
       await log.stop();
       await outbox.stop(3_000);
       await db.close();

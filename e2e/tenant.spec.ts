@@ -44,13 +44,14 @@ test('an owner creates a key, calls the API with it, and explores, verifies and 
   const { trace_id: traceId } = (await res.json()) as { trace_id: string };
 
   await openNav(page, 'Receipts', 'Receipts');
-  await page.getByLabel('Search by trace id').fill(traceId.slice(0, 8));
+  await page.getByLabel('Trace id').fill(traceId.slice(0, 8));
   await expect(page.getByRole('link', { name: traceId })).toBeVisible();
   await snap(page, info, 'tenant-receipts');
   await page.getByRole('link', { name: traceId }).click();
   await expect(page.getByRole('heading', { name: 'Receipt chain' })).toBeVisible();
   await expect(page.getByText('Verified in your browser')).toBeVisible();
   await expect(page.getByText('✓ valid')).toBeVisible();
+  await page.getByText('Hop 1', { exact: true }).click();
   await page.getByText('Normalized payload').click();
   await expect(page.getByText('"FinancialInvoice"')).toBeVisible();
   await snap(page, info, 'tenant-receipt-chain');

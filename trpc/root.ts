@@ -9,6 +9,7 @@ import { billingRouter } from './routers/billing';
 import { fallbackRouter } from './routers/fallback';
 import { overviewRouter } from './routers/overview';
 import { receiptsRouter } from './routers/receipts';
+import { requestsRouter } from './routers/requests';
 import { teamRouter } from './routers/team';
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   fallback: fallbackRouter,
   overview: overviewRouter,
   receipts: receiptsRouter,
+  requests: requestsRouter,
   team: teamRouter,
 });
 

@@ -5,7 +5,7 @@ import type { Context } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { authenticateApiKey } from '@/server/apikeys/authenticate';
-import { exportChain, loadChain } from '@/server/chains/repository';
+import { exportChain, loadChain, recordExportFetch } from '@/server/chains/repository';
 import { ApiError } from '../errors';
 import { errorResponses } from '../openapi';
 import { sessionPrincipal } from '../session';
@@ -70,6 +70,7 @@ export function registerReceiptRoutes(app: OpenAPIHono) {
     const traceId = traceIdParam(c);
     const bundle = await exportChain(tenantId, traceId);
     if (!bundle) throw traceNotFound();
+    await recordExportFetch(tenantId, traceId, c.req.header('user-agent'));
     // The X-ODIN-* spelling is what the guide's existing SDKs read.
     for (const prefix of ['X-SIGNET', 'X-ODIN']) {
       c.header(`${prefix}-Response-CID`, bundle.bundle_cid);

@@ -8,6 +8,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
   const principal = await requireAdmin();
   const nav = [
     { href: '/admin', label: 'Tenants' },
+    { href: '/admin/kpis', label: 'KPIs' },
     { href: '/admin/reserved', label: 'Reserved capacity' },
     { href: '/admin/plans', label: 'Plan catalog' },
     { href: '/admin/allowlist', label: 'Global allowlist' },

@@ -11,6 +11,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
     { href: '/dashboard/keys', label: 'API keys' },
     { href: '/dashboard/allowlist', label: 'Egress allowlist' },
     { href: '/dashboard/fallback', label: 'LLM fallback' },
+    { href: '/dashboard/requests', label: 'Request log' },
     { href: '/dashboard/receipts', label: 'Receipts' },
     { href: '/dashboard/billing', label: 'Plans & billing' },
     { href: '/dashboard/billing/verify', label: 'Verify my bill' },

@@ -49,6 +49,7 @@ describe('parseReservedConfig', () => {
         tenantId: 'enterprise_customer',
         reserved: { vex: 1_000_000n, fu: 5_000_000n },
         subscriptionPlan: 'price_signet_enterprise_monthly_9999',
+        monthlyFee: 0n,
         tiers: {
           vex: [{ upTo: 500_000n, unitPrice: parseUsd('0.005'), stripeItem: 'price_signet_vex_tier1_005' }],
           fu: [{ upTo: 2_500_000n, unitPrice: parseUsd('0.001'), stripeItem: 'price_signet_fu_tier1_001' }],
@@ -83,9 +84,14 @@ describe('parseReservedConfig', () => {
     const json = { enterprise_customer: reservedToJson(parsed[0]!) };
     expect(json.enterprise_customer.vex_overage_tiers).toEqual([{ threshold: 500000, price_per_unit: '0.005', stripe_item: 'price_signet_vex_tier1_005' }]);
     expect(parseReservedConfig(JSON.parse(JSON.stringify(json)))).toEqual(parsed);
+    const withFee = parseReservedConfig({ t: { ...guideFile.enterprise_customer, monthly_fee: '12000.50' } });
+    expect(withFee[0]!.monthlyFee).toBe(parseUsd('12000.50'));
+    expect(reservedToJson(withFee[0]!).monthly_fee).toBe('12000.5');
   });
 
   it.each<[string, unknown, RegExp]>([
+    ['a negative monthly fee', { t: { ...guideFile.enterprise_customer, monthly_fee: '-1' } }, /^t\.monthly_fee: monthly_fee must be .*got "-1"$/],
+    ['a monthly fee finer than a cent', { t: { ...guideFile.enterprise_customer, monthly_fee: '10.001' } }, /^t\.monthly_fee: .*got "10\.001"$/],
     ['a negative reservation', { t: { ...guideFile.enterprise_customer, vex_reserved: -1 } }, /^t\.vex_reserved: vex_reserved must be an integer ≥ 0, got -1$/],
     ['a fractional reservation', { t: { ...guideFile.enterprise_customer, fu_reserved: 1.5 } }, /^t\.fu_reserved: .*got 1\.5$/],
     ['a missing reservation', { t: { ...guideFile.enterprise_customer, fu_reserved: undefined } }, /^t\.fu_reserved: .*got nothing$/],

@@ -2,7 +2,7 @@
 // reserved-capacity file (reserved.json). Everything here is plain data; the database seeds
 // and admin edits start from it.
 import { z } from 'zod';
-import { formatUsd, parseUsd, usdFromNumber, type Money } from './money';
+import { formatUsd, fromCents, parseUsd, toCents, usdFromNumber, type Money } from './money';
 
 export const METERS = ['vex', 'fu'] as const;
 export type Meter = (typeof METERS)[number];
@@ -95,6 +95,8 @@ export interface ReservedCapacity {
   reserved: Record<Meter, bigint>;
   /** As written in the file, e.g. `price_signet_enterprise_monthly_9999`; see `findPlan`. */
   subscriptionPlan: string | null;
+  /** The contract's fixed monthly fee (MRR in the admin KPIs); not part of the metered invoice. */
+  monthlyFee: Money;
   /** Sorted by `upTo`; every tier has a finite `upTo` (the file's `threshold`). */
   tiers: TierSchedule;
 }
@@ -132,6 +134,19 @@ const price = z.unknown().transform((value, ctx): Money => {
   }
 });
 
+/** A contract's monthly fee in dollars: zero or more, in whole cents. */
+const monthlyFee = z.unknown().transform((value, ctx): Money => {
+  try {
+    if (typeof value !== 'number' && typeof value !== 'string') throw new Error(`got ${describe(value)}`);
+    const amount = typeof value === 'number' ? usdFromNumber(value) : parseUsd(value);
+    if (amount < 0n || fromCents(toCents(amount)) !== amount) throw new Error(`got ${describe(value)}`);
+    return amount;
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: `monthly_fee must be a decimal number of dollars in whole cents, zero or more: ${(error as Error).message}` });
+    return z.NEVER;
+  }
+});
+
 const tierList = z
   .array(
     z.strictObject({
@@ -158,6 +173,7 @@ const reservedEntry = z.strictObject({
   vex_reserved: count('vex_reserved', 0n),
   fu_reserved: count('fu_reserved', 0n),
   subscription_plan: z.string().min(1).nullish(),
+  monthly_fee: monthlyFee.optional(),
   vex_overage_tiers: tierList,
   fu_overage_tiers: tierList,
 });
@@ -181,6 +197,7 @@ export function parseReservedConfig(input: unknown): ReservedCapacity[] {
     tenantId,
     reserved: { vex: entry.vex_reserved, fu: entry.fu_reserved },
     subscriptionPlan: entry.subscription_plan ?? null,
+    monthlyFee: entry.monthly_fee ?? 0n,
     tiers: { vex: entry.vex_overage_tiers, fu: entry.fu_overage_tiers },
   }));
 }
@@ -221,6 +238,7 @@ export function reservedToJson(capacity: ReservedCapacity) {
     vex_reserved: jsonCount(capacity.reserved.vex),
     fu_reserved: jsonCount(capacity.reserved.fu),
     subscription_plan: capacity.subscriptionPlan,
+    monthly_fee: formatUsd(capacity.monthlyFee),
     vex_overage_tiers: tiersToJson(capacity.tiers.vex),
     fu_overage_tiers: tiersToJson(capacity.tiers.fu),
   };

@@ -6,6 +6,7 @@ import { audit, type AuditActor } from '../audit/log';
 import { prisma } from '../db';
 import { reservedCapacity as reservedGauge } from '../metrics/registry';
 import { METERS, ReservedConfigError, parseReservedConfig, parseReservedConfigText, reservedToJson, tiersToJson, type ReservedCapacity } from './catalog';
+import { toCents } from './money';
 import { reservedFromRow } from './terms';
 import { existingTenants, withTariffChange } from './tariffs';
 
@@ -23,6 +24,7 @@ async function upsertReserved(capacity: ReservedCapacity): Promise<void> {
     vexReserved: capacity.reserved.vex,
     fuReserved: capacity.reserved.fu,
     subscriptionPlan: capacity.subscriptionPlan,
+    monthlyFeeCents: toCents(capacity.monthlyFee),
     vexTiers: tiersJson(capacity.tiers.vex),
     fuTiers: tiersJson(capacity.tiers.fu),
     updatedAt: new Date(),

@@ -3,7 +3,7 @@
 import { prisma } from '../db';
 import type { Plan, ReservedCapacity as ReservedRow, Tenant } from '../db/generated/client';
 import { METERS, parseReservedConfig, type PlanDefinition, type PlanId, type ReservedCapacity, type TierSchedule } from './catalog';
-import { fromCents, parseUsd } from './money';
+import { formatCents, fromCents, parseUsd } from './money';
 import { billingPeriod, type BillingPeriod } from './period';
 import { planTerms, reservedTerms, type BillingTerms } from './rating';
 
@@ -43,6 +43,7 @@ export function reservedFromRow(row: ReservedRow): ReservedCapacity {
       vex_reserved: row.vexReserved.toString(),
       fu_reserved: row.fuReserved.toString(),
       subscription_plan: row.subscriptionPlan,
+      monthly_fee: formatCents(row.monthlyFeeCents),
       vex_overage_tiers: row.vexTiers,
       fu_overage_tiers: row.fuTiers,
     },

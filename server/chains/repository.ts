@@ -25,6 +25,11 @@ export async function exportChain(tenantId: string, traceId: string, now = new D
   return log ? { ...bundle, log } : bundle;
 }
 
+/** Remembers who fetched an export (its User-Agent, cut to 200 characters): the admin KPIs count signet-verify's. */
+export async function recordExportFetch(tenantId: string, traceId: string, userAgent: string | undefined): Promise<void> {
+  await getDatabase().sql.query('INSERT INTO export_fetches (tenant_id, trace_id, user_agent) VALUES ($1, $2, $3)', [tenantId, traceId, userAgent?.slice(0, 200) ?? null]);
+}
+
 export interface TraceSummary {
   traceId: string;
   tenantId: string;
@@ -50,4 +55,93 @@ export async function listTraces(filter: { tenantId?: string; take?: number; sea
     params,
   );
   return rows.map((r) => ({ traceId: r.id, tenantId: r.tenant_id, hops: r.head_hop, headHash: r.head_hash, createdAt: new Date(r.created_at), updatedAt: new Date(r.updated_at) }));
+}
+
+export interface ReceiptFilter {
+  tenantId: string;
+  /** The beginning of a trace id. */
+  search?: string;
+  /** Matches the payload type or the target type. */
+  type?: string;
+  repaired?: boolean;
+  fallback?: boolean;
+  from?: Date;
+  to?: Date;
+}
+
+export interface ReceiptListItem {
+  id: string;
+  traceId: string;
+  hop: number;
+  createdAt: string;
+  payloadType: string;
+  targetType: string;
+  receiptHash: string;
+  repaired: boolean;
+  fallback: boolean;
+}
+
+/** The last row of the previous page. */
+export interface ReceiptCursor {
+  at: string;
+  id: string;
+}
+
+// A receipt's stored text is JSON.stringify of the receipt (no whitespace), and every string in
+// it escapes its quotes, so these spell its top-level `repair` and `fallback_used` fields only.
+const REPAIRED = `r.body LIKE '%"repair":{%'`;
+const FALLBACK = `r.body LIKE '%"fallback_used":true%'`;
+
+/** A tenant's receipts, newest first, keyset-paginated on (created_at, id). */
+export async function listReceipts(filter: ReceiptFilter, page: { cursor?: ReceiptCursor; limit: number }) {
+  const params: unknown[] = [filter.tenantId];
+  const where = ['r.tenant_id = $1'];
+  const add = (clause: (p: string) => string, value: unknown) => {
+    params.push(value);
+    where.push(clause(`$${params.length}`));
+  };
+  if (filter.search) add((p) => `r.trace_id LIKE ${p}`, `${filter.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`);
+  if (filter.type) add((p) => `(r.payload_type = ${p} OR r.target_type = ${p})`, filter.type);
+  if (filter.repaired !== undefined) where.push(filter.repaired ? REPAIRED : `NOT ${REPAIRED}`);
+  if (filter.fallback !== undefined) where.push(filter.fallback ? FALLBACK : `NOT ${FALLBACK}`);
+  if (filter.from) add((p) => `r.created_at >= ${p}::timestamp(3)`, filter.from.toISOString());
+  if (filter.to) add((p) => `r.created_at < ${p}::timestamp(3)`, filter.to.toISOString());
+  if (page.cursor) {
+    params.push(page.cursor.at, page.cursor.id);
+    where.push(`(r.created_at, r.id) < ($${params.length - 1}::timestamp(3), $${params.length}::bigint)`);
+  }
+  params.push(page.limit + 1);
+  const rows = await getDatabase().sql.query<{
+    id: string;
+    trace_id: string;
+    hop: number;
+    created_at: string;
+    payload_type: string;
+    target_type: string;
+    receipt_hash: string;
+    repaired: boolean;
+    fallback: boolean;
+  }>(
+    `SELECT r.id::text, r.trace_id, r.hop, to_char(r.created_at, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS created_at, r.payload_type, r.target_type,
+            r.receipt_hash, ${REPAIRED} AS repaired, ${FALLBACK} AS fallback
+       FROM receipts r
+      WHERE ${where.join(' AND ')}
+      ORDER BY r.created_at DESC, r.id DESC
+      LIMIT $${params.length}`,
+    params,
+  );
+  const items: ReceiptListItem[] = rows.slice(0, page.limit).map((r) => ({
+    id: r.id,
+    traceId: r.trace_id,
+    hop: r.hop,
+    createdAt: r.created_at,
+    payloadType: r.payload_type,
+    targetType: r.target_type,
+    receiptHash: r.receipt_hash,
+    repaired: r.repaired,
+    fallback: r.fallback,
+  }));
+  const last = items.at(-1);
+  const nextCursor: ReceiptCursor | null = rows.length > page.limit && last ? { at: last.createdAt, id: last.id } : null;
+  return { items, nextCursor };
 }

@@ -29,6 +29,8 @@ function append(sql: SqlClient, opts: { tenant: string; traceId: string; key?: s
     tenantId: opts.tenant,
     traceId: opts.traceId,
     fuTokens: opts.fuTokens ?? 0,
+    startedAt: performance.now(),
+    externalMs: () => 0,
     seal: ({ hop, prevReceiptHash }) => {
       if (opts.failSeal) throw new Error('seal refused');
       const receipt = buildReceipt(

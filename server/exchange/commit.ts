@@ -26,6 +26,10 @@ export interface CommitInput {
   tenantId: string;
   traceId: string;
   fuTokens: number;
+  /** When the exchange started (performance.now()), for the request log's latency. */
+  startedAt: number;
+  /** Milliseconds the exchange spent waiting on the forward and the LLM fallback. */
+  externalMs(): number;
   /** Builds (and signs) the receipt and the response once the chain position is known. */
   seal(position: ChainPosition): { receipt: Receipt; responseBody: string };
 }
@@ -292,10 +296,11 @@ function chainConflict(): ExchangeError {
   return new ExchangeError(409, 'CHAIN_CONFLICT', `could not append after ${MAX_ATTEMPTS} attempts; retry the request`);
 }
 
-const APPEND = 'SELECT item, outcome, head_hop, head_hash FROM signet_append_exchanges($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)';
+const APPEND = 'SELECT item, outcome, head_hop, head_hash FROM signet_append_exchanges($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)';
 
 function appendParams(batch: Pending[], sealed: Sealed[]): unknown[] {
   const input = (s: Sealed) => batch[s.index]!.input;
+  const now = performance.now();
   return [
     sealed.map((s) => input(s).apiKeyId),
     sealed.map((s) => input(s).idempotencyKey),
@@ -311,5 +316,9 @@ function appendParams(batch: Pending[], sealed: Sealed[]): unknown[] {
     sealed.map((s) => s.body),
     sealed.map((s) => s.responseBody),
     sealed.map((s) => input(s).fuTokens),
+    // The request log's row: latency up to this call (the function adds its own time).
+    sealed.map((s) => now - input(s).startedAt),
+    sealed.map((s) => input(s).externalMs()),
+    sealed.map((s) => s.receipt.repair?.method ?? ''),
   ];
 }

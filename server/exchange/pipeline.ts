@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { authenticateApiKey, type ApiPrincipal } from '../apikeys/authenticate';
 import { getDatabase } from '../db';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import { evaluateForward, systemResolver, type Resolver } from '../egress/policy';
 import { forwardPayload, type ForwardOptions } from '../egress/forward';
-import { recordFailedExchange } from '../billing/usage';
 import { activeSigner } from '../keys/signing-keys';
 import { loneSurrogatePath } from '../mappings/exact-json';
 import { checkInvariants, TransformError, type ExchangeMapping, type MappingRegistry } from '../mappings/registry';
@@ -16,6 +16,7 @@ import { deniedTotal, exchangesTotal, fallbackUsedTotal, fuTokensTotal } from '.
 import { cid } from '../receipts/canonical';
 import { buildReceipt } from '../receipts/build';
 import type { ForwardOutcome, ReceiptPolicy, ReceiptRepair } from '../receipts/types';
+import { logRequest } from '../requestlog/writer';
 import { globalAllowlist } from '../settings/global-allowlist';
 import { inExchangeSpan, type TraceCarrier } from '../telemetry/tracing';
 import { commitExchange } from './commit';
@@ -56,6 +57,8 @@ export interface ExchangeFacts {
   traceId?: string;
   /** The exchange span's OpenTelemetry trace id, when tracing. */
   otelTraceId?: string;
+  payloadType?: string;
+  targetType?: string;
 }
 
 export interface ExchangeResponse {
@@ -75,9 +78,29 @@ export function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promise<Exc
   return inExchangeSpan(call.traceContext ?? {}, async (span) => {
     const start = performance.now();
     const external = new ExternalTime();
-    if (span && call.facts) call.facts.otelTraceId = span.spanContext().traceId;
+    const facts = (call.facts ??= {});
+    if (span) facts.otelTraceId = span.spanContext().traceId;
     let tenant = 'unknown';
     let keyId: string | null = null;
+    // Rows for the request log that the receipt's transaction does not write (server/requestlog).
+    const logOutcome = (status: number, error?: { code: string; message: string }) => {
+      if (!keyId) return;
+      const totalMs = performance.now() - start;
+      logRequest({
+        tenantId: tenant,
+        apiKeyId: keyId,
+        occurredAt: new Date(),
+        payloadType: facts.payloadType,
+        targetType: facts.targetType,
+        status,
+        errorCode: error?.code,
+        errorMessage: error?.message,
+        replay: !error,
+        totalMs,
+        addedMs: totalMs - external.seconds * 1000,
+        traceId: facts.traceId,
+      });
+    };
     try {
       const principal = await timed('auth', async () => {
         const p = await authenticateApiKey(call.apiKey);
@@ -86,17 +109,20 @@ export function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promise<Exc
       });
       tenant = principal.tenantId;
       keyId = principal.keyId;
-      if (call.facts) call.facts.tenant = tenant;
+      facts.tenant = tenant;
       span?.setAttribute('signet.tenant', tenant);
       await deps.rateLimit?.(principal);
-      const response = await exchangeFor(principal, call, deps, external);
+      const response = await exchangeFor(principal, call, deps, { start, external });
       span?.setAttributes({ 'signet.trace_id': response.traceId, 'signet.replay': response.replay, 'http.response.status_code': 200 });
+      if (response.replay) logOutcome(200);
       return response;
     } catch (err) {
       if (err instanceof ExchangeError) {
         span?.setAttributes({ 'http.response.status_code': err.status, 'signet.error_code': err.code });
         deniedTotal.inc({ reason: err.code, tenant });
-        if (keyId) recordFailedExchange({ tenantId: tenant, apiKeyId: keyId, code: err.code, status: err.status });
+        logOutcome(err.status, err);
+      } else if (!isDatabaseUnavailable(err)) {
+        logOutcome(500, { code: 'INTERNAL', message: 'internal error; nothing was recorded for this request' });
       }
       throw err;
     } finally {
@@ -107,11 +133,17 @@ export function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promise<Exc
   });
 }
 
-async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, external: ExternalTime): Promise<ExchangeResponse> {
+/** When the exchange started (performance.now()) and the time it spent waiting on others. */
+interface Clock {
+  start: number;
+  external: ExternalTime;
+}
+
+async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, clock: Clock): Promise<ExchangeResponse> {
   const idempotencyKey = idempotencyKeyOf(call.idempotencyKey);
   const replay = new ReplayGuard(getDatabase().sql, principal.keyId, idempotencyKey);
   try {
-    const response = await newExchange(principal, call, deps, { idempotencyKey, replay, external });
+    const response = await newExchange(principal, call, deps, { idempotencyKey, replay, clock });
     replay.remember();
     return response;
   } catch (err) {
@@ -129,12 +161,16 @@ async function exchangeFor(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
 interface InFlight {
   idempotencyKey: string;
   replay: ReplayGuard;
-  external: ExternalTime;
+  clock: Clock;
 }
 
-async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, { idempotencyKey, replay, external }: InFlight): Promise<ExchangeResponse> {
+async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: ExchangeDeps, { idempotencyKey, replay, clock }: InFlight): Promise<ExchangeResponse> {
   if (replay.seenRecently) await replay.check();
   const request = timed('sanitize', () => parseExchangeBody(call.body, deps.maxJsonDepth));
+  if (call.facts) {
+    call.facts.payloadType = request.payload_type;
+    call.facts.targetType = request.target_type;
+  }
   // Forwarding is not repeated for a replay.
   if (request.forward_url) await replay.claim();
   const mapping = deps.registry.get(request.payload_type, request.target_type);
@@ -150,9 +186,9 @@ async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
     const issues = mapping.validateInput(request.payload);
     if (issues.length) throw new ExchangeError(422, 'INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { issues });
   });
-  const { args, fuTokens, repair, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps, replay, external));
+  const { args, fuTokens, repair, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps, replay, clock.external));
   try {
-    return await finishExchange(principal, request, mapping, deps, { idempotencyKey, traceId, args, fuTokens, repair, external, traceContext: call.traceContext ?? {} });
+    return await finishExchange(principal, request, mapping, deps, { idempotencyKey, traceId, args, fuTokens, repair, clock, traceContext: call.traceContext ?? {} });
   } finally {
     release?.();
   }
@@ -169,9 +205,9 @@ async function finishExchange(
     args,
     fuTokens,
     repair,
-    external,
+    clock,
     traceContext,
-  }: { idempotencyKey: string; traceId: string; args: unknown; fuTokens: number; repair?: ReceiptRepair; external: ExternalTime; traceContext: TraceCarrier },
+  }: { idempotencyKey: string; traceId: string; args: unknown; fuTokens: number; repair?: ReceiptRepair; clock: Clock; traceContext: TraceCarrier },
 ): Promise<ExchangeResponse> {
   const sql = getDatabase().sql;
   const normalized = await timed('transform', async () => {
@@ -208,7 +244,7 @@ async function finishExchange(
   const policy: ReceiptPolicy = { engine: 'HEL', allowed: true, reason: decision ? 'ok' : 'no_forward' };
   const forwarded: ForwardOutcome | undefined = decision
     ? await timed('forward', () =>
-        external.measure(() => forwardPayload(decision, JSON.stringify(normalized), { trace: traceId, cid: cid(normalized), traceContext }, deps.forwardOptions)),
+        clock.external.measure(() => forwardPayload(decision, JSON.stringify(normalized), { trace: traceId, cid: cid(normalized), traceContext }, deps.forwardOptions)),
       )
     : undefined;
 
@@ -220,6 +256,8 @@ async function finishExchange(
       tenantId: principal.tenantId,
       traceId,
       fuTokens,
+      startedAt: clock.start,
+      externalMs: () => clock.external.seconds * 1000,
       seal: ({ hop, prevReceiptHash }) => {
         const receipt = buildReceipt(
           {

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
+import { VERIFY_USER_AGENT as USER_AGENT } from '../version';
 import { checkLog, describeLog, LOG_OPTIONS, LOG_USAGE, logFlagsProblem } from '../transparency/cli-log';
 import type { LogReport } from '../transparency/verify-log';
 import type { BundleReport, ChainReport } from './report';
@@ -13,16 +14,19 @@ import { formatJsonPath, parseJsonStrict, type DuplicateKey } from './strict-jso
 import { verifyBundle, verifyChain } from './verify';
 import { usageMain } from '../usage-proof/cli';
 
-const USAGE = `usage: signet-verify <bundle.json> --jwks <jwks.json | https://host/.well-known/jwks.json> [--json] [--allow-unsigned] [--insecure-jwks]
+const USAGE = `usage: signet-verify <bundle.json | https://host/v1/receipts/export/<trace_id>> --jwks <jwks.json | https://host/.well-known/jwks.json>
+                     [--api-key <key>] [--json] [--allow-unsigned] [--insecure-jwks]
        signet-verify usage <usage-proof.json> --jwks <file | URL> --log-key <file | URL> [--json]   (see signet-verify usage --help)
 
 Verifies a Signet export bundle (or a JSON array of receipts) offline: canonical hashes,
-hash links, hop order and Ed25519 signatures.
+hash links, hop order and Ed25519 signatures. Given the export's URL, it fetches the bundle
+with the API key (--api-key or SIGNET_API_KEY) first.
 Exit 0 VALID, 1 INVALID, 2 usage or I/O error, 3 FORK (two signed, inconsistent log checkpoints),
 4 UNSIGNED (no receipt carries a signature: the chain is consistent, but nothing proves who issued it).
   --json            print the full verification report as JSON instead of the summary
   --allow-unsigned  exit 0 for an UNSIGNED chain (older SR-1 receipts)
-  --insecure-jwks   allow fetching the JWKS over plain http from a host other than loopback
+  --insecure-jwks   allow fetching the JWKS (or the bundle) over plain http from a host other than loopback
+Requests carry User-Agent ${USER_AGENT}.
 A bundle's "log" field (its transparency-log checkpoint and inclusion proofs) is checked with:
 ${LOG_USAGE}`;
 
@@ -48,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
   let jwks: unknown;
   let log: LogReport;
   try {
-    document = parseJson(await readFile(input.file, 'utf8'), input.file);
+    document = parseJson(await readBundle(input.file, input.apiKey, input.insecureJwks), input.file);
     jwks = await loadJwks(input.jwksSource, input.insecureJwks);
     log = await checkLog(document.value, input.log);
   } catch (error) {
@@ -84,6 +88,7 @@ function parseArguments(argv: string[]) {
         json: { type: 'boolean' },
         'allow-unsigned': { type: 'boolean' },
         'insecure-jwks': { type: 'boolean' },
+        'api-key': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         ...LOG_OPTIONS,
       },
@@ -96,10 +101,26 @@ function parseArguments(argv: string[]) {
   if (!file) throw new UsageError('missing the bundle file');
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
   if (!parsed.values.jwks) throw new UsageError('missing --jwks <file or URL>');
-  const { jwks, json, help: _help, 'allow-unsigned': allowUnsigned, 'insecure-jwks': insecureJwks, ...log } = parsed.values;
+  const { jwks, json, help: _help, 'allow-unsigned': allowUnsigned, 'insecure-jwks': insecureJwks, 'api-key': apiKey, ...log } = parsed.values;
   const logProblem = logFlagsProblem(log);
   if (logProblem) throw new UsageError(logProblem);
-  return { file, jwksSource: jwks, json: json ?? false, allowUnsigned: allowUnsigned ?? false, insecureJwks: insecureJwks ?? false, log };
+  return { file, jwksSource: jwks, json: json ?? false, allowUnsigned: allowUnsigned ?? false, insecureJwks: insecureJwks ?? false, apiKey: apiKey ?? process.env.SIGNET_API_KEY, log };
+}
+
+/** The bundle's text: a file, or the export route's answer for the API key. */
+async function readBundle(source: string, apiKey: string | undefined, insecure: boolean): Promise<string> {
+  if (!/^https?:\/\//i.test(source)) return readFile(source, 'utf8');
+  refuseCleartext(source, insecure, 'the bundle (and send the API key)');
+  if (!apiKey) throw new UsageError('fetching a bundle needs an API key: --api-key <key> or SIGNET_API_KEY');
+  let response: Response;
+  try {
+    response = await fetch(source, { headers: { accept: 'application/json', 'user-agent': USER_AGENT, 'x-signet-api-key': apiKey }, signal: AbortSignal.timeout(30_000) });
+  } catch (error) {
+    throw new Error(`cannot fetch the bundle from ${source}: ${(error as Error).message}`);
+  }
+  if (response.url) refuseCleartext(response.url, insecure, 'the bundle (and send the API key)');
+  if (!response.ok) throw new Error(`cannot fetch the bundle from ${source}: HTTP ${response.status}`);
+  return response.text();
 }
 
 export async function loadJwks(source: string, insecure: boolean): Promise<unknown> {
@@ -107,7 +128,7 @@ export async function loadJwks(source: string, insecure: boolean): Promise<unkno
   refuseCleartext(source, insecure);
   let response: Response;
   try {
-    response = await fetch(source, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(10_000) });
+    response = await fetch(source, { headers: { accept: 'application/json', 'user-agent': USER_AGENT }, signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     throw new Error(`cannot fetch JWKS from ${source}: ${(error as Error).message}`);
   }
@@ -117,10 +138,10 @@ export async function loadJwks(source: string, insecure: boolean): Promise<unkno
 }
 
 /** Keys fetched over plain http could be anyone's: only loopback, or when the user insists. */
-function refuseCleartext(url: string, insecure: boolean): void {
+function refuseCleartext(url: string, insecure: boolean, what = 'the JWKS'): void {
   const { protocol, hostname } = new URL(url);
   if (protocol !== 'http:' || insecure || isLoopback(hostname)) return;
-  throw new Error(`refusing to fetch the JWKS over plain http from ${hostname}: anyone on the path could swap the keys. Use https, a JWKS file, or --insecure-jwks`);
+  throw new Error(`refusing to fetch ${what} over plain http from ${hostname}: anyone on the path could swap the keys. Use https, a JWKS file, or --insecure-jwks`);
 }
 
 function isLoopback(hostname: string): boolean {

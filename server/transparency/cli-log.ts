@@ -3,6 +3,7 @@
  * flags, fetches what it needs (log key, consistency proof) and words the LogReport for a terminal.
  */
 import { readFile } from 'node:fs/promises';
+import { VERIFY_USER_AGENT } from '../version';
 import { parseVerifierKey } from './note';
 import { consistencyNeeded, verifyBundleLog, type Head, type LogReport } from './verify-log';
 
@@ -48,7 +49,7 @@ export function logFlagsProblem(flags: LogFlags): string | null {
 async function fetchText(url: string, what: string): Promise<string> {
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    response = await fetch(url, { headers: { 'user-agent': VERIFY_USER_AGENT }, signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     throw new Error(`cannot fetch ${what} from ${url}: ${(error as Error).message}`);
   }

@@ -63,7 +63,7 @@ describe('roles', () => {
   it('a member can read the tenant pages', async () => {
     const member = as(who.member);
     await expect(member.apiKeys.list()).resolves.toHaveLength(1);
-    await expect(member.receipts.list({})).resolves.toHaveLength(1);
+    expect((await member.receipts.list({})).items).toHaveLength(1);
     await expect(member.overview.summary()).resolves.toMatchObject({ traces: 1, activeKeys: 1 });
   });
 
@@ -77,7 +77,7 @@ describe('tenant isolation', () => {
     const other = as(who.other);
     const acmeKeyIds = (await as(who.owner).apiKeys.list()).map((k) => k.id);
     expect((await other.apiKeys.list()).map((k) => k.id)).not.toContain(acmeKeyIds[0]);
-    expect(await other.receipts.list({})).toEqual([]);
+    expect((await other.receipts.list({})).items).toEqual([]);
     await expect(other.receipts.chain({ traceId: acmeTrace })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(other.receipts.exportBundle({ traceId: acmeTrace })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(other.apiKeys.revoke({ id: acmeKeyIds[0]! })).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -85,8 +85,8 @@ describe('tenant isolation', () => {
 
   it('the owning tenant reads its chain and export bundle', async () => {
     const owner = as(who.owner);
-    expect((await owner.receipts.list({ search: acmeTrace.slice(0, 6) })).map((t) => t.traceId)).toEqual([acmeTrace]);
-    expect(await owner.receipts.list({ search: 'zz-no-such-prefix' })).toEqual([]);
+    expect((await owner.receipts.list({ search: acmeTrace.slice(0, 6) })).items.map((t) => t.traceId)).toEqual([acmeTrace]);
+    expect((await owner.receipts.list({ search: 'zz-no-such-prefix' })).items).toEqual([]);
     const chain = await owner.receipts.chain({ traceId: acmeTrace });
     expect(chain.map((r) => r.hop)).toEqual([1]);
     const bundle = await owner.receipts.exportBundle({ traceId: acmeTrace });

@@ -6,6 +6,7 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiApp } from '@/api/app';
 import { createApiKey, revokeApiKey } from '@/server/apikeys/repository';
+import { listRequests } from '@/server/requestlog/repository';
 import { createUser } from '@/server/tenants/accounts';
 import { loadPrincipal, type Principal } from '@/server/tenants/principal';
 import { createCallerFactory } from '@/trpc/init';
@@ -97,6 +98,9 @@ const PROCEDURES: Record<string, Level> = {
   'receipts.list': 'tenant',
   'receipts.chain': 'tenant',
   'receipts.exportBundle': 'tenant',
+  'requests.list': 'tenant',
+  'requests.codes': 'tenant',
+  'requests.detail': 'tenant',
   'team.list': 'tenant',
   'team.add': 'owner',
   'team.changeRole': 'owner',
@@ -220,6 +224,10 @@ describe('tRPC procedures × portal roles', () => {
     expect(await call('owner', 'receipts.chain', { traceId: ownerOnlyTrace })).toBe('OK');
     expect(await call('otherOwner', 'receipts.chain', { traceId: ownerOnlyTrace })).toBe('NOT_FOUND');
     expect(await call('otherOwner', 'receipts.exportBundle', { traceId: ownerOnlyTrace })).toBe('NOT_FOUND');
+    // Another tenant's request-log row is as absent as a row that does not exist.
+    const [row] = (await listRequests({ tenantId: 'iso-a' }, { limit: 1 })).items;
+    expect(await call('owner', 'requests.detail', { id: row!.id })).toBe('OK');
+    expect(await call('otherOwner', 'requests.detail', { id: row!.id })).toBe('NOT_FOUND');
     recordFigures('isolation matrix (API routes × keys, tRPC × roles)', { requests: cells + 3, errors: 0, status5xx: 0, cells });
   });
 });

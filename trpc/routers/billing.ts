@@ -43,6 +43,7 @@ const adminReservedRouter = router({
         vexReserved: digits('VEx reserved'),
         fuReserved: digits('FU reserved'),
         subscriptionPlan: z.string().trim().max(200).nullable(),
+        monthlyFee: z.string().trim().max(20).default('0'),
         vexTiers: z.array(reservedTier).max(20),
         fuTiers: z.array(reservedTier).max(20),
       }),
@@ -54,6 +55,7 @@ const adminReservedRouter = router({
           vex_reserved: input.vexReserved,
           fu_reserved: input.fuReserved,
           subscription_plan: input.subscriptionPlan || null,
+          monthly_fee: input.monthlyFee,
           vex_overage_tiers: tiers(input.vexTiers),
           fu_overage_tiers: tiers(input.fuTiers),
         });

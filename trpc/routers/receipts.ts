@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
-import { exportChain, listTraces, loadChain } from '@/server/chains/repository';
+import { exportChain, listReceipts, loadChain } from '@/server/chains/repository';
 import { router, tenantProcedure } from '../init';
 
 const traceId = z.string().trim().min(1).max(200);
@@ -9,8 +9,22 @@ const notFound = (id: string) => new TRPCError({ code: 'NOT_FOUND', message: `No
 // Every read is scoped to the caller's tenant; another tenant's trace is simply "not found".
 export const receiptsRouter = router({
   list: tenantProcedure
-    .input(z.object({ search: z.string().trim().max(200).optional() }))
-    .query(({ input, ctx }) => listTraces({ tenantId: ctx.tenant.id, search: input.search || undefined, take: 100 })),
+    .input(
+      z.object({
+        search: z.string().trim().max(200).optional(),
+        type: z.string().trim().min(1).max(200).optional(),
+        repaired: z.boolean().optional(),
+        fallback: z.boolean().optional(),
+        from: z.date().optional(),
+        to: z.date().optional(),
+        cursor: z.object({ at: z.string().datetime(), id: z.string().regex(/^\d{1,19}$/) }).optional(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(({ input, ctx }) => {
+      const { cursor, limit, search, ...filter } = input;
+      return listReceipts({ ...filter, search: search || undefined, tenantId: ctx.tenant.id }, { cursor, limit });
+    }),
 
   chain: tenantProcedure.input(z.object({ traceId })).query(async ({ input, ctx }) => {
     const chain = await loadChain(ctx.tenant.id, input.traceId);

@@ -10,15 +10,17 @@ interface Form {
   vexReserved: string;
   fuReserved: string;
   subscriptionPlan: string;
+  monthlyFee: string;
   vexTiers: TierRow[];
   fuTiers: TierRow[];
 }
 
 const WHOLE = /^\d+$/;
 const blankTier = (): TierRow => ({ threshold: '', price: '', stripeItem: '' });
-const emptyForm = (): Form => ({ vexReserved: '0', fuReserved: '0', subscriptionPlan: '', vexTiers: [blankTier()], fuTiers: [blankTier()] });
+const FEE = /^\d+(\.\d{1,2})?$/;
+const emptyForm = (): Form => ({ vexReserved: '0', fuReserved: '0', subscriptionPlan: '', monthlyFee: '0', vexTiers: [blankTier()], fuTiers: [blankTier()] });
 
-type Saved = { vex_reserved: number | string; fu_reserved: number | string; subscription_plan: string | null; vex_overage_tiers: { threshold: number | string; price_per_unit: string; stripe_item: string | null }[]; fu_overage_tiers: Saved['vex_overage_tiers'] };
+type Saved = { vex_reserved: number | string; fu_reserved: number | string; subscription_plan: string | null; monthly_fee: string; vex_overage_tiers: { threshold: number | string; price_per_unit: string; stripe_item: string | null }[]; fu_overage_tiers: Saved['vex_overage_tiers'] };
 
 function formFrom(saved: Saved): Form {
   const rows = (tiers: Saved['vex_overage_tiers']) => tiers.map((t) => ({ threshold: String(t.threshold), price: t.price_per_unit, stripeItem: t.stripe_item ?? '' }));
@@ -26,6 +28,7 @@ function formFrom(saved: Saved): Form {
     vexReserved: String(saved.vex_reserved),
     fuReserved: String(saved.fu_reserved),
     subscriptionPlan: saved.subscription_plan ?? '',
+    monthlyFee: saved.monthly_fee,
     vexTiers: rows(saved.vex_overage_tiers),
     fuTiers: rows(saved.fu_overage_tiers),
   };
@@ -87,10 +90,11 @@ function TenantReserved({ tenantId }: { tenantId: string }) {
   const errors = {
     vexReserved: countError(form.vexReserved, 'VEx reserved'),
     fuReserved: countError(form.fuReserved, 'FU reserved'),
+    monthlyFee: FEE.test(form.monthlyFee.trim()) ? null : 'The monthly fee is an amount of dollars, e.g. 12000 or 12000.50',
     vexTiers: validateTierRows(form.vexTiers, false),
     fuTiers: validateTierRows(form.fuTiers, false),
   };
-  const valid = !errors.vexReserved && !errors.fuReserved && errors.vexTiers.every((e) => !e) && errors.fuTiers.every((e) => !e);
+  const valid = !errors.vexReserved && !errors.fuReserved && !errors.monthlyFee && errors.vexTiers.every((e) => !e) && errors.fuTiers.every((e) => !e);
   const shown = <T,>(value: T): T | null => (submitted ? value : null);
 
   async function onSubmit(e: FormEvent) {
@@ -105,6 +109,7 @@ function TenantReserved({ tenantId }: { tenantId: string }) {
         vexReserved: form.vexReserved.trim(),
         fuReserved: form.fuReserved.trim(),
         subscriptionPlan: form.subscriptionPlan || null,
+        monthlyFee: form.monthlyFee.trim(),
         vexTiers: tiers(form.vexTiers),
         fuTiers: tiers(form.fuTiers),
       })
@@ -122,7 +127,7 @@ function TenantReserved({ tenantId }: { tenantId: string }) {
         {saved && <Alert tone="success">Saved. The tenant&apos;s billing now uses this reserved capacity.</Alert>}
         {save.error && <Alert tone="error">{readableError(save.error)}</Alert>}
         {submitted && !valid && <Alert tone="error">Fix the highlighted fields before saving.</Alert>}
-        <div className="grid gap-4 sm:grid-cols-3">
+        <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
           <Field label="VEx reserved per period" htmlFor="vex-reserved" error={shown(errors.vexReserved)}>
             <Input id="vex-reserved" inputMode="numeric" value={form.vexReserved} onChange={(e) => setForm({ ...form, vexReserved: e.target.value })} />
           </Field>
@@ -139,6 +144,9 @@ function TenantReserved({ tenantId }: { tenantId: string }) {
               ))}
               {form.subscriptionPlan && !plans.data?.plans.some((p) => p.stripeItem === form.subscriptionPlan) && <option value={form.subscriptionPlan}>{form.subscriptionPlan}</option>}
             </Select>
+          </Field>
+          <Field label="Contract fee per month (USD)" htmlFor="reserved-fee" hint="Counts toward MRR; invoiced with the contract, not metered." error={shown(errors.monthlyFee)}>
+            <Input id="reserved-fee" inputMode="decimal" value={form.monthlyFee} onChange={(e) => setForm({ ...form, monthlyFee: e.target.value })} />
           </Field>
         </div>
         <TierEditor idPrefix="vex-tier" legend="VEx overage tiers" unit="VEx" rows={form.vexTiers} errors={submitted ? errors.vexTiers : []} openEndedLast={false} onChange={(vexTiers) => setForm({ ...form, vexTiers })} />

@@ -8,7 +8,7 @@ import { Alert, Badge, Button, Card, Spinner } from '@/components/ui';
 import { downloadFile } from '@/lib/download';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
-import type { Receipt } from '@/server/receipts/types';
+import type { Receipt, RepairChangeKind } from '@/server/receipts/types';
 import { verifyChain, type ChainReport, type HopReport } from '@/server/receipts/verify';
 import { useLogInclusion, type HopInclusion } from './use-log-inclusion';
 
@@ -64,13 +64,18 @@ export function ChainView({ traceId, chain }: { traceId: string; chain: Receipt[
           </p>
         )}
       </Card>
-      <ol className="space-y-4">
-        {chain.map((receipt, index) => (
-          <li key={receipt.receipt_hash}>
-            <HopCard receipt={receipt} check={report?.hops[index]} inclusion={inclusion.data?.available ? inclusion.data.hops[index] : undefined} />
-          </li>
-        ))}
-      </ol>
+      <section aria-labelledby="timeline-title">
+        <h2 id="timeline-title" className="mb-2 text-sm font-semibold text-slate-900 dark:text-slate-100">
+          Timeline, {chain.length} {chain.length === 1 ? 'hop' : 'hops'} (open a hop for its fields)
+        </h2>
+        <ol className="divide-y divide-slate-200 rounded-lg bg-white ring-1 ring-slate-200 dark:divide-slate-700 dark:bg-slate-900 dark:ring-slate-700">
+          {chain.map((receipt, index) => (
+            <li key={receipt.receipt_hash}>
+              <HopItem receipt={receipt} check={report?.hops[index]} inclusion={inclusion.data?.available ? inclusion.data.hops[index] : undefined} />
+            </li>
+          ))}
+        </ol>
+      </section>
     </div>
   );
 }
@@ -114,18 +119,47 @@ function VerifyBadge({ check }: { check: HopReport | undefined }) {
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div className="grid gap-1 py-1.5 sm:grid-cols-[11rem_1fr]">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="min-w-0 text-sm text-slate-800">{children}</dd>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="min-w-0 text-sm text-slate-800 dark:text-slate-200">{children}</dd>
     </div>
   );
 }
 
-function Hash({ value }: { value: string | null | undefined }) {
-  if (!value) return <span className="text-slate-400">— (first hop)</span>;
+function Hash({ value, label }: { value: string | null | undefined; label: string }) {
+  if (!value) return <span className="text-slate-500 dark:text-slate-400">— (first hop)</span>;
   return (
-    <span className="break-all font-mono text-xs" title={value}>
-      {value}
+    <span className="flex flex-wrap items-center gap-2">
+      <span className="break-all font-mono text-xs" title={value}>
+        {value}
+      </span>
+      <CopyButton value={value} label={`Copy ${label}`} className="px-2 py-0.5 text-xs" />
     </span>
+  );
+}
+
+const REPAIR_KINDS: Record<RepairChangeKind, string> = {
+  syntax: 'JSON syntax fixed (quotes, commas, brackets, comments)',
+  normalized: 'value normalized (e.g. a number written as text)',
+  renamed: 'field renamed to the schema’s name',
+  restructured: 'value moved or reshaped to fit the schema',
+  llm: 'rewritten by the LLM fallback',
+};
+
+/** What a repair changed, one line per JSON pointer. */
+function RepairChanges({ repair }: { repair: NonNullable<Receipt['repair']> }) {
+  return (
+    <div>
+      <p>{repair.method === 'llm' ? 'Repaired by the LLM fallback' : 'Repaired by deterministic rules (no tokens)'}: {repair.changes.length} {repair.changes.length === 1 ? 'change' : 'changes'}</p>
+      {repair.changes.length > 0 && (
+        <ul className="mt-1 space-y-0.5">
+          {repair.changes.map((c, i) => (
+            <li key={`${c.path}-${i}`} className="font-mono text-xs">
+              <span className="text-slate-500 dark:text-slate-400">{c.path || '/'}</span> {REPAIR_KINDS[c.kind]}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }
 
@@ -147,84 +181,91 @@ function InclusionBadge({ inclusion }: { inclusion: HopInclusion }) {
   );
 }
 
-function HopCard({ receipt, check, inclusion }: { receipt: Receipt; check: HopReport | undefined; inclusion: HopInclusion | undefined }) {
+function HopItem({ receipt, check, inclusion }: { receipt: Receipt; check: HopReport | undefined; inclusion: HopInclusion | undefined }) {
   const f = receipt.forwarded;
   return (
-    <Card
-      title={`Hop ${receipt.hop}`}
-      actions={
-        <span className="flex flex-wrap items-center gap-2">
+    <details className="group">
+      <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-sm hover:bg-slate-50 dark:hover:bg-slate-800">
+        <span aria-hidden className="text-slate-400 transition-transform group-open:rotate-90">▸</span>
+        <span className="w-14 font-medium tabular-nums text-slate-900 dark:text-slate-100">Hop {receipt.hop}</span>
+        <span className="text-xs text-slate-600 dark:text-slate-400">
+          <DateTime value={receipt.ts} precise />
+        </span>
+        <span className="font-mono text-xs text-slate-500 dark:text-slate-400" title={receipt.receipt_hash}>
+          {truncateMiddle(receipt.receipt_hash, 10)}
+        </span>
+        <span className="ml-auto flex flex-wrap items-center gap-1">
+          {receipt.repair && <Badge tone="amber">repaired{receipt.repair.method === 'llm' ? ' (LLM)' : ''}</Badge>}
+          {receipt.fallback_used && <Badge tone="indigo">{formatCount(receipt.fu_tokens ?? 0)} FU</Badge>}
+          {f && <Badge tone={'status_code' in f ? 'slate' : 'red'}>forwarded</Badge>}
           {inclusion && <InclusionBadge inclusion={inclusion} />}
           <VerifyBadge check={check} />
         </span>
-      }
-    >
-      <dl className="divide-y divide-slate-100">
-        <Row label="Time">
-          <DateTime value={receipt.ts} />
-        </Row>
-        <Row label="Types">
-          <span className="font-mono text-xs">
-            {receipt.payload_type} → {receipt.target_type}
-          </span>
-        </Row>
-        <Row label="cid">
-          <Hash value={receipt.cid} />
-        </Row>
-        <Row label="receipt_hash">
-          <Hash value={receipt.receipt_hash} />
-        </Row>
-        <Row label="prev_receipt_hash">
-          <Hash value={receipt.prev_receipt_hash} />
-        </Row>
-        <Row label="kid">{receipt.kid ? <span className="font-mono text-xs">{receipt.kid}</span> : <span className="text-slate-400">unsigned</span>}</Row>
-        <Row label="Signature">
-          {receipt.sig ? (
-            <span className="flex flex-wrap items-center gap-2">
-              <span className="font-mono text-xs" title={receipt.sig}>
-                {truncateMiddle(receipt.sig, 16)}
-              </span>
-              <CopyButton value={receipt.sig} label="Copy signature" />
+      </summary>
+      <div className="border-t border-slate-100 px-3 pb-3 dark:border-slate-800">
+        <dl className="divide-y divide-slate-100 dark:divide-slate-800">
+          <Row label="Types">
+            <span className="font-mono text-xs">
+              {receipt.payload_type} → {receipt.target_type}
             </span>
-          ) : (
-            <span className="text-slate-400">—</span>
-          )}
-        </Row>
-        <Row label="Policy">
-          HEL {receipt.policy.allowed ? 'allowed' : 'denied'} ({receipt.policy.reason})
-        </Row>
-        <Row label="Forwarded">
-          {!f ? (
-            <span className="text-slate-400">not forwarded</span>
-          ) : 'status_code' in f ? (
-            <span className="break-all">
-              {f.url} → HTTP {f.status_code}, {formatCount(f.response_size)} bytes via {f.pinned_ip}
-            </span>
-          ) : (
-            <span className="break-all text-red-800">
-              {f.url} → {f.error}
-            </span>
-          )}
-        </Row>
-        <Row label="LLM fallback">
-          {receipt.fallback_used ? `used, ${formatCount(receipt.fu_tokens ?? 0)} FU` : 'not used'}
-        </Row>
-        {check?.status === 'invalid' && (
-          <Row label="Problems">
-            <ul className="list-disc pl-4 text-red-800">
-              {check.failed.map((failure) => (
-                <li key={failure.code}>
-                  <span className="font-mono">{failure.code}</span>: {failure.message}
-                </li>
-              ))}
-            </ul>
           </Row>
-        )}
-      </dl>
-      <details className="mt-3 rounded-md bg-slate-50 ring-1 ring-slate-200">
-        <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-slate-800">Normalized payload</summary>
-        <pre className="max-h-96 overflow-auto px-3 pb-3 text-xs text-slate-800">{prettyCanon(receipt.canon)}</pre>
-      </details>
-    </Card>
+          <Row label="cid">
+            <Hash value={receipt.cid} label="cid" />
+          </Row>
+          <Row label="receipt_hash">
+            <Hash value={receipt.receipt_hash} label="receipt hash" />
+          </Row>
+          <Row label="prev_receipt_hash">
+            <Hash value={receipt.prev_receipt_hash} label="previous hash" />
+          </Row>
+          <Row label="kid">{receipt.kid ? <span className="font-mono text-xs">{receipt.kid}</span> : <span className="text-slate-500">unsigned</span>}</Row>
+          <Row label="Signature">
+            {receipt.sig ? (
+              <span className="flex flex-wrap items-center gap-2">
+                <span className="font-mono text-xs" title={receipt.sig}>
+                  {truncateMiddle(receipt.sig, 16)}
+                </span>
+                <CopyButton value={receipt.sig} label="Copy signature" className="px-2 py-0.5 text-xs" />
+              </span>
+            ) : (
+              <span className="text-slate-500">—</span>
+            )}
+          </Row>
+          <Row label="Repair">{receipt.repair ? <RepairChanges repair={receipt.repair} /> : 'none: the arguments were valid as sent'}</Row>
+          <Row label="Policy">
+            HEL {receipt.policy.allowed ? 'allowed' : 'denied'} ({receipt.policy.reason})
+          </Row>
+          <Row label="Forwarded">
+            {!f ? (
+              <span className="text-slate-500 dark:text-slate-400">not forwarded</span>
+            ) : 'status_code' in f ? (
+              <span className="break-all">
+                {f.url} → HTTP {f.status_code}, {formatCount(f.response_size)} bytes via {f.pinned_ip}
+              </span>
+            ) : (
+              <span className="break-all text-red-800 dark:text-red-300">
+                {f.url} → {f.error}
+              </span>
+            )}
+          </Row>
+          <Row label="LLM fallback">{receipt.fallback_used ? `used, ${formatCount(receipt.fu_tokens ?? 0)} FU` : 'not used'}</Row>
+          {check?.status === 'invalid' && (
+            <Row label="Problems">
+              <ul className="list-disc pl-4 text-red-800 dark:text-red-300">
+                {check.failed.map((failure) => (
+                  <li key={failure.code}>
+                    <span className="font-mono">{failure.code}</span>: {failure.message}
+                  </li>
+                ))}
+              </ul>
+            </Row>
+          )}
+        </dl>
+        <details className="mt-3 rounded-md bg-slate-50 ring-1 ring-slate-200 dark:bg-slate-800 dark:ring-slate-700">
+          <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-slate-800 dark:text-slate-200">Normalized payload</summary>
+          <pre className="max-h-96 overflow-auto px-3 pb-3 text-xs text-slate-800 dark:text-slate-200">{prettyCanon(receipt.canon)}</pre>
+        </details>
+      </div>
+    </details>
   );
 }

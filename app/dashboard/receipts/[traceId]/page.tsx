@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { CopyButton } from '@/components/copy-button';
 import { PageHeader } from '@/components/ui';
 import { requireTenantMember } from '@/lib/guards';
 import { loadChain } from '@/server/chains/repository';
@@ -17,10 +18,18 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
     <>
       <p className="mb-2 text-sm">
         <Link href="/dashboard/receipts" className="text-indigo-700 hover:underline">
-          ← All traces
+          ← All receipts
         </Link>
       </p>
-      <PageHeader title="Receipt chain" description={<span className="break-all font-mono">{traceId}</span>} />
+      <PageHeader
+        title="Receipt chain"
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <span className="break-all font-mono">{traceId}</span>
+            <CopyButton value={traceId} label="Copy trace id" className="px-2 py-0.5 text-xs" />
+          </span>
+        }
+      />
       <ChainView traceId={traceId} chain={chain} />
     </>
   );
