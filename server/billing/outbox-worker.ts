@@ -22,6 +22,7 @@ import { billingBatchesTotal, billingOutboxOldestPending, billingOutboxPendingBa
 import type { Meter } from './catalog';
 import { formatUsd } from './money';
 import { batchIdentifier, billableUnitsInBatch, nextAttemptDelay, type BackoffOptions } from './outbox';
+import { applyDuePlanChanges } from './plan-change';
 import type { BillingProvider } from './provider';
 import { rate } from './rating';
 import { classifyStripeError } from './stripe/meter-events';
@@ -303,6 +304,8 @@ export class OutboxWorker {
 
   /** Runs batching then sending once (also what the timer does). */
   async runOnce(): Promise<SendReport> {
+    // A downgrade due at the period's end takes effect before that period's usage is rated.
+    await applyDuePlanChanges(this.options.now?.());
     await batchUsage(this.options);
     const report = await sendDueBatches(this.provider, { ...this.options, shouldStop: () => this.stopping });
     await measureBacklog();
