@@ -3,6 +3,7 @@ import { notFound } from 'next/navigation';
 import { PageHeader } from '@/components/ui';
 import { requireTenantMember } from '@/lib/guards';
 import { loadChain } from '@/server/chains/repository';
+import { recordOnboarding } from '@/server/tenants/onboarding';
 import { ChainView } from './chain-view';
 
 export const metadata = { title: 'Receipt chain' };
@@ -13,6 +14,7 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
   // Scoped to the member's tenant: another tenant's trace is indistinguishable from none.
   const chain = await loadChain(membership.tenantId, traceId);
   if (!chain) notFound();
+  await recordOnboarding(membership.tenantId, 'viewed');
   return (
     <>
       <p className="mb-2 text-sm">
