@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { APIRequestContext } from '@playwright/test';
-import { DEMO, expect, signIn, signOut, snap, test } from './support';
+import { DEMO, DEMO_PASSWORD, expect, signIn, signOut, snap, test } from './support';
 
 test('a new tenant goes from sign-up to a first verified receipt by following the getting-started checklist', async ({ page }, info) => {
   await page.goto('/signup');
@@ -69,12 +69,31 @@ test('a wrong password is refused with a clear message', async ({ page }, info) 
   await snap(page, info, 'signin-wrong-password');
 });
 
-test('each role lands on its own area and cannot open the others', async ({ page }, info) => {
-  await signIn(page, DEMO.owner);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.goto('/admin');
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.goto('/auditor');
+test('each role lands on its own area, gets a 403 page elsewhere, and sign-in returns to the page asked for', async ({ page }, info) => {
+  // Signed out: a deep link goes through sign-in and back to where it pointed.
+  await page.goto('/dashboard/billing?checkout=canceled');
+  await expect(page).toHaveURL(/\/signin\?next=%2Fdashboard%2Fbilling%3Fcheckout%3Dcanceled$/);
+  await page.getByLabel('Email').fill(DEMO.owner);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing\?checkout=canceled$/);
+  await expect(page.getByRole('heading', { name: 'Plans & billing' })).toBeVisible();
+
+  const admin = await page.goto('/admin');
+  expect(admin?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: "You can't open this page" })).toBeVisible();
+  await snap(page, info, 'forbidden');
+  expect((await page.goto('/auditor'))?.status()).toBe(403);
+  const missing = await page.goto('/dashboard/no-such-page');
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await snap(page, info, 'not-found');
+  // Only this site's paths are returned to.
+  await signOut(page);
+  await page.goto('/signin?next=//evil.example/');
+  await page.getByLabel('Email').fill(DEMO.owner);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await signOut(page);
 
@@ -85,8 +104,8 @@ test('each role lands on its own area and cannot open the others', async ({ page
 
   await signIn(page, DEMO.auditor);
   await expect(page).toHaveURL(/\/auditor$/);
-  await page.goto('/admin');
-  await expect(page).toHaveURL(/\/auditor$/);
+  expect((await page.goto('/admin'))?.status()).toBe(403);
+  await page.goto('/auditor');
   await snap(page, info, 'auditor-home');
 });
 

@@ -5,7 +5,7 @@ import { ThrottleAlert, useThrottleCountdown } from '@/components/throttle-alert
 import { Alert, Button, Field, Input } from '@/components/ui';
 import { decodeThrottleNotice } from '@/lib/throttle-notice';
 
-export function SignInForm({ initialError }: { initialError: string | null }) {
+export function SignInForm({ initialError, returnTo }: { initialError: string | null; returnTo: string | null }) {
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
   const throttle = useThrottleCountdown();
@@ -17,7 +17,7 @@ export function SignInForm({ initialError }: { initialError: string | null }) {
     setError(null);
     const result = await signIn('credentials', { email: String(form.get('email')), password: String(form.get('password')), redirect: false });
     if (result?.ok) {
-      window.location.assign('/');
+      window.location.assign(returnTo ?? '/');
     } else {
       setPending(false);
       const notice = decodeThrottleNotice(result?.error);
