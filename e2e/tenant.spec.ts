@@ -13,7 +13,7 @@ async function openNav(page: Page, label: string, heading: string) {
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
 }
 
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
+test.describe.configure({ mode: 'serial' });
 
 test('an owner creates a key, calls the API with it, and explores, verifies and exports the receipt chain', async ({ page, request }, info) => {
   await signIn(page, DEMO.owner);

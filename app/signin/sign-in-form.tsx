@@ -1,4 +1,5 @@
 'use client';
+import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { ThrottleAlert, useThrottleCountdown } from '@/components/throttle-alert';
@@ -33,7 +34,7 @@ export function SignInForm({ initialError, returnTo }: { initialError: string | 
       <Field label="Email" htmlFor="email">
         <Input id="email" name="email" type="email" autoComplete="email" required />
       </Field>
-      <Field label="Password" htmlFor="password">
+      <Field label="Password" htmlFor="password" hint={<Link href="/forgot-password" className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">Forgot password?</Link>}>
         <Input id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
       <Button type="submit" className="w-full" disabled={pending || throttle.notice !== null}>

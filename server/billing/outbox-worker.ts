@@ -23,6 +23,7 @@ import type { Meter } from './catalog';
 import { formatUsd } from './money';
 import { batchIdentifier, billableUnitsInBatch, nextAttemptDelay, type BackoffOptions } from './outbox';
 import { applyDuePlanChanges } from './plan-change';
+import { sendUsageNotices } from './usage-notices';
 import type { BillingProvider } from './provider';
 import { rate } from './rating';
 import { classifyStripeError } from './stripe/meter-events';
@@ -291,6 +292,7 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopping = false;
+  private noticesCheckedAt = 0;
 
   constructor(
     private readonly provider: BillingProvider,
@@ -309,6 +311,12 @@ export class OutboxWorker {
     await batchUsage(this.options);
     const report = await sendDueBatches(this.provider, { ...this.options, shouldStop: () => this.stopping });
     await measureBacklog();
+    // Usage notices need the period's sums per tenant: checked once a minute, not every run.
+    const now = this.options.now?.() ?? new Date();
+    if (now.getTime() - this.noticesCheckedAt >= 60_000) {
+      this.noticesCheckedAt = now.getTime();
+      await sendUsageNotices(now);
+    }
     return report;
   }
 

@@ -126,7 +126,7 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 }
 
 function Hash({ value }: { value: string | null | undefined }) {
-  if (!value) return <span className="text-slate-400">— (first hop)</span>;
+  if (!value) return <span className="text-slate-500">— (first hop)</span>;
   return (
     <span className="break-all font-mono text-xs" title={value}>
       {value}
@@ -182,7 +182,7 @@ function HopCard({ receipt, check, inclusion }: { receipt: Receipt; check: HopRe
         <Row label="prev_receipt_hash">
           <Hash value={receipt.prev_receipt_hash} />
         </Row>
-        <Row label="kid">{receipt.kid ? <span className="font-mono text-xs">{receipt.kid}</span> : <span className="text-slate-400">unsigned</span>}</Row>
+        <Row label="kid">{receipt.kid ? <span className="font-mono text-xs">{receipt.kid}</span> : <span className="text-slate-500">unsigned</span>}</Row>
         <Row label="Signature">
           {receipt.sig ? (
             <span className="flex flex-wrap items-center gap-2">
@@ -192,7 +192,7 @@ function HopCard({ receipt, check, inclusion }: { receipt: Receipt; check: HopRe
               <CopyButton value={receipt.sig} label="Copy signature" />
             </span>
           ) : (
-            <span className="text-slate-400">—</span>
+            <span className="text-slate-500">—</span>
           )}
         </Row>
         <Row label="Policy">
@@ -200,7 +200,7 @@ function HopCard({ receipt, check, inclusion }: { receipt: Receipt; check: HopRe
         </Row>
         <Row label="Forwarded">
           {!f ? (
-            <span className="text-slate-400">not forwarded</span>
+            <span className="text-slate-500">not forwarded</span>
           ) : 'status_code' in f ? (
             <span className="break-all">
               {f.url} → HTTP {f.status_code}, {formatCount(f.response_size)} bytes via {f.pinned_ip}
