@@ -7,7 +7,7 @@ export default defineConfig({
   testDir: 'e2e',
   // Journeys check every state with axe; a shared 2-core machine has taken minutes for one.
   timeout: 240_000,
-  expect: { timeout: 10_000 },
+  expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,
   reporter: [['list']],
