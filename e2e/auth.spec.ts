@@ -50,6 +50,8 @@ test('a new tenant goes from sign-up to a first verified receipt by following th
   await expect(page.getByTestId('confirm-change')).toContainText('the first month, in full');
   await page.getByRole('button', { name: 'Confirm: start now' }).click();
   await expect(page.getByTestId('current-plan')).toHaveText('Starter');
+  await expect(page.getByTestId('usage-history-chart')).toBeVisible();
+  await snap(page, info, 'billing-new-tenant');
   await page.getByRole('navigation', { name: 'Section' }).getByRole('link', { name: 'Overview' }).click();
   await expect(page.getByRole('progressbar', { name: 'Verified exchanges (VEx)' })).toHaveAttribute('aria-valuetext', '1 of 10,000 VEx included');
   await expect(page.getByText(/^Getting started/)).toHaveCount(0);

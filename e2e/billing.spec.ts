@@ -57,7 +57,7 @@ test("an admin edits the demo tenant's reserved capacity and the owner's billing
 
   await page.goto('/admin/reserved');
   await page.getByLabel('Tenant').selectOption('demo');
-  await expect(page.getByText('demo has no reserved capacity yet')).toBeVisible();
+  await expect(page.getByText('Demo Company has no reserved capacity yet')).toBeVisible();
   await page.getByLabel('VEx reserved per period').fill('250000');
   await page.getByLabel('FU tokens reserved per period').fill('1000000');
   const vex = page.getByRole('group', { name: 'VEx overage tiers' });
@@ -78,7 +78,7 @@ test("an admin edits the demo tenant's reserved capacity and the owner's billing
   await vex.getByLabel('Tier 2: Stripe item (optional)').fill('price_signet_vex_tier2_008');
   await page.getByRole('button', { name: 'Save reserved capacity' }).click();
   await expect(page.getByText("Saved. The tenant's billing now uses this reserved capacity.")).toBeVisible();
-  await expect(page.getByText('Reserved capacity of demo')).toBeVisible();
+  await expect(page.getByText('Reserved capacity of Demo Company')).toBeVisible();
   await snap(page, info, 'admin-reserved-saved');
   await signOut(page);
 
