@@ -216,7 +216,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
 
       <Card title="3. Transparency log (optional)">
         <div className="grid gap-6 lg:grid-cols-2">
-          <LogPanel witnessKeys={witnessKeys} />
+          <LogPanel witnessKeys={witnessKeys} paused={running} />
           <div className="space-y-4">
             <Field label="Log key" htmlFor="log-key" hint="The log's verifier key (origin+id+key). Obtain it independently to trust it.">
               <div className="flex gap-2">
