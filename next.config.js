@@ -9,7 +9,8 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   // Portal pages load on their first request rather than all at start-up: an instance busy
   // with the API keeps ~40 MB less resident (measured by npm run bench).
-  experimental: { preloadEntriesOnStart: false },
+  // authInterrupts: forbidden() answers 403 with app/forbidden.tsx.
+  experimental: { preloadEntriesOnStart: false, authInterrupts: true },
   serverExternalPackages: [
     '@electric-sql/pglite',
     'pglite-prisma-adapter',

@@ -5,8 +5,9 @@ const port = Number(process.env.SIGNET_E2E_PORT ?? 8091);
 
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Journeys check every state with axe; a shared 2-core machine has taken minutes for one.
+  timeout: 240_000,
+  expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,
   reporter: [['list']],

@@ -33,6 +33,8 @@ export function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development', https);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('content-security-policy', csp);
+  // The page asked for, so a guard can send a signed-out reader back to it after sign-in.
+  requestHeaders.set('x-signet-path', request.nextUrl.pathname + request.nextUrl.search);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set('content-security-policy', csp);
   if (https) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');

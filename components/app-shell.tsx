@@ -17,6 +17,9 @@ export function AppShell({ principal, area, nav, children }: { principal: Princi
   if (principal.platformRole === 'auditor' || principal.platformRole === 'admin') areas.push({ href: '/auditor', label: 'Auditor' });
   return (
     <div className="min-h-screen">
+      <a href="#main" className="sr-only rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50">
+        Skip to content
+      </a>
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
           <div className="flex items-center gap-6">

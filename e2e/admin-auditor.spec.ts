@@ -126,11 +126,22 @@ test('an auditor verifies a real bundle, catches a tampered one, and verifies of
   writeFileSync(tamperedFile, JSON.stringify(bundle, null, 2));
   const jwksText = await (await request.get('/.well-known/jwks.json')).text();
 
-  await page.reload();
-  await page.getByLabel('JWKS JSON').fill(jwksText);
+  // Loading another bundle clears the VALID verdict at once: it described the old bundle.
   await page.getByLabel('choose a bundle file').setInputFiles(tamperedFile);
   await expect(page.getByText('Loaded file tampered.json')).toBeVisible();
+  await expect(page.getByTestId('verdict')).toHaveCount(0);
+  // Without keys, verifying asks where they should come from instead of failing.
+  await page.getByLabel('JWKS JSON').fill('');
   const verify = page.getByRole('button', { name: 'Verify in this browser' });
+  await verify.click();
+  const needKeys = page.getByTestId('need-keys');
+  await expect(needKeys).toContainText('trusts this server');
+  await expect(page.getByTestId('verdict')).toHaveCount(0);
+  await snap(page, info, 'auditor-needs-keys');
+  await needKeys.getByRole('button', { name: 'Paste a JWKS' }).click();
+  await expect(page.getByLabel('JWKS JSON')).toBeFocused();
+  await page.getByLabel('JWKS JSON').fill(jwksText);
+  await expect(needKeys).toHaveCount(0);
   await expect(verify).toBeEnabled();
   const requests = await requestsDuring(page, async () => {
     await verify.click();
@@ -147,6 +158,15 @@ test('an auditor verifies a real bundle, catches a tampered one, and verifies of
   await expect(rows.nth(1)).toContainText('RECEIPT_HASH_MISMATCH');
   await expect(page.getByText('does not match the chain')).toBeVisible();
   await snap(page, info, 'auditor-invalid');
+
+  // Editing the keys clears the verdict too; fetching this Signet's JWKS from the offer verifies again.
+  await page.getByLabel('JWKS JSON').fill('');
+  await expect(page.getByTestId('verdict')).toHaveCount(0);
+  await verify.click();
+  await page.getByRole('button', { name: "Fetch this Signet's JWKS (trusts this server)" }).click();
+  await expect(page.getByLabel('JWKS JSON')).toHaveValue(/"keys"/);
+  await verify.click();
+  await expect(page.getByTestId('verdict')).toHaveText('INVALID');
 });
 
 test('the auditor page says UNSIGNED for a bundle of unsigned receipts, and refuses duplicate keys', async ({ page }, info) => {

@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import type { APIRequestContext } from '@playwright/test';
-import { DEMO, expect, signIn, signOut, snap, test } from './support';
+import { DEMO, DEMO_PASSWORD, expect, signIn, signOut, snap, test } from './support';
 
-test('sign-up creates a tenant and lands its owner on the dashboard', async ({ page }, info) => {
+test('a new tenant goes from sign-up to a first verified receipt by following the getting-started checklist', async ({ page }, info) => {
   await page.goto('/signup');
   await snap(page, info, 'signup');
   const email = `owner-${Date.now()}@example.com`;
@@ -13,11 +14,47 @@ test('sign-up creates a tenant and lands its owner on the dashboard', async ({ p
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   await expect(page.getByText('Acme Robotics').first()).toBeVisible();
-  // A new tenant's month: the usage card loads, with no plan yet.
+  // A new tenant's month: nothing used, no plan, and a checklist saying what to do.
   await expect(page.getByText(/^Usage in .+ \(UTC\)$/)).toBeVisible();
-  await expect(page.getByText('No plan yet: every unit counts as overage.')).toBeVisible();
+  await expect(page.getByTestId('no-plan')).toContainText('No plan yet: every unit counts as overage.');
   await expect(page.getByText('0 VEx (no limit)')).toBeVisible();
-  await snap(page, info, 'dashboard-overview');
+  await expect(page.getByText('No usage yet')).toHaveCount(2);
+  const checklist = page.getByRole('list', { name: 'Getting started' });
+  await expect(page.getByText('Getting started: 0 of 5 done')).toBeVisible();
+  await snap(page, info, 'dashboard-overview-new-tenant');
+
+  // 1. The checklist's link to API keys; the new key comes with a snippet to run.
+  await checklist.getByRole('link', { name: 'API keys' }).first().click();
+  await page.getByLabel('Name').fill('first key');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const curl = (await page.getByTestId('snippet-code').textContent())!;
+  // 2. Run the snippet exactly as shown.
+  const answer = JSON.parse(execFileSync('bash', ['-c', curl], { encoding: 'utf8' })) as { trace_id: string; receipt: { receipt_hash: string } };
+  expect(answer.receipt.receipt_hash).toMatch(/^sha256:/);
+  await page.getByRole('button', { name: "I've saved it" }).click();
+
+  await page.getByRole('navigation', { name: 'Section' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByText('Getting started: 2 of 5 done')).toBeVisible();
+  await expect(page.getByText('No usage yet')).toHaveCount(1);
+  await snap(page, info, 'dashboard-overview-first-exchange');
+  // 3 and 4. Open the receipt; it verifies in the browser.
+  await checklist.getByRole('link', { name: 'Open the receipt of your first exchange' }).click();
+  await expect(page.getByRole('heading', { name: 'Receipt chain' })).toBeVisible();
+  await expect(page.getByText(answer.trace_id).first()).toBeVisible();
+  await expect(page.getByText('Verified in your browser')).toBeVisible();
+  await page.getByRole('navigation', { name: 'Section' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByText('Getting started: 4 of 5 done')).toBeVisible();
+  // 5. Choose a plan.
+  await checklist.getByRole('link', { name: 'Compare plans' }).click();
+  await page.getByRole('button', { name: 'Choose Starter' }).click();
+  await expect(page.getByTestId('confirm-change')).toContainText('the first month, in full');
+  await page.getByRole('button', { name: 'Confirm: start now' }).click();
+  await expect(page.getByTestId('current-plan')).toHaveText('Starter');
+  await expect(page.getByTestId('usage-history-chart')).toBeVisible();
+  await snap(page, info, 'billing-new-tenant');
+  await page.getByRole('navigation', { name: 'Section' }).getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Verified exchanges (VEx)' })).toHaveAttribute('aria-valuetext', '1 of 10,000 VEx included');
+  await expect(page.getByText(/^Getting started/)).toHaveCount(0);
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin/);
@@ -34,12 +71,31 @@ test('a wrong password is refused with a clear message', async ({ page }, info) 
   await snap(page, info, 'signin-wrong-password');
 });
 
-test('each role lands on its own area and cannot open the others', async ({ page }, info) => {
-  await signIn(page, DEMO.owner);
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.goto('/admin');
-  await expect(page).toHaveURL(/\/dashboard$/);
-  await page.goto('/auditor');
+test('each role lands on its own area, gets a 403 page elsewhere, and sign-in returns to the page asked for', async ({ page }, info) => {
+  // Signed out: a deep link goes through sign-in and back to where it pointed.
+  await page.goto('/dashboard/billing?checkout=canceled');
+  await expect(page).toHaveURL(/\/signin\?next=%2Fdashboard%2Fbilling%3Fcheckout%3Dcanceled$/);
+  await page.getByLabel('Email').fill(DEMO.owner);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/dashboard\/billing\?checkout=canceled$/);
+  await expect(page.getByRole('heading', { name: 'Plans & billing' })).toBeVisible();
+
+  const admin = await page.goto('/admin');
+  expect(admin?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: "You can't open this page" })).toBeVisible();
+  await snap(page, info, 'forbidden');
+  expect((await page.goto('/auditor'))?.status()).toBe(403);
+  const missing = await page.goto('/dashboard/no-such-page');
+  expect(missing?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await snap(page, info, 'not-found');
+  // Only this site's paths are returned to.
+  await signOut(page);
+  await page.goto('/signin?next=//evil.example/');
+  await page.getByLabel('Email').fill(DEMO.owner);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
   await signOut(page);
 
@@ -50,8 +106,8 @@ test('each role lands on its own area and cannot open the others', async ({ page
 
   await signIn(page, DEMO.auditor);
   await expect(page).toHaveURL(/\/auditor$/);
-  await page.goto('/admin');
-  await expect(page).toHaveURL(/\/auditor$/);
+  expect((await page.goto('/admin'))?.status()).toBe(403);
+  await page.goto('/auditor');
   await snap(page, info, 'auditor-home');
 });
 

@@ -10,14 +10,38 @@ test('the demo owner chooses a plan with the local provider and sees it active',
   await expect(page.getByTestId('current-plan')).toHaveText('Starter');
   await snap(page, info, 'billing-starter');
 
+  await expect(page.getByTestId('tier-ranges')).toContainText('Overage per VEx: first 50,000 at $0.005, then $0.008 each');
+  await expect(page.getByTestId('tier-ranges')).toContainText('Overage per FU token: first 250,000 at $0.001, then $0.0008 each');
+
+  // An upgrade is confirmed with its price: the difference, prorated now, effective at once.
   await page.getByRole('button', { name: 'Change to Professional' }).click();
+  const confirm = page.getByTestId('confirm-change');
+  await expect(confirm.getByRole('heading', { name: 'Upgrade from Starter to Professional?' })).toBeVisible();
+  await expect(confirm).toContainText('$499.00 → $1,999.00 (+$1,500.00 a month)');
+  await expect(confirm.getByTestId('due-now')).toContainText(/\$[\d,]+\.\d{2}the difference prorated for the \d+ (days? \d+ h|h \d+ min) left of this period/);
+  await expect(confirm.getByTestId('takes-effect')).toHaveText('Immediately');
+  await expect(page.getByTestId('current-plan')).toHaveText('Starter');
+  await snap(page, info, 'billing-confirm-upgrade');
+  await confirm.getByRole('button', { name: 'Confirm: change now' }).click();
   await expect(page.getByText('Professional is now active (test mode — no card charged).')).toBeVisible();
   await expect(page.getByTestId('current-plan')).toHaveText('Professional');
   await expect(page.getByTestId('subscription-status')).toHaveText('active');
   await expect(page.getByTestId('plan-professional').getByText('Current plan').first()).toBeVisible();
-  await expect(page.getByTestId('plan-starter')).toContainText('Overage per VEx $0.005 → $0.008; per FU token $0.001 → $0.0008');
   await expect(page.getByTestId('projected-total')).toHaveText('$1,999.00');
   await snap(page, info, 'billing-professional-active');
+
+  // A downgrade waits for the end of the period, and can be taken back.
+  await page.getByRole('button', { name: 'Change to Starter' }).click();
+  await expect(confirm.getByRole('heading', { name: 'Downgrade from Professional to Starter?' })).toBeVisible();
+  await expect(confirm.getByTestId('due-now')).toContainText('$0.00nothing: you keep the current plan until the period ends');
+  await expect(confirm.getByTestId('takes-effect')).toContainText('At the end of this period');
+  await snap(page, info, 'billing-confirm-downgrade');
+  await confirm.getByRole('button', { name: /^Confirm: switch on / }).click();
+  await expect(page.getByText('Starter is scheduled: it replaces Professional at the end of this period.')).toBeVisible();
+  await expect(page.getByTestId('scheduled-change')).toContainText('Switching to Starter at the end of this period');
+  await expect(page.getByTestId('current-plan')).toHaveText('Professional');
+  await page.getByRole('button', { name: 'Keep the current plan' }).click();
+  await expect(page.getByTestId('scheduled-change')).toHaveCount(0);
 
   await page.setViewportSize({ width: 375, height: 800 });
   await snap(page, info, 'billing-mobile');
@@ -33,7 +57,7 @@ test("an admin edits the demo tenant's reserved capacity and the owner's billing
 
   await page.goto('/admin/reserved');
   await page.getByLabel('Tenant').selectOption('demo');
-  await expect(page.getByText('demo has no reserved capacity yet')).toBeVisible();
+  await expect(page.getByText('Demo Company has no reserved capacity yet')).toBeVisible();
   await page.getByLabel('VEx reserved per period').fill('250000');
   await page.getByLabel('FU tokens reserved per period').fill('1000000');
   const vex = page.getByRole('group', { name: 'VEx overage tiers' });
@@ -54,7 +78,7 @@ test("an admin edits the demo tenant's reserved capacity and the owner's billing
   await vex.getByLabel('Tier 2: Stripe item (optional)').fill('price_signet_vex_tier2_008');
   await page.getByRole('button', { name: 'Save reserved capacity' }).click();
   await expect(page.getByText("Saved. The tenant's billing now uses this reserved capacity.")).toBeVisible();
-  await expect(page.getByText('Reserved capacity of demo')).toBeVisible();
+  await expect(page.getByText('Reserved capacity of Demo Company')).toBeVisible();
   await snap(page, info, 'admin-reserved-saved');
   await signOut(page);
 

@@ -1,5 +1,6 @@
 // Shared e2e helpers: demo credentials, sign-in, screenshots saved as test artifacts, and a
 // `test` that fails any spec whose pages report a Content-Security-Policy violation.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test as base, type Page, type TestInfo } from '@playwright/test';
 
 export { expect };
@@ -39,11 +40,21 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page).not.toHaveURL(/\/signin/);
 }
 
-/** Full-page screenshot attached to the report and kept under test-results/screenshots. */
+/** Serious and critical accessibility violations (axe-core, WCAG 2.1 A/AA) on the page as it is now. */
+export async function expectAccessible(page: Page, name: string) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(', ')}`);
+  expect.soft(serious, `accessibility violations on ${name}`).toEqual([]);
+}
+
+/** Full-page screenshot attached to the report and kept under test-results/screenshots; every state snapped is also checked with axe. */
 export async function snap(page: Page, info: TestInfo, name: string) {
   const path = `test-results/screenshots/${name}.png`;
   await page.screenshot({ path, fullPage: true });
   await info.attach(name, { path, contentType: 'image/png' });
+  await expectAccessible(page, name);
 }
 
 export async function signOut(page: Page) {

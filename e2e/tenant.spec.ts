@@ -13,7 +13,7 @@ async function openNav(page: Page, label: string, heading: string) {
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
 }
 
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
+test.describe.configure({ mode: 'serial' });
 
 test('an owner creates a key, calls the API with it, and explores, verifies and exports the receipt chain', async ({ page, request }, info) => {
   await signIn(page, DEMO.owner);
@@ -29,6 +29,12 @@ test('an owner creates a key, calls the API with it, and explores, verifies and 
   await expect(page.getByText("you won't see it again")).toBeVisible();
   const secret = await page.getByLabel('API key secret').inputValue();
   expect(secret).toMatch(/^sk_live_/);
+  // Ready-to-run snippets carry the new key (the integration tests run them).
+  await expect(page.getByTestId('snippet-code')).toContainText(`X-SIGNET-API-Key: ${secret}`);
+  await page.getByRole('tab', { name: 'Python' }).click();
+  await expect(page.getByTestId('snippet-code')).toContainText(`"X-SIGNET-API-Key": "${secret}"`);
+  await page.getByRole('tab', { name: 'TypeScript' }).click();
+  await expect(page.getByTestId('snippet-code')).toContainText(`'X-SIGNET-API-Key': "${secret}"`);
   await snap(page, info, 'tenant-keys-secret-once');
   await page.getByRole('button', { name: "I've saved it" }).click();
   await expect(page.getByLabel('API key secret')).toHaveCount(0);
@@ -86,6 +92,11 @@ test('owner settings: key rotation and revocation, allowlist with inline errors 
   await expect(page.getByText('The old key keeps working until')).toBeVisible();
   expect(await page.getByLabel('API key secret').inputValue()).toMatch(/^sk_live_/);
   await expect(page.getByRole('row', { name: /Demo key/ })).toHaveCount(2);
+  // The old key is told apart: rotating out, with its expiry; the new one is active.
+  await expect(page.getByRole('row', { name: /Demo key/ }).getByTestId('rotating-out')).toHaveCount(1);
+  await expect(page.getByRole('row', { name: /Demo key/ }).getByTestId('rotating-out')).toContainText(/rotating out\s*expires /);
+  await expect(page.getByRole('row', { name: /Demo key/ }).filter({ hasNot: page.getByTestId('rotating-out') })).toContainText('active');
+  await snap(page, info, 'tenant-keys-rotated');
   await page.getByRole('button', { name: "I've saved it" }).click();
   await page.getByRole('button', { name: 'Revoke Demo key' }).first().click();
   await expect(page.getByText('Apps using it are refused at once')).toBeVisible();

@@ -1,11 +1,22 @@
-// Server-side page guards: every portal page checks role and tenant before rendering.
-import { redirect } from 'next/navigation';
+// Server-side page guards: every portal page checks role and tenant before rendering. A reader
+// who is not signed in is sent to sign in and back; one without the role gets a 403 page.
+import { headers } from 'next/headers';
+import { forbidden, redirect } from 'next/navigation';
 import { currentPrincipal } from './auth';
 import { homePath, type Principal } from '@/server/tenants/principal';
 
+/** A path of this site to return to (never another origin: `//host` or `/\\host`). */
+export function safeReturnPath(value: string | null | undefined): string | null {
+  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\') || value.length > 2000) return null;
+  return value;
+}
+
 export async function requirePrincipal(): Promise<Principal> {
   const p = await currentPrincipal();
-  if (!p) redirect('/signin');
+  if (!p) {
+    const back = safeReturnPath((await headers()).get('x-signet-path'));
+    redirect(back && back !== '/' ? `/signin?next=${encodeURIComponent(back)}` : '/signin');
+  }
   return p;
 }
 
@@ -18,12 +29,12 @@ export async function requireTenantMember() {
 
 export async function requireAdmin() {
   const p = await requirePrincipal();
-  if (p.platformRole !== 'admin') redirect(homePath(p));
+  if (p.platformRole !== 'admin') forbidden();
   return p;
 }
 
 export async function requireAuditor() {
   const p = await requirePrincipal();
-  if (p.platformRole !== 'auditor' && p.platformRole !== 'admin') redirect(homePath(p));
+  if (p.platformRole !== 'auditor' && p.platformRole !== 'admin') forbidden();
   return p;
 }

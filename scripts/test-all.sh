@@ -17,6 +17,16 @@ step() {
 if ! command -v promtool >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   step "install promtool" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null"
 fi
+# Playwright drives the system's Chromium (never a downloaded browser): installed here when missing.
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    step "install chromium" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null"
+  else
+    echo "Chromium is missing at ${CHROMIUM_PATH:-/usr/bin/chromium}. Install it, then run npm test again:"
+    echo "  sudo apt-get install -y chromium"
+    exit 1
+  fi
+fi
 step "prisma generate" npm run --silent generate
 step "lint" npx eslint .
 step "typecheck" npx tsc --noEmit -p .

@@ -35,6 +35,8 @@ export interface Config {
   metricsToken: string | null;
   /** Transparency log (SPEC §7): origin override, witnesses (`<vkey>@<url>`), sequencer on/off. */
   log: { origin: string | null; witnesses: string[]; sequencer: boolean };
+  /** Outgoing email (SP_SMTP_URL, SP_EMAIL_FROM); without a URL, links go to the server log. */
+  email: { smtpUrl: string | null; from: string | null };
 }
 
 function int(name: string, fallback: number): number {
@@ -75,6 +77,7 @@ export function loadConfig(): Config {
     // bundled by Next, whose tracer would otherwise pull in the whole project.
     dataDir: str('SIGNET_DATA_DIR') ?? '.data',
     publicUrl: str('SIGNET_PUBLIC_URL') ?? str('NEXTAUTH_URL') ?? `http://localhost:${port}`,
+    email: { smtpUrl: str('SP_SMTP_URL'), from: str('SP_EMAIL_FROM') },
     authSecret: str('NEXTAUTH_SECRET') ?? str('AUTH_SECRET'),
     apiKeysJson: str('SP_API_KEYS'),
     reservedConfigPath: str('SP_RESERVED_CONFIG'),

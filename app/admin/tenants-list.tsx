@@ -51,7 +51,7 @@ export function TenantsList() {
                   </Link>
                   <div className="font-mono text-xs text-slate-500">{t.id}</div>
                 </Td>
-                <Td>{t.plan ?? <span className="text-slate-400">none</span>}</Td>
+                <Td>{t.plan ?? <span className="text-slate-500">none</span>}</Td>
                 <Td>
                   <SubscriptionBadge status={t.subscriptionStatus} />
                 </Td>

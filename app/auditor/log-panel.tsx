@@ -23,8 +23,9 @@ function age(ms: number): string {
   return s < 120 ? `${s} s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
 }
 
-export function LogPanel({ witnessKeys }: { witnessKeys: string[] }) {
-  const state = useQuery({ queryKey: ['transparency-checkpoint'], queryFn: fetchCheckpoint, refetchInterval: 10_000 });
+export function LogPanel({ witnessKeys, paused }: { witnessKeys: string[]; paused: boolean }) {
+  // Paused while a verification runs: the page promises that nothing is sent anywhere meanwhile.
+  const state = useQuery({ queryKey: ['transparency-checkpoint'], queryFn: fetchCheckpoint, refetchInterval: paused ? false : 10_000, refetchOnWindowFocus: !paused });
   if (state.isPending) return <Spinner label="Reading the transparency log" />;
   if (state.isError) return <p className="text-sm text-red-700">Could not read the transparency log: {state.error.message}</p>;
   if (!state.data.available) return <p className="text-sm text-slate-600" data-testid="log-unavailable">The transparency log is not available on this Signet.</p>;

@@ -33,18 +33,34 @@ function describeSize(text: string) {
 
 export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTraceId: string; initialTenantId: string }) {
   const trpc = useTRPC();
-  const { state, progress, outcome, verify } = useVerifierWorker();
+  const { state, progress, outcome, verify, clear } = useVerifierWorker();
   const [traceId, setTraceId] = useState(initialTraceId);
   const [tenantId, setTenantId] = useState(initialTenantId);
-  const [bundleText, setBundleText] = useState('');
+  const [bundleText, setBundleTextState] = useState('');
   const [bundleSource, setBundleSource] = useState<string | null>(null);
-  const [jwksText, setJwksText] = useState('');
+  const [jwksText, setJwksTextState] = useState('');
+  const [askKeys, setAskKeys] = useState(false);
   const [loading, setLoading] = useState<'bundle' | 'jwks' | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
-  const [logKey, setLogKey] = useState('');
-  const [witnessText, setWitnessText] = useState('');
-  const [witnessesRequired, setWitnessesRequired] = useState('');
+  const [logKey, setLogKeyState] = useState('');
+  const [witnessText, setWitnessTextState] = useState('');
+  const [witnessesRequired, setWitnessesRequiredState] = useState('');
+  // Any change of what is verified clears the verdict: it described the old inputs.
+  const changing =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      clear();
+      set(value);
+    };
+  const setBundleText = changing(setBundleTextState);
+  const setJwksText = changing((text: string) => {
+    setJwksTextState(text);
+    if (text.trim() !== '') setAskKeys(false);
+  });
+  const setLogKey = changing(setLogKeyState);
+  const setWitnessText = changing(setWitnessTextState);
+  const setWitnessesRequired = changing(setWitnessesRequiredState);
   const witnessKeys = witnessText.split('\n').map((l) => l.trim()).filter(Boolean);
   const traces = useQuery(trpc.auditor.traces.queryOptions({}));
 
@@ -88,6 +104,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
     try {
       setBundleText(await file.text());
       setBundleSource(`file ${file.name}`);
+      if (jwksText.trim() === '') setAskKeys(true);
     } catch (error) {
       setLoadError(`Could not read ${file.name}: ${(error as Error).message}`);
     }
@@ -199,7 +216,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
 
       <Card title="3. Transparency log (optional)">
         <div className="grid gap-6 lg:grid-cols-2">
-          <LogPanel witnessKeys={witnessKeys} />
+          <LogPanel witnessKeys={witnessKeys} paused={running} />
           <div className="space-y-4">
             <Field label="Log key" htmlFor="log-key" hint="The log's verifier key (origin+id+key). Obtain it independently to trust it.">
               <div className="flex gap-2">
@@ -220,10 +237,31 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
       </Card>
 
       {loadError && <Alert tone="error">{loadError}</Alert>}
+      {askKeys && jwksText.trim() === '' && (
+        <div role="alert" data-testid="need-keys" className="rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-1 ring-inset ring-amber-200 dark:bg-amber-950/40 dark:text-amber-100 dark:ring-amber-800">
+          <p className="font-medium">This bundle needs the public keys that signed it.</p>
+          <p className="mt-1">Either fetch this Signet&apos;s JWKS — quick, but it trusts this server to publish the right keys — or paste a JWKS you obtained independently in “2. Public keys”.</p>
+          <div className="mt-3 flex flex-wrap gap-2">
+            <Button variant="secondary" onClick={() => void load('jwks')} disabled={loading !== null}>
+              Fetch this Signet&apos;s JWKS (trusts this server)
+            </Button>
+            <Button variant="ghost" onClick={() => document.getElementById('jwks-json')?.focus()}>
+              Paste a JWKS
+            </Button>
+          </div>
+        </div>
+      )}
 
       <Card>
         <div className="flex flex-wrap items-center gap-4">
-          <Button onClick={() => verify(bundleText, jwksText, { logKey, witnesses: witnessKeys, witnessesRequired: witnessesRequired === '' ? null : Number(witnessesRequired) })} disabled={state !== 'ready'}>
+          <Button
+            onClick={() => {
+              // Without keys the signatures cannot be checked: ask where they should come from.
+              if (jwksText.trim() === '' && bundleText.trim() !== '') return setAskKeys(true);
+              verify(bundleText, jwksText, { logKey, witnesses: witnessKeys, witnessesRequired: witnessesRequired === '' ? null : Number(witnessesRequired) });
+            }}
+            disabled={state !== 'ready'}
+          >
             {running ? 'Verifying…' : 'Verify in this browser'}
           </Button>
           {state === 'starting' && <Spinner label="Starting the verifier" />}

@@ -66,5 +66,15 @@ export function useVerifierWorker() {
     worker.current.postMessage({ id: run.id, bundleText, jwksText, log: { ...log, seen: seenCheckpoints() } });
   }, []);
 
-  return { state, progress, outcome, verify };
+  /** The inputs changed: a verdict on screen (or one still being computed) no longer describes them. */
+  const clear = useCallback(() => {
+    if (current.current) {
+      current.current = null;
+      setState('ready');
+    }
+    setProgress(null);
+    setOutcome(null);
+  }, []);
+
+  return { state, progress, outcome, verify, clear };
 }

@@ -178,7 +178,7 @@ export function VerificationResult({ report, bundleCid, log, startedAt }: { repo
                   <Td className="font-mono text-xs">{h.kid ?? '—'}</Td>
                   <Td>
                     {h.failed.length === 0 ? (
-                      <span className="text-slate-400">none</span>
+                      <span className="text-slate-500">none</span>
                     ) : (
                       <ul className="space-y-1">
                         {h.failed.map((f, i) => (

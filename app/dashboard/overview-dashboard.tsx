@@ -1,15 +1,19 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { DateTime } from '@/components/date-time';
 import { formatCount } from '@/components/format';
 import { ProgressBar } from '@/components/progress-bar';
-import { Alert, Card, Spinner } from '@/components/ui';
+import { Alert, Card, EmptyState, Spinner } from '@/components/ui';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
-import { DailyUsageChart } from './daily-usage-chart';
+import { GettingStarted } from './getting-started';
 import { ProjectedBill } from './projected-bill';
+
+// Recharts is loaded only when there is something to draw, not with the page.
+const DailyUsageChart = dynamic(() => import('./daily-usage-chart').then((m) => m.DailyUsageChart), { ssr: false, loading: () => <div className="h-56" /> });
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -20,17 +24,18 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function OverviewDashboard() {
+export function OverviewDashboard({ isOwner }: { isOwner: boolean }) {
   const trpc = useTRPC();
   const summary = useQuery(trpc.overview.summary.queryOptions());
   if (summary.isPending) return <Spinner label="Loading this month's usage" />;
   if (summary.isError) return <Alert tone="error">Could not load the overview: {readableError(summary.error)}</Alert>;
-  const { period, usage, daily, included, activeKeys, traces, lastExchange } = summary.data;
+  const { period, usage, daily, included, activeKeys, traces, lastExchange, onboarding } = summary.data;
   const month = period.start.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const includedFrom = included.source === 'reserved' ? 'reserved capacity' : included.source === 'plan' ? `the ${included.planName} plan` : null;
 
   return (
     <div className="space-y-6">
+      <GettingStarted state={onboarding} isOwner={isOwner} />
       <dl className="grid grid-cols-1 gap-4 sm:grid-cols-3">
         <Fact label="Active API keys">
           <Link href="/dashboard/keys" className="hover:underline">
@@ -53,18 +58,23 @@ export function OverviewDashboard() {
           {/* Without a plan nothing is included: "0 VEx (no limit)", not "0 VEx included". */}
           <ProgressBar label="Verified exchanges (VEx)" used={usage.vex} limit={includedFrom ? included.vex : null} unit={includedFrom ? 'VEx included' : 'VEx'} />
           <ProgressBar label="LLM fallback (FU tokens)" used={usage.fu} limit={includedFrom ? included.fu : null} unit={includedFrom ? 'FU included' : 'FU tokens'} />
-          <p className="text-xs text-slate-500">
-            {includedFrom ? `Included units come from ${includedFrom}; usage beyond them is billed as overage.` : 'No plan yet: every unit counts as overage.'}
-          </p>
+          {includedFrom ? (
+            <p className="text-xs text-slate-600 dark:text-slate-400">Included units come from {includedFrom}; usage beyond them is billed as overage.</p>
+          ) : (
+            <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="no-plan">
+              <span className="font-medium">No plan yet: every unit counts as overage.</span> A plan includes a monthly allowance of exchanges and fallback tokens; without one, each unit is billed at the
+              overage price from the first. <Link href="/dashboard/billing#plans" className="font-medium text-indigo-700 underline dark:text-indigo-300">Compare plans</Link>
+            </p>
+          )}
         </div>
       </Card>
       <ProjectedBill />
       <div className="grid gap-6 xl:grid-cols-2">
         <Card title="VEx per day">
-          <DailyUsageChart data={daily} meter="vex" label="VEx" color="#4f46e5" />
+          {usage.vex === 0n ? <EmptyState title="No usage yet">Verified exchanges appear here by day.</EmptyState> : <DailyUsageChart data={daily} meter="vex" label="VEx" color="#4f46e5" />}
         </Card>
         <Card title="FU tokens per day">
-          <DailyUsageChart data={daily} meter="fu" label="FU tokens" color="#0891b2" />
+          {usage.fu === 0n ? <EmptyState title="No usage yet">Tokens spent by the LLM fallback appear here by day.</EmptyState> : <DailyUsageChart data={daily} meter="fu" label="FU tokens" color="#0891b2" />}
         </Card>
       </div>
     </div>

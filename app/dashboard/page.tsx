@@ -9,7 +9,7 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description={`${membership.tenantName} · you are ${membership.role === 'owner' ? 'the owner' : 'a member'}`} />
-      <OverviewDashboard />
+      <OverviewDashboard isOwner={membership.role === 'owner'} />
     </>
   );
 }

@@ -2,18 +2,20 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AuthCard } from '@/components/auth-card';
 import { currentPrincipal } from '@/lib/auth';
+import { safeReturnPath } from '@/lib/guards';
 import { homePath } from '@/server/tenants/principal';
 import { SignInForm } from './sign-in-form';
 
 export const metadata = { title: 'Sign in' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {
   const principal = await currentPrincipal();
-  if (principal) redirect(homePath(principal));
-  const { error } = await searchParams;
+  const { error, next } = await searchParams;
+  const back = safeReturnPath(next);
+  if (principal) redirect(back ?? homePath(principal));
   return (
     <AuthCard title="Sign in" subtitle="Verified AI-to-AI exchanges, receipts and billing." footer={<>New to Signet? <Link className="font-medium text-indigo-700 hover:underline" href="/signup">Create an account</Link></>}>
-      <SignInForm initialError={error === 'NoAccess' ? 'Your account has no tenant or role yet. Ask an owner to invite you.' : null} />
+      <SignInForm returnTo={back} initialError={error === 'NoAccess' ? 'Your account has no tenant or role yet. Ask an owner to invite you.' : null} />
     </AuthCard>
   );
 }

@@ -1,11 +1,12 @@
 'use client';
+import Link from 'next/link';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { ThrottleAlert, useThrottleCountdown } from '@/components/throttle-alert';
 import { Alert, Button, Field, Input } from '@/components/ui';
 import { decodeThrottleNotice } from '@/lib/throttle-notice';
 
-export function SignInForm({ initialError }: { initialError: string | null }) {
+export function SignInForm({ initialError, returnTo }: { initialError: string | null; returnTo: string | null }) {
   const [error, setError] = useState<string | null>(initialError);
   const [pending, setPending] = useState(false);
   const throttle = useThrottleCountdown();
@@ -17,7 +18,7 @@ export function SignInForm({ initialError }: { initialError: string | null }) {
     setError(null);
     const result = await signIn('credentials', { email: String(form.get('email')), password: String(form.get('password')), redirect: false });
     if (result?.ok) {
-      window.location.assign('/');
+      window.location.assign(returnTo ?? '/');
     } else {
       setPending(false);
       const notice = decodeThrottleNotice(result?.error);
@@ -33,7 +34,7 @@ export function SignInForm({ initialError }: { initialError: string | null }) {
       <Field label="Email" htmlFor="email">
         <Input id="email" name="email" type="email" autoComplete="email" required />
       </Field>
-      <Field label="Password" htmlFor="password">
+      <Field label="Password" htmlFor="password" hint={<Link href="/forgot-password" className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">Forgot password?</Link>}>
         <Input id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
       <Button type="submit" className="w-full" disabled={pending || throttle.notice !== null}>

@@ -57,6 +57,6 @@ export async function rotateApiKey(tenantId: string, id: string, overlapSeconds:
     fallbackEnabled: old.fallbackEnabled,
     fuMonthlyLimit: old.fuMonthlyLimit,
   });
-  await prisma().apiKey.update({ where: { id: old.id }, data: { expiresAt } });
+  await prisma().apiKey.update({ where: { id: old.id }, data: { expiresAt, replacedById: created.apiKey.id } });
   return { ...created, previousExpiresAt: expiresAt };
 }

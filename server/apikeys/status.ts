@@ -24,6 +24,8 @@ export function publicApiKey(key: ApiKey, now = new Date()) {
     fallbackEnabled: key.fallbackEnabled,
     fuMonthlyLimit: key.fuMonthlyLimit,
     status: apiKeyStatus(key, now),
+    /** Rotated and still inside its overlap: works until `expiresAt`, then its replacement alone does. */
+    rotatingOut: key.replacedById !== null && apiKeyStatus(key, now) === 'active',
   };
 }
 

@@ -25,6 +25,8 @@ import { billingBatchesTotal, billingOutboxOldestPending, billingOutboxPendingBa
 import type { Meter } from './catalog';
 import { formatUsd } from './money';
 import { batchIdentifier, batchRoot, billableUnitsInBatch, nextAttemptDelay, type BackoffOptions } from './outbox';
+import { applyDuePlanChanges } from './plan-change';
+import { sendUsageNotices } from './usage-notices';
 import type { BillingProvider } from './provider';
 import { rate } from './rating';
 import { classifyStripeError } from './stripe/meter-events';
@@ -331,6 +333,7 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopping = false;
+  private noticesCheckedAt = 0;
 
   constructor(
     private readonly provider: BillingProvider,
@@ -344,9 +347,17 @@ export class OutboxWorker {
 
   /** Runs batching then sending once (also what the timer does). */
   async runOnce(): Promise<SendReport> {
+    // A downgrade due at the period's end takes effect before that period's usage is rated.
+    await applyDuePlanChanges(this.options.now?.());
     await batchUsage(this.options);
     const report = await sendDueBatches(this.provider, { ...this.options, shouldStop: () => this.stopping });
     await measureBacklog();
+    // Usage notices need the period's sums per tenant: checked once a minute, not every run.
+    const now = this.options.now?.() ?? new Date();
+    if (now.getTime() - this.noticesCheckedAt >= 60_000) {
+      this.noticesCheckedAt = now.getTime();
+      await sendUsageNotices(now);
+    }
     return report;
   }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import { AccountError, signUp } from '@/server/tenants/accounts';
+import { PasswordResetError, requestPasswordReset, resetPassword } from '@/server/tenants/password-reset';
 import { audit } from '@/server/audit/log';
 import { authedProcedure, publicProcedure, router } from '../init';
 
@@ -21,6 +22,25 @@ export const accountRouter = router({
         return { tenantId: tenant.id };
       } catch (err) {
         if (err instanceof AccountError) throw new TRPCError({ code: err.code === 'THROTTLED' ? 'TOO_MANY_REQUESTS' : 'BAD_REQUEST', message: err.message, cause: err });
+        throw err;
+      }
+    }),
+
+  /** Always answers the same, whether or not the address has an account. */
+  requestPasswordReset: publicProcedure.input(z.object({ email: z.string().trim().email('Enter a valid email address').max(254) })).mutation(async ({ input }) => {
+    await requestPasswordReset(input.email);
+    return { requested: true };
+  }),
+
+  resetPassword: publicProcedure
+    .input(z.object({ token: z.string().min(20).max(100), password: z.string().min(10, 'Password must be at least 10 characters').max(200) }))
+    .mutation(async ({ input, ctx }) => {
+      try {
+        const { email } = await resetPassword(input.token, input.password);
+        await audit({ id: null, email, ip: ctx.ip }, 'auth.password.reset', { target: email });
+        return { email };
+      } catch (err) {
+        if (err instanceof PasswordResetError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
         throw err;
       }
     }),

@@ -7,6 +7,8 @@ import { audit } from '@/server/audit/log';
 import { ReservedConfigError, reservedToJson } from '@/server/billing/catalog';
 import { billingDashboard } from '@/server/billing/dashboard';
 import { CatalogEditError, saveDefaultTiers, savePlan } from '@/server/billing/plans-admin';
+import { toCents } from '@/server/billing/money';
+import { applyDuePlanChanges, cancelScheduledChange, scheduledChangeOf, clearScheduledChange, PlanChangeError, quotePlanChange, scheduleDowngrade, type PlanChangeQuote } from '@/server/billing/plan-change';
 import { activeBillingProvider, BillingProviderError } from '@/server/billing/provider';
 import { getReservedCapacity, removeReservedCapacity, saveReservedCapacity } from '@/server/billing/reserved';
 import { reconciliationCsv, signedReconciliation, usageHistory } from '@/server/billing/statements';
@@ -24,7 +26,7 @@ async function asBadRequest<T>(fn: () => Promise<T>): Promise<T> {
     return await fn();
   } catch (error) {
     if (error instanceof ReservedConfigError) throw new TRPCError({ code: 'BAD_REQUEST', message: error.issues.join('\n') });
-    if (error instanceof CatalogEditError || error instanceof BillingProviderError) throw new TRPCError({ code: 'BAD_REQUEST', message: error.message });
+    if (error instanceof CatalogEditError || error instanceof BillingProviderError || error instanceof PlanChangeError) throw new TRPCError({ code: 'BAD_REQUEST', message: error.message });
     throw error;
   }
 }
@@ -93,6 +95,23 @@ const adminPlansRouter = router({
     ),
 });
 
+/** A quote as the portal shows it: money in exact units (bigint), times as ISO strings. */
+function quoteToJson(q: PlanChangeQuote) {
+  const plan = (p: PlanChangeQuote['to'] | null) => p && { id: p.id, name: p.name, monthlyFee: p.monthlyFee };
+  return {
+    from: plan(q.from),
+    to: plan(q.to)!,
+    direction: q.direction,
+    monthlyDifference: q.monthlyDifference,
+    dueNow: toCents(q.dueNow),
+    effective: q.effective,
+    effectiveAt: q.effectiveAt.toISOString(),
+    periodEnd: q.period.end.toISOString(),
+    secondsLeft: q.secondsLeft,
+    periodSeconds: q.periodSeconds,
+  };
+}
+
 async function loadPlansWithState() {
   const [all, active] = await Promise.all([loadPlans({ includeInactive: true }), loadPlans()]);
   const activeIds = new Set(active.map((p) => p.id));
@@ -103,16 +122,34 @@ export const billingRouter = router({
   /** This period's dashboard (the Overview and Billing pages) and which provider is active. */
   preview: tenantProcedure.query(async ({ ctx }) => {
     const provider = activeBillingProvider();
-    return { ...(await billingDashboard(ctx.tenant.id)), provider: { kind: provider.kind, testMode: provider.testMode } };
+    await applyDuePlanChanges(new Date(), ctx.tenant.id);
+    const dashboard = await billingDashboard(ctx.tenant.id);
+    const scheduled = await scheduledChangeOf(ctx.tenant.id);
+    return {
+      ...dashboard,
+      scheduledChange: scheduled && { planId: scheduled.plan.id, planName: scheduled.plan.name, at: scheduled.at.toISOString() },
+      provider: { kind: provider.kind, testMode: provider.testMode },
+    };
   }),
 
   /** The plans on offer and the default overage tiers they are rated with. */
   plans: authedProcedure.query(async () => ({ plans: await loadPlans(), tiers: await loadDefaultTiers() })),
 
+  /** What changing to a plan costs now, per month, and when it takes effect; shown before `checkout`. */
+  quote: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).query(({ input, ctx }) => asBadRequest(async () => quoteToJson(await quotePlanChange(ctx.tenant.id, input.planId)))),
+
+  /** Confirmed plan change: upgrades and first plans at once (Stripe: Checkout), downgrades at the period's end. */
   checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).mutation(({ input, ctx }) =>
     asBadRequest(async () => {
       const provider = activeBillingProvider();
+      const quote = await quotePlanChange(ctx.tenant.id, input.planId);
+      if (quote.direction === 'downgrade' && provider.kind === 'local') {
+        await scheduleDowngrade(quote, ctx.tenant.id);
+        await audit(ctx.actor, 'billing.plan.scheduled', { tenantId: ctx.tenant.id, target: input.planId, detail: { from: quote.from?.id ?? null, at: quote.effectiveAt.toISOString() } });
+        return { kind: 'scheduled' as const, planId: input.planId, at: quote.effectiveAt.toISOString() };
+      }
       const result = await provider.startCheckout({ tenantId: ctx.tenant.id, planId: input.planId, email: ctx.principal.email });
+      if (result.kind === 'completed') await clearScheduledChange(ctx.tenant.id);
       await audit(ctx.actor, 'billing.checkout', { tenantId: ctx.tenant.id, target: input.planId, detail: { provider: provider.kind, result: result.kind } });
       return result;
     }),
@@ -125,6 +162,13 @@ export const billingRouter = router({
       return result;
     }),
   ),
+
+  /** Keeps the current plan: drops a downgrade waiting for the period's end. */
+  cancelScheduled: ownerProcedure.mutation(async ({ ctx }) => {
+    await cancelScheduledChange(ctx.tenant.id);
+    await audit(ctx.actor, 'billing.plan.unscheduled', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
+    return { canceled: true };
+  }),
 
   /** Local provider only; Stripe subscriptions are cancelled in the Customer Portal. */
   cancel: ownerProcedure.mutation(({ ctx }) =>

@@ -1,5 +1,6 @@
 import { countActiveApiKeys } from '@/server/apikeys/status';
 import { calendarMonth } from '@/server/billing/period';
+import { onboardingState, recordOnboarding } from '@/server/tenants/onboarding';
 import { includedUnits } from '@/server/tenants/settings';
 import { dailyUsage, lastExchangeAt, tracesSince, usageTotals } from '@/server/usage/ledger';
 import { router, tenantProcedure } from '../init';
@@ -10,14 +11,21 @@ export const overviewRouter = router({
     const now = new Date();
     const period = calendarMonth(now);
     const tenantId = ctx.tenant.id;
-    const [usage, daily, included, activeKeys, traces, lastExchange] = await Promise.all([
+    const [usage, daily, included, activeKeys, traces, lastExchange, onboarding] = await Promise.all([
       usageTotals(tenantId, period),
       dailyUsage(tenantId, period),
       includedUnits(tenantId),
       countActiveApiKeys(tenantId, now),
       tracesSince(tenantId, period.start),
       lastExchangeAt(tenantId),
+      onboardingState(tenantId),
     ]);
-    return { period, usage, daily, included, activeKeys, traces, lastExchange };
+    return { period, usage, daily, included, activeKeys, traces, lastExchange, onboarding };
+  }),
+
+  /** The chain page saw a receipt chain verify in this member's browser (a getting-started step). */
+  receiptVerified: tenantProcedure.mutation(async ({ ctx }) => {
+    await recordOnboarding(ctx.tenant.id, 'verified');
+    return { recorded: true };
   }),
 });

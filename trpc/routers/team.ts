@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TRPCError } from '@trpc/server';
 import { audit } from '@/server/audit/log';
+import { portalLink, sendEmail } from '@/server/email/mailer';
 import {
   acceptInvitationAsNewUser,
   acceptInvitationForUser,
@@ -46,7 +47,15 @@ export const teamRouter = router({
           target: result.email,
           detail: { role: input.role },
         });
-        return result;
+        if (result.kind === 'added') return { ...result, emailed: false };
+        const link = portalLink(`/invite/${result.token}`);
+        const delivery = await sendEmail({
+          to: result.email,
+          subject: `${ctx.principal.email} invited you to ${ctx.tenant.name} on Signet`,
+          text: `${ctx.principal.email} invited you to join ${ctx.tenant.name} on Signet as ${input.role === 'owner' ? 'an owner' : 'a member'}.\n\nAccept the invitation here (the link works for 7 days):\n${link}\n`,
+          link,
+        });
+        return { ...result, emailed: delivery.delivered };
       }),
     ),
 

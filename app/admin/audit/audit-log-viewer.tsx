@@ -81,7 +81,7 @@ export function AuditLogViewer() {
                   <Td>
                     <DateTime value={e.at} />
                   </Td>
-                  <Td className="whitespace-nowrap">{e.actorEmail ?? <span className="text-slate-400">system</span>}</Td>
+                  <Td className="whitespace-nowrap">{e.actorEmail ?? <span className="text-slate-500">system</span>}</Td>
                   <Td className="whitespace-nowrap font-mono text-xs">{e.action}</Td>
                   <Td className="whitespace-nowrap font-mono text-xs">{e.target ?? '—'}</Td>
                   <Td className="font-mono text-xs">{e.tenantId ?? '—'}</Td>

@@ -63,12 +63,12 @@ export function ReservedCapacityEditor({ initialTenant }: { initialTenant: strin
           </div>
         )}
       </Card>
-      {tenantId && <TenantReserved key={tenantId} tenantId={tenantId} />}
+      {tenantId && <TenantReserved key={tenantId} tenantId={tenantId} tenantName={tenants.data?.find((t) => t.id === tenantId)?.name ?? tenantId} />}
     </div>
   );
 }
 
-function TenantReserved({ tenantId }: { tenantId: string }) {
+function TenantReserved({ tenantId, tenantName }: { tenantId: string; tenantName: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const current = useQuery(trpc.billing.adminReserved.get.queryOptions({ tenantId }));
@@ -122,7 +122,7 @@ function TenantReserved({ tenantId }: { tenantId: string }) {
   }
 
   return (
-    <Card title={current.data ? `Reserved capacity of ${tenantId}` : `${tenantId} has no reserved capacity yet`}>
+    <Card title={current.data ? `Reserved capacity of ${tenantName}` : `${tenantName} has no reserved capacity yet`}>
       <form onSubmit={(e) => void onSubmit(e)} className="space-y-6" noValidate>
         {saved && <Alert tone="success">Saved. The tenant&apos;s billing now uses this reserved capacity.</Alert>}
         {save.error && <Alert tone="error">{readableError(save.error)}</Alert>}

@@ -28,7 +28,7 @@ export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean;
       {checkoutResult === 'canceled' && <Alert tone="warning">Checkout was canceled; your plan has not changed.</Alert>}
       {localTest && (
         <Alert tone="info">
-          <span className="font-semibold">Test mode — no card charged.</span> Signet is running without Stripe (no STRIPE_SECRET_KEY), so plan changes take effect at once through the local billing provider.
+          <span className="font-semibold">Test mode — no card charged.</span> Signet is running without Stripe (no STRIPE_SECRET_KEY), so plan changes go through the local billing provider: upgrades take effect at once, downgrades at the end of the period.
         </Alert>
       )}
 
@@ -74,7 +74,7 @@ export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean;
         )}
       </Card>
 
-      <PlanPicker isOwner={isOwner} currentPlanId={d.subscriptionStatus === 'canceled' ? null : (d.plan?.id ?? null)} testMode={localTest} />
+      <PlanPicker isOwner={isOwner} currentPlanId={d.subscriptionStatus === 'canceled' ? null : (d.plan?.id ?? null)} testMode={localTest} scheduled={d.scheduledChange} />
 
       <Card title="This period">
         <PeriodPreview preview={d.preview} basis={d.basis} />

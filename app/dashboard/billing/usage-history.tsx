@@ -1,5 +1,6 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
+import dynamic from 'next/dynamic';
 import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
 import { Alert, Card, EmptyState, Spinner } from '@/components/ui';
@@ -8,6 +9,9 @@ import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
 const monthName = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+const shortMonth = new Intl.DateTimeFormat('en-US', { month: 'short', year: '2-digit', timeZone: 'UTC' });
+// Recharts loads with the chart, not with the page.
+const UsageHistoryChart = dynamic(() => import('./usage-history-chart').then((m) => m.UsageHistoryChart), { ssr: false, loading: () => <div className="mb-4 h-48" /> });
 
 /** The last 12 calendar months from the usage ledger, rated with the current terms. */
 export function UsageHistory() {
@@ -24,6 +28,7 @@ export function UsageHistory() {
         <EmptyState title="No usage in the last 12 months">Verified exchanges and fallback tokens appear here by month.</EmptyState>
       ) : (
         <>
+          <UsageHistoryChart months={[...used].sort((a, b) => a.period.start.getTime() - b.period.start.getTime()).map((row) => ({ label: shortMonth.format(row.period.start), vex: row.usage.vex }))} />
           <Table caption="Usage and charges per month">
             <thead>
               <tr>

@@ -23,12 +23,12 @@ const statusTone = { active: 'green', expired: 'amber', revoked: 'red' } as cons
 export function KeysManager({ canManage }: { canManage: boolean }) {
   const trpc = useTRPC();
   const keys = useQuery(trpc.apiKeys.list.queryOptions());
-  const [secret, setSecret] = useState<{ title: string; value: string; note?: string } | null>(null);
+  const [secret, setSecret] = useState<{ title: string; value: string; note?: string; snippetKey?: string } | null>(null);
 
   return (
     <div className="space-y-6">
-      {secret && <SecretPanel title={secret.title} secret={secret.value} note={secret.note} onDone={() => setSecret(null)} />}
-      {canManage && <CreateKeyForm onCreated={(value, name) => setSecret({ title: `Key “${name}” created`, value })} />}
+      {secret && <SecretPanel title={secret.title} secret={secret.value} note={secret.note} snippetKey={secret.snippetKey} onDone={() => setSecret(null)} />}
+      {canManage && <CreateKeyForm onCreated={(value, name) => setSecret({ title: `Key “${name}” created`, value, snippetKey: `first-exchange-${crypto.randomUUID().slice(0, 8)}` })} />}
       <Card title="Keys">
         {keys.isPending ? (
           <Spinner label="Loading keys" />
@@ -109,7 +109,16 @@ function KeyRow({ apiKey, canManage, onRotated }: { apiKey: PublicApiKey; canMan
           <span className="block font-mono text-xs text-slate-500">{apiKey.prefix}</span>
         </Td>
         <Td>
-          <Badge tone={statusTone[apiKey.status]}>{apiKey.status}</Badge>
+          {apiKey.rotatingOut ? (
+            <span className="flex flex-col items-start gap-0.5" data-testid="rotating-out">
+              <Badge tone="amber">rotating out</Badge>
+              <span className="text-xs text-slate-600 dark:text-slate-400">
+                expires <DateTime value={apiKey.expiresAt} />
+              </span>
+            </span>
+          ) : (
+            <Badge tone={statusTone[apiKey.status]}>{apiKey.status}</Badge>
+          )}
         </Td>
         <Td>
           <DateTime value={apiKey.createdAt} />

@@ -1,9 +1,10 @@
 'use client';
 import { CopyButton } from '@/components/copy-button';
+import { KeySnippets } from '@/components/key-snippets';
 import { Button, Input } from '@/components/ui';
 
 /** The only moment a key's secret is visible: copy it, then dismiss it for good. */
-export function SecretPanel({ title, secret, note, onDone }: { title: string; secret: string; note?: string; onDone: () => void }) {
+export function SecretPanel({ title, secret, note, onDone, snippetKey }: { title: string; secret: string; note?: string; onDone: () => void; snippetKey?: string }) {
   return (
     <section aria-labelledby="secret-title" className="space-y-3 rounded-lg bg-amber-50 p-4 ring-1 ring-amber-300 sm:p-5">
       <h2 id="secret-title" className="text-sm font-semibold text-amber-950">
@@ -22,6 +23,15 @@ export function SecretPanel({ title, secret, note, onDone }: { title: string; se
           I&apos;ve saved it
         </Button>
       </div>
+      {snippetKey && (
+        <div className="space-y-2 border-t border-amber-200 pt-3">
+          <h3 className="text-sm font-semibold text-amber-950">Send your first exchange with this key</h3>
+          <KeySnippets apiKey={secret} idempotencyKey={snippetKey} />
+          <p className="text-sm text-amber-900">
+            The answer holds the signed receipt; it then appears under <a className="font-medium underline" href="/dashboard/receipts">Receipts</a>.
+          </p>
+        </div>
+      )}
     </section>
   );
 }

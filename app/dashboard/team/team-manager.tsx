@@ -149,7 +149,12 @@ function AddMemberForm({ onAdded }: { onAdded: () => void }) {
       setResult(
         added.kind === 'added'
           ? { text: `${added.email} already had an account and is now a member.` }
-          : { text: `Invitation created for ${added.email}. Send them this link — it is shown only once and works for 7 days.`, link: `${window.location.origin}/invite/${added.token}` },
+          : added.emailed
+            ? { text: `Invitation emailed to ${added.email}. The link in it works for 7 days.` }
+            : {
+                text: `Invitation created for ${added.email}, but it could not be emailed (this Signet has no working SMTP server). Send them this link — it is shown only once and works for 7 days.`,
+                link: `${window.location.origin}/invite/${added.token}`,
+              },
       );
     } catch (err) {
       setError(readableError(err));

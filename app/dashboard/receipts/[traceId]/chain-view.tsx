@@ -1,5 +1,5 @@
 'use client';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { CopyButton } from '@/components/copy-button';
 import { DateTime } from '@/components/date-time';
@@ -14,13 +14,18 @@ import { useLogInclusion, type HopInclusion } from './use-log-inclusion';
 
 /** Verifies the chain in the browser against the published JWKS: nothing is taken on trust. */
 function useBrowserVerification(chain: Receipt[]) {
+  const trpc = useTRPC();
+  const recordVerified = useMutation(trpc.overview.receiptVerified.mutationOptions());
   return useQuery({
     queryKey: ['browser-verify', chain.at(-1)?.receipt_hash, chain.length],
     staleTime: Infinity,
     queryFn: async (): Promise<ChainReport> => {
       const res = await fetch('/.well-known/jwks.json', { cache: 'no-store' });
       if (!res.ok) throw new Error(`could not fetch the JWKS (HTTP ${res.status})`);
-      return verifyChain(chain, await res.json());
+      const report = verifyChain(chain, await res.json());
+      // A getting-started step: the tenant has seen a receipt verify.
+      if (report.verdict === 'VALID') recordVerified.mutate();
+      return report;
     },
   });
 }

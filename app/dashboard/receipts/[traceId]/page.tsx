@@ -4,6 +4,7 @@ import { CopyButton } from '@/components/copy-button';
 import { PageHeader } from '@/components/ui';
 import { requireTenantMember } from '@/lib/guards';
 import { loadChain } from '@/server/chains/repository';
+import { recordOnboarding } from '@/server/tenants/onboarding';
 import { ChainView } from './chain-view';
 
 export const metadata = { title: 'Receipt chain' };
@@ -14,6 +15,7 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
   // Scoped to the member's tenant: another tenant's trace is indistinguishable from none.
   const chain = await loadChain(membership.tenantId, traceId);
   if (!chain) notFound();
+  await recordOnboarding(membership.tenantId, 'viewed');
   return (
     <>
       <p className="mb-2 text-sm">

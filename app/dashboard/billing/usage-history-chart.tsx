@@ -1,0 +1,24 @@
+'use client';
+import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { formatCount } from '@/components/format';
+
+/** VEx per month; a screen-reader summary stands in for the drawing (the table below has the figures). */
+export function UsageHistoryChart({ months }: { months: { label: string; vex: bigint }[] }) {
+  const points = months.map((m) => ({ month: m.label, value: Number(m.vex) }));
+  return (
+    <figure className="mb-4">
+      <figcaption className="sr-only">Verified exchanges per month: {months.map((m) => `${m.label} ${formatCount(m.vex)}`).join(', ')}.</figcaption>
+      <div className="h-48" aria-hidden data-testid="usage-history-chart">
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart data={points} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
+            <XAxis dataKey="month" tick={{ fontSize: 11 }} />
+            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={56} tickFormatter={(v: number) => formatCount(v)} />
+            <Tooltip formatter={(v) => [formatCount(Number(v)), 'VEx']} />
+            <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+          </BarChart>
+        </ResponsiveContainer>
+      </div>
+    </figure>
+  );
+}

@@ -1,0 +1,42 @@
+'use client';
+import { useMutation } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Alert, Button, Field, Input } from '@/components/ui';
+import { readableError } from '@/lib/errors';
+import { useTRPC } from '@/lib/trpc-client';
+
+export function ForgotPasswordForm() {
+  const trpc = useTRPC();
+  const request = useMutation(trpc.account.requestPasswordReset.mutationOptions());
+  const [sentTo, setSentTo] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const email = String(new FormData(e.currentTarget).get('email'));
+    setError(null);
+    try {
+      await request.mutateAsync({ email });
+      setSentTo(email);
+    } catch (err) {
+      setError(readableError(err));
+    }
+  }
+
+  if (sentTo)
+    return (
+      <Alert tone="success">
+        If <strong>{sentTo}</strong> has a Signet account, an email with a reset link is on its way. The link works once, for one hour.
+      </Alert>
+    );
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <Field label="Email" htmlFor="email" error={error}>
+        <Input id="email" name="email" type="email" autoComplete="email" required aria-invalid={error ? true : undefined} />
+      </Field>
+      <Button type="submit" className="w-full" disabled={request.isPending}>
+        {request.isPending ? 'Sending…' : 'Email me a reset link'}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,68 @@
+// `npm run lighthouse`: Lighthouse 12.2.3 (later versions need Node 22), default mobile profile,
+// against a running Signet (`npm start`), signed in as the demo users; prints one row per page.
+// A benchmark, not a CI gate. Lighthouse is fetched by npx on first use, not a project dependency.
+// Env: LIGHTHOUSE_URL (default http://localhost:8088), SIGNET_DEMO_PASSWORD (the demo users' password).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const base = (process.env.LIGHTHOUSE_URL ?? 'http://localhost:8088').replace(/\/$/, '');
+const password = process.env.SIGNET_DEMO_PASSWORD;
+if (!password) {
+  console.error('Set SIGNET_DEMO_PASSWORD to the demo users\' password (printed by the first npm start).');
+  process.exit(2);
+}
+
+/** A next-auth session cookie for `email`, as the sign-in form gets one. */
+async function sessionCookie(email: string): Promise<string> {
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const jar = csrf.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: jar },
+    body: new URLSearchParams({ csrfToken, email, password: password!, json: 'true' }),
+  });
+  const session = res.headers.getSetCookie().map((c) => c.split(';')[0]!).find((c) => c.includes('session-token'));
+  if (!session) throw new Error(`could not sign in as ${email} (HTTP ${res.status})`);
+  return session;
+}
+
+const pages: { path: string; as: string | null }[] = [
+  { path: '/signin', as: null },
+  { path: '/signup', as: null },
+  { path: '/dashboard', as: 'owner@demo.signet.local' },
+  { path: '/dashboard/keys', as: 'owner@demo.signet.local' },
+  { path: '/dashboard/receipts', as: 'owner@demo.signet.local' },
+  { path: '/dashboard/billing', as: 'owner@demo.signet.local' },
+  { path: '/auditor', as: 'auditor@signet.local' },
+  { path: '/admin', as: 'admin@signet.local' },
+];
+
+const dir = mkdtempSync(path.join(tmpdir(), 'signet-lighthouse-'));
+const cookies = new Map<string, string>();
+const rows: string[][] = [];
+for (const page of pages) {
+  if (page.as && !cookies.has(page.as)) cookies.set(page.as, await sessionCookie(page.as));
+  const out = path.join(dir, `${page.path.replaceAll('/', '_') || 'root'}.json`);
+  const args = ['--yes', 'lighthouse@12.2.3', `${base}${page.path}`, '--quiet', '--output=json', `--output-path=${out}`, '--only-categories=performance,accessibility,best-practices',
+    `--chrome-path=${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}`, '--chrome-flags=--headless=new --no-sandbox --disable-gpu'];
+  if (page.as) args.push(`--extra-headers=${JSON.stringify({ Cookie: cookies.get(page.as) })}`);
+  await run('npx', args, { maxBuffer: 64 * 1024 * 1024 });
+  const report = JSON.parse(readFileSync(out, 'utf8')) as { categories: Record<string, { score: number }>; audits: Record<string, { numericValue?: number }> };
+  const score = (id: string) => String(Math.round((report.categories[id]?.score ?? 0) * 100));
+  const ms = (id: string) => `${Math.round(report.audits[id]?.numericValue ?? 0).toLocaleString('en-US')} ms`;
+  rows.push([page.path, score('performance'), score('accessibility'), score('best-practices'), ms('total-blocking-time'), ms('largest-contentful-paint')]);
+  console.error(`measured ${page.path}`);
+}
+
+const header = ['page', 'performance', 'accessibility', 'best practices', 'TBT', 'LCP'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+console.log(line(header));
+console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
+for (const row of rows) console.log(line(row));

@@ -1,0 +1,54 @@
+// "Forgot password?": a one-use link valid for an hour, emailed to the account's address. Only
+// the token's SHA-256 is stored. Asking never tells whether an account exists.
+import { createHash, randomBytes } from 'node:crypto';
+import { prisma } from '../db';
+import { portalLink, sendEmail } from '../email/mailer';
+import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
+
+const RESET_TTL_MS = 60 * 60 * 1000;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export class PasswordResetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PasswordResetError';
+  }
+}
+
+/** Emails a reset link when the address has an account; otherwise does nothing, visibly the same. */
+export async function requestPasswordReset(emailAddress: string, now = new Date()): Promise<void> {
+  const email = emailAddress.trim().toLowerCase();
+  const user = await prisma().user.findUnique({ where: { email }, select: { id: true, email: true } });
+  if (!user) return;
+  const token = randomBytes(32).toString('base64url');
+  await prisma().passwordReset.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + RESET_TTL_MS) } });
+  const link = portalLink(`/reset-password/${token}`);
+  await sendEmail({
+    to: user.email,
+    subject: 'Reset your Signet password',
+    text: `Someone (hopefully you) asked to reset the password of your Signet account ${user.email}.\n\nChoose a new password here (the link works once, for one hour):\n${link}\n\nIf you did not ask, ignore this email: your password stays as it is.\n`,
+    link,
+  });
+}
+
+/** Whether a reset link can still be used (for the page that shows the form). */
+export async function resetTokenUsable(token: string, now = new Date()): Promise<boolean> {
+  const reset = await prisma().passwordReset.findUnique({ where: { tokenHash: hashToken(token) } });
+  return reset !== null && reset.usedAt === null && reset.expiresAt > now;
+}
+
+/** Sets the new password and uses up this link and every other open one of the account. */
+export async function resetPassword(token: string, password: string, now = new Date()): Promise<{ email: string }> {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new PasswordResetError(`Password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  const passwordHash = await hashPassword(password);
+  return prisma().$transaction(async (tx) => {
+    const reset = await tx.passwordReset.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { email: true } } } });
+    if (!reset || reset.usedAt || reset.expiresAt <= now) throw new PasswordResetError('This reset link has expired or was already used. Ask for a new one.');
+    const claimed = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: now } });
+    if (claimed.count === 0) throw new PasswordResetError('This reset link has expired or was already used. Ask for a new one.');
+    await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
+    await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
+    return { email: reset.user.email };
+  });
+}

@@ -1,0 +1,136 @@
+// What a new tenant meets in the portal: plan changes priced and timed before they happen
+// (prorated upgrades at once, downgrades at the period's end), rotated keys labelled as rotating
+// out, and the first-exchange snippets shown with a new key — run here against a live API.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tierRangeText } from '@/app/dashboard/billing/tier-ranges';
+import { DEFAULT_TIERS } from '@/server/billing/catalog';
+import { toCents } from '@/server/billing/money';
+import { applyDuePlanChanges, prorate, quotePlanChange } from '@/server/billing/plan-change';
+import { exchangeSnippet, type SnippetLanguage } from '@/lib/snippets';
+import { createUser } from '@/server/tenants/accounts';
+import { loadPrincipal, type Principal } from '@/server/tenants/principal';
+import { createCallerFactory } from '@/trpc/init';
+import { appRouter } from '@/trpc/root';
+import { startTestApi, type TestApi } from '../support/api';
+
+const run = promisify(execFile);
+const createCaller = createCallerFactory(appRouter);
+let api: TestApi;
+let owner: ReturnType<typeof createCaller>;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  await api.tenantWithKey('acme'); // on Starter
+  const user = await createUser({ email: 'owner@onboarding.test', password: 'a-long-password', name: 'Owner' });
+  await api.db.prisma.membership.create({ data: { userId: user.id, tenantId: 'acme', role: 'owner' } });
+  const principal: Principal = (await loadPrincipal(user.id))!;
+  owner = createCaller({ principal, ip: '198.51.100.3', requestedTenantId: null });
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('plan changes', () => {
+  it('prorates by the seconds left in the period, rounding half up', () => {
+    const period = { start: new Date('2026-12-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') };
+    const p = prorate(10n ** 10n * 9500n, period, new Date('2026-12-21T00:00:00Z'));
+    expect(p).toMatchObject({ secondsLeft: 11 * 86_400, periodSeconds: 31 * 86_400 });
+    // $9,500 × 11/31 = $3,370.9677…
+    expect(toCents(p.amount)).toBe(337_097n);
+    expect(prorate(10n ** 10n, period, period.end).amount).toBe(0n);
+  });
+
+  it('quotes an upgrade from Starter ($499) to Enterprise ($9,999) as due now, prorated', async () => {
+    const q = await quotePlanChange('acme', 'enterprise', new Date('2026-12-21T00:00:00Z'));
+    expect(q.direction).toBe('upgrade');
+    expect(q.effective).toBe('now');
+    expect(toCents(q.monthlyDifference)).toBe(950_000n);
+    expect(toCents(q.dueNow)).toBe(337_097n);
+    await expect(quotePlanChange('acme', 'starter')).rejects.toThrow('Starter is already your plan');
+  });
+
+  it('upgrades at once, schedules a downgrade for the end of the period and applies it then', async () => {
+    const up = await owner.billing.quote({ planId: 'professional' });
+    expect(up).toMatchObject({ direction: 'upgrade', effective: 'now', from: { id: 'starter' }, to: { id: 'professional' } });
+    expect(up.dueNow).toBe(BigInt(Math.round((150_000 * up.secondsLeft) / up.periodSeconds)));
+    expect(await owner.billing.checkout({ planId: 'professional' })).toMatchObject({ kind: 'completed', planId: 'professional' });
+
+    const down = await owner.billing.quote({ planId: 'starter' });
+    expect(down).toMatchObject({ direction: 'downgrade', effective: 'period_end', dueNow: 0n });
+    const preview = await owner.billing.preview();
+    expect(down.effectiveAt).toBe(preview.period.end.toISOString());
+    expect(await owner.billing.checkout({ planId: 'starter' })).toEqual({ kind: 'scheduled', planId: 'starter', at: down.effectiveAt });
+
+    const waiting = await owner.billing.preview();
+    expect(waiting.plan?.id).toBe('professional');
+    expect(waiting.scheduledChange).toEqual({ planId: 'starter', planName: 'Starter', at: down.effectiveAt });
+
+    const at = new Date(down.effectiveAt);
+    expect(await applyDuePlanChanges(new Date(at.getTime() - 1))).toBe(0);
+    expect(await applyDuePlanChanges(at)).toBe(1);
+    expect(await applyDuePlanChanges(at)).toBe(0);
+    const tenant = await api.db.prisma.tenant.findUniqueOrThrow({ where: { id: 'acme' } });
+    expect(tenant).toMatchObject({ planId: 'starter', scheduledPlanId: null, scheduledPlanAt: null });
+  });
+
+  it('keeps the current plan when the owner drops a scheduled downgrade', async () => {
+    await owner.billing.checkout({ planId: 'enterprise' });
+    await owner.billing.checkout({ planId: 'professional' });
+    expect((await owner.billing.preview()).scheduledChange?.planId).toBe('professional');
+    await owner.billing.cancelScheduled();
+    expect((await owner.billing.preview()).scheduledChange).toBeNull();
+    expect(await applyDuePlanChanges(new Date('2100-01-01T00:00:00Z'))).toBe(0);
+  });
+
+  it('words graduated tiers as ranges', () => {
+    expect(tierRangeText(DEFAULT_TIERS.vex)).toBe('first 50,000 at $0.005, then $0.008 each');
+    expect(tierRangeText([{ upTo: 10n, unitPrice: 10n ** 9n, stripeItem: null }, { upTo: 30n, unitPrice: 5n * 10n ** 8n, stripeItem: null }, { upTo: null, unitPrice: 10n ** 8n, stripeItem: null }])).toBe(
+      'first 10 at $0.10, next 20 at $0.05, then $0.01 each',
+    );
+  });
+});
+
+describe('keys', () => {
+  it('labels a rotated key as rotating out until its overlap ends; the new one is plain active', async () => {
+    const created = await owner.apiKeys.create({ name: 'backend' });
+    const rotated = await owner.apiKeys.rotate({ id: created.apiKey.id, overlap: '24h' });
+    const keys = await owner.apiKeys.list();
+    const old = keys.find((k) => k.id === created.apiKey.id)!;
+    const fresh = keys.find((k) => k.id === rotated.apiKey.id)!;
+    expect(old).toMatchObject({ status: 'active', rotatingOut: true, expiresAt: rotated.previousExpiresAt });
+    expect(fresh).toMatchObject({ status: 'active', rotatingOut: false, expiresAt: null });
+  });
+
+  it('the snippets shown with a new key send a first exchange that gets a signed receipt', async () => {
+    const { secret } = await owner.apiKeys.create({ name: 'snippets' });
+    const dir = mkdtempSync(path.join(tmpdir(), 'signet-snippets-'));
+    const results: Record<string, { trace_id: string; receipt_hash: string }> = {};
+    const languages: SnippetLanguage[] = ['curl', 'typescript', 'python'];
+    for (const language of languages) {
+      const code = exchangeSnippet(language, { baseUrl: api.url, apiKey: secret, idempotencyKey: `first-${language}` });
+      let stdout: string;
+      if (language === 'curl') ({ stdout } = await run('bash', ['-c', code]));
+      else if (language === 'typescript') {
+        writeFileSync(path.join(dir, 'first-exchange.mts'), code);
+        ({ stdout } = await run('npx', ['tsx', path.join(dir, 'first-exchange.mts')]));
+      } else {
+        writeFileSync(path.join(dir, 'first_exchange.py'), code);
+        ({ stdout } = await run('python3', [path.join(dir, 'first_exchange.py')]));
+      }
+      const body = JSON.parse(stdout) as { trace_id: string; receipt?: { receipt_hash: string }; receipt_hash?: string };
+      results[language] = { trace_id: body.trace_id, receipt_hash: body.receipt?.receipt_hash ?? body.receipt_hash! };
+      expect(results[language]!.receipt_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    }
+    const receipts = await api.db.prisma.receipt.findMany({ where: { tenantId: 'acme', traceId: { in: Object.values(results).map((r) => r.trace_id) } } });
+    expect(receipts.map((r) => r.receiptHash).sort()).toEqual(Object.values(results).map((r) => r.receipt_hash).sort());
+    // Running the curl snippet again replays the same exchange: no second receipt.
+    const again = JSON.parse((await run('bash', ['-c', exchangeSnippet('curl', { baseUrl: api.url, apiKey: secret, idempotencyKey: 'first-curl' })])).stdout) as { trace_id: string };
+    expect(again.trace_id).toBe(results.curl!.trace_id);
+  }, 60_000);
+});
