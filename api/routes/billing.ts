@@ -5,6 +5,10 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { authenticateApiKey } from '@/server/apikeys/authenticate';
 import { billingDashboard, dashboardToJson } from '@/server/billing/dashboard';
+import { usageLedger } from '@/server/billing/ledger-export';
+import { parsePeriodRef } from '@/server/billing/statements';
+import { tenantBilling } from '@/server/billing/terms';
+import { getDatabase } from '@/server/db';
 import { ApiError } from '../errors';
 import { apiKeyHeader, errorResponses } from '../openapi';
 
@@ -53,11 +57,67 @@ export function registerBillingRoutes(app: OpenAPIHono) {
   });
 
   app.get('/v1/billing/dashboard', async (c) => {
-    const principal = await authenticateApiKey(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
-    if (principal === 'missing') throw new ApiError(401, 'API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)');
-    if (typeof principal === 'string') throw new ApiError(401, `API_KEY_${principal === 'unknown' ? 'INVALID' : principal.toUpperCase()}`, `the API key is ${principal === 'unknown' ? 'not valid' : principal}`);
+    const principal = await callerOf(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
     const dashboard = await billingDashboard(principal.tenantId, { keyItems: { vex: principal.stripeItemVex, fu: principal.stripeItemFu } });
     c.header('Cache-Control', 'no-store');
     return c.json(dashboardToJson(dashboard));
   });
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/billing/usage-ledger',
+    summary: "Every usage row of the calling tenant's period (what the reconciliation report sums), streamed",
+    description:
+      'CSV (RFC 4180, header line) or NDJSON, in (meter, occurred_at) order, streamed in batches so any size of period is served in constant memory. `period` is `current` (default) or a month `YYYY-MM` (UTC).',
+    request: {
+      headers: z.object(apiKeyHeader),
+      query: z.object({ period: z.string().optional(), format: z.enum(['csv', 'ndjson']).optional() }),
+    },
+    responses: {
+      200: { description: 'The ledger rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } },
+      ...errorResponses([400, 401]),
+    },
+  });
+
+  app.get('/v1/billing/usage-ledger', async (c) => {
+    const principal = await callerOf(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
+    const format = c.req.query('format') ?? 'csv';
+    if (format !== 'csv' && format !== 'ndjson') throw new ApiError(400, 'INVALID_REQUEST', 'format must be csv or ndjson');
+    const billing = await tenantBilling(principal.tenantId, new Date());
+    let period;
+    try {
+      period = parsePeriodRef(c.req.query('period') ?? 'current', billing.period);
+    } catch (err) {
+      throw new ApiError(400, 'INVALID_REQUEST', (err as Error).message);
+    }
+    const chunks = usageLedger(getDatabase().sql, principal.tenantId, period, format);
+    const encoder = new TextEncoder();
+    // Pulled one batch at a time: the next query runs only when the client has taken the last.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const next = await chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        },
+        async cancel() {
+          await chunks.return(undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const name = `signet-usage-ledger-${principal.tenantId}-${period.start.toISOString().slice(0, 10)}.${format === 'csv' ? 'csv' : 'ndjson'}`;
+    return c.body(body, 200, {
+      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      'Content-Disposition': `attachment; filename="${name}"`,
+      'Cache-Control': 'no-store',
+    });
+  });
+}
+
+async function callerOf(key: string | undefined) {
+  const principal = await authenticateApiKey(key);
+  if (principal === 'missing') throw new ApiError(401, 'API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)');
+  if (typeof principal === 'string') throw new ApiError(401, `API_KEY_${principal === 'unknown' ? 'INVALID' : principal.toUpperCase()}`, `the API key is ${principal === 'unknown' ? 'not valid' : principal}`);
+  return principal;
 }
