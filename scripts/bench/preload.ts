@@ -4,6 +4,7 @@
 // transparency log in large batches. Receipts are built from a byte template that is checked
 // against buildReceipt (the hot path's builder) before any is written, and signed with node:crypto.
 import { createHash, createPrivateKey, sign, type KeyObject } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { buildReceipt } from '@/server/receipts/build';
@@ -93,12 +94,74 @@ function copy(client: pg.Client, table: string, columns: string[], text: string)
   });
 }
 
+export interface ChunkSpec {
+  seed: string;
+  kid: string;
+  receipts: number;
+  hops: number;
+  start: number;
+  span: number;
+  /** Traces first .. first + count - 1. */
+  first: number;
+  count: number;
+}
+
+export interface ChunkData {
+  n: number;
+  traces: string;
+  receipts: string;
+  usage: string;
+  idempotency: string;
+}
+
+/** The COPY text of a chunk of traces (run in a worker: preload-worker.ts). */
+export function buildChunk(spec: ChunkSpec): ChunkData {
+  const t: Template = { kid: spec.kid, key: createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, Buffer.from(spec.seed, 'base64url')]), format: 'der', type: 'pkcs8' }) };
+  const tr: string[] = [];
+  const rc: string[] = [];
+  const us: string[] = [];
+  const id: string[] = [];
+  const startIso = new Date(spec.start).toISOString();
+  for (let ti = spec.first; ti < spec.first + spec.count; ti++) {
+    const trace = `tr-scale-${ti}`;
+    let prev: string | null = null;
+    const hops = Math.min(spec.hops, spec.receipts - ti * spec.hops);
+    let ts = '';
+    for (let hop = 1; hop <= hops; hop++) {
+      const g = ti * spec.hops + hop - 1;
+      ts = new Date(spec.start + Math.floor((g / spec.receipts) * spec.span)).toISOString();
+      const fu = g % FU_EVERY === 0;
+      const r = templateReceipt(t, { trace, hop, ts, invoice: `INV-${g}`, prev, fu });
+      rc.push(`${csv(trace)},${hop},${csv(PRELOAD_TENANT)},${csv(PRELOAD_KEY_ID)},${csv(r.hash)},${csv(PAYLOAD_TYPE)},${csv(TARGET_TYPE)},${csv(r.cid)},${csv(ts)},${csv(r.body)}`);
+      us.push(`${csv(PRELOAD_TENANT)},${csv(PRELOAD_KEY_ID)},vex,1,${csv(r.hash)},${csv(ts)}`);
+      if (fu) us.push(`${csv(PRELOAD_TENANT)},${csv(PRELOAD_KEY_ID)},fu,${FU_TOKENS},${csv(r.hash)},${csv(ts)}`);
+      // The hot path stores the exchange's response for replays: the receipt and a little more.
+      id.push(`${csv(PRELOAD_KEY_ID)},${csv(`idem-${g}`)},200,${csv(`{"trace_id":"${trace}","hop":${hop},"receipt":${r.body}}`)},${csv(trace)},${csv(ts)}`);
+      prev = r.hash;
+    }
+    tr.push(`${csv(PRELOAD_TENANT)},${csv(trace)},${hops},${csv(prev)},${csv(startIso)},${csv(ts)}`);
+  }
+  const text = (lines: string[]) => `${lines.join('\n')}\n`;
+  return { n: rc.length, traces: text(tr), receipts: text(rc), usage: text(us), idempotency: text(id) };
+}
+
+function buildInWorker(worker: Worker, spec: ChunkSpec): Promise<ChunkData> {
+  return new Promise((resolve, reject) => {
+    const done = (data: ChunkData) => {
+      worker.off('error', reject);
+      resolve(data);
+    };
+    worker.once('message', done);
+    worker.once('error', reject);
+    worker.postMessage(spec);
+  });
+}
+
 /** Writes the preload; returns the signing key's kid (active in the database). */
 export async function preload(databaseUrl: string, opts: PreloadOptions): Promise<{ kid: string }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query(`SET synchronous_commit = off`);
     const seed = generateSeed();
     const kid = `scale-bench-${Date.now().toString(36)}`;
     const t: Template = { kid, key: createPrivateKey({ key: Buffer.concat([PKCS8_ED25519_PREFIX, seed]), format: 'der', type: 'pkcs8' }) };
@@ -118,46 +181,53 @@ export async function preload(databaseUrl: string, opts: PreloadOptions): Promis
 
     const L = opts.hopsPerTrace;
     const traces = Math.ceil(opts.receipts / L);
-    const span = opts.end.getTime() - opts.start.getTime();
+    const spec: ChunkSpec = { seed: Buffer.from(seed).toString('base64url'), kid, receipts: opts.receipts, hops: L, start: opts.start.getTime(), span: opts.end.getTime() - opts.start.getTime(), first: 0, count: 0 };
     const CHUNK_TRACES = Math.max(1, Math.floor(20_000 / L));
+    const chunks: number[] = [];
+    for (let first = 0; first < traces; first += CHUNK_TRACES) chunks.push(first);
     let done = 0;
-    let inFlight: Promise<void> = Promise.resolve();
-    for (let first = 0; first < traces; first += CHUNK_TRACES) {
-      const tr: string[] = [];
-      const rc: string[] = [];
-      const us: string[] = [];
-      const id: string[] = [];
-      for (let ti = first; ti < Math.min(traces, first + CHUNK_TRACES); ti++) {
-        const trace = `tr-scale-${ti}`;
-        let prev: string | null = null;
-        const hops = Math.min(L, opts.receipts - ti * L);
-        let ts = '';
-        for (let hop = 1; hop <= hops; hop++) {
-          const g = ti * L + hop - 1;
-          ts = new Date(opts.start.getTime() + Math.floor((g / opts.receipts) * span)).toISOString();
-          const fu = g % FU_EVERY === 0;
-          const r = templateReceipt(t, { trace, hop, ts, invoice: `INV-${g}`, prev, fu });
-          rc.push(`${csv(trace)},${hop},${csv(PRELOAD_TENANT)},${csv(PRELOAD_KEY_ID)},${csv(r.hash)},${csv(PAYLOAD_TYPE)},${csv(TARGET_TYPE)},${csv(r.cid)},${csv(ts)},${csv(r.body)}`);
-          us.push(`${csv(PRELOAD_TENANT)},${csv(PRELOAD_KEY_ID)},vex,1,${csv(r.hash)},${csv(ts)}`);
-          if (fu) us.push(`${csv(PRELOAD_TENANT)},${csv(PRELOAD_KEY_ID)},fu,${FU_TOKENS},${csv(r.hash)},${csv(ts)}`);
-          // The hot path stores the exchange's response for replays: the receipt and a little more.
-          id.push(`${csv(PRELOAD_KEY_ID)},${csv(`idem-${g}`)},200,${csv(`{"trace_id":"${trace}","hop":${hop},"receipt":${r.body}}`)},${csv(trace)},${csv(ts)}`);
-          prev = r.hash;
-        }
-        tr.push(`${csv(PRELOAD_TENANT)},${csv(trace)},${hops},${csv(prev)},${csv(opts.start.toISOString())},${csv(ts)}`);
+    // Two workers build chunks (signing is most of it), each feeding its own three connections,
+    // so building the next chunk overlaps the COPYs of the last.
+    const lanes = await Promise.all([0, 1].map(async () => {
+      const conns = [0, 1, 2].map(() => new pg.Client({ connectionString: databaseUrl }));
+      for (const c of conns) {
+        await c.connect();
+        await c.query('SET synchronous_commit = off');
       }
-      await inFlight;
-      const n = rc.length;
-      inFlight = (async () => {
-        await copy(client, 'traces', ['tenant_id', 'id', 'head_hop', 'head_hash', 'created_at', 'updated_at'], `${tr.join('\n')}\n`);
-        await copy(client, 'receipts', ['trace_id', 'hop', 'tenant_id', 'api_key_id', 'receipt_hash', 'payload_type', 'target_type', 'cid', 'created_at', 'body'], `${rc.join('\n')}\n`);
-        await copy(client, 'usage_events', ['tenant_id', 'api_key_id', 'meter', 'units', 'receipt_hash', 'occurred_at'], `${us.join('\n')}\n`);
-        await copy(client, 'idempotency_records', ['api_key_id', 'key', 'status', 'response_body', 'trace_id', 'created_at'], `${id.join('\n')}\n`);
-        done += n;
-        opts.onProgress?.(done);
-      })();
+      return { conns, worker: new Worker(new URL('./preload-worker.mjs', import.meta.url)) };
+    }));
+    try {
+      await Promise.all(
+        lanes.map(async ({ conns, worker }) => {
+          const [a, b, c] = conns as [pg.Client, pg.Client, pg.Client];
+          let copying: Promise<void> = Promise.resolve();
+          for (;;) {
+            const first = chunks.shift();
+            if (first === undefined) break;
+            const data = await buildInWorker(worker, { ...spec, first, count: Math.min(CHUNK_TRACES, traces - first) });
+            await copying;
+            copying = (async () => {
+              await Promise.all([
+                (async () => {
+                  await copy(a, 'traces', ['tenant_id', 'id', 'head_hop', 'head_hash', 'created_at', 'updated_at'], data.traces);
+                  await copy(a, 'receipts', ['trace_id', 'hop', 'tenant_id', 'api_key_id', 'receipt_hash', 'payload_type', 'target_type', 'cid', 'created_at', 'body'], data.receipts);
+                })(),
+                copy(b, 'usage_events', ['tenant_id', 'api_key_id', 'meter', 'units', 'receipt_hash', 'occurred_at'], data.usage),
+                copy(c, 'idempotency_records', ['api_key_id', 'key', 'status', 'response_body', 'trace_id', 'created_at'], data.idempotency),
+              ]);
+              done += data.n;
+              opts.onProgress?.(done);
+            })();
+          }
+          await copying;
+        }),
+      );
+    } finally {
+      for (const lane of lanes) {
+        await lane.worker.terminate();
+        for (const c of lane.conns) await c.end();
+      }
     }
-    await inFlight;
     return { kid };
   } finally {
     await client.end();
