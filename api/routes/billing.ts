@@ -7,6 +7,10 @@ import { authenticateApiKey } from '@/server/apikeys/authenticate';
 import { billingDashboard, dashboardToJson } from '@/server/billing/dashboard';
 import { usageProofBundle } from '@/server/usage-proof/bundle';
 import { activeMembership } from '@/server/tenants/principal';
+import { usageLedger } from '@/server/billing/ledger-export';
+import { parsePeriodRef } from '@/server/billing/statements';
+import { tenantBilling } from '@/server/billing/terms';
+import { getDatabase } from '@/server/db';
 import { ApiError } from '../errors';
 import { sessionPrincipal } from '../session';
 import { apiKeyHeader, errorResponses } from '../openapi';
@@ -113,5 +117,56 @@ export function registerBillingRoutes(app: OpenAPIHono) {
     c.header('Content-Type', 'application/json; charset=utf-8');
     c.header('Content-Disposition', `attachment; filename="usage-proof-${principal.tenantId}-${query.data.period}-${query.data.form}.json"`);
     return c.body(body);
+  });
+
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/v1/billing/usage-ledger',
+    summary: "Every usage row of the calling tenant's period (what the reconciliation report sums), streamed",
+    description:
+      'CSV (RFC 4180, header line) or NDJSON, in (meter, occurred_at) order, streamed in batches so any size of period is served in constant memory. `period` is `current` (default) or a month `YYYY-MM` (UTC).',
+    request: {
+      headers: z.object(apiKeyHeader),
+      query: z.object({ period: z.string().optional(), format: z.enum(['csv', 'ndjson']).optional() }),
+    },
+    responses: {
+      200: { description: 'The ledger rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } },
+      ...errorResponses([400, 401]),
+    },
+  });
+
+  app.get('/v1/billing/usage-ledger', async (c) => {
+    const principal = await callingTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
+    const format = c.req.query('format') ?? 'csv';
+    if (format !== 'csv' && format !== 'ndjson') throw new ApiError(400, 'INVALID_REQUEST', 'format must be csv or ndjson');
+    const billing = await tenantBilling(principal.tenantId, new Date());
+    let period;
+    try {
+      period = parsePeriodRef(c.req.query('period') ?? 'current', billing.period);
+    } catch (err) {
+      throw new ApiError(400, 'INVALID_REQUEST', (err as Error).message);
+    }
+    const chunks = usageLedger(getDatabase().sql, principal.tenantId, period, format);
+    const encoder = new TextEncoder();
+    // Pulled one batch at a time: the next query runs only when the client has taken the last.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          const next = await chunks.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        },
+        async cancel() {
+          await chunks.return(undefined);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+    const name = `signet-usage-ledger-${principal.tenantId}-${period.start.toISOString().slice(0, 10)}.${format === 'csv' ? 'csv' : 'ndjson'}`;
+    return c.body(body, 200, {
+      'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',
+      'Content-Disposition': `attachment; filename="${name}"`,
+      'Cache-Control': 'no-store',
+    });
   });
 }

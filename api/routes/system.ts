@@ -3,7 +3,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { createRoute, z } from '@hono/zod-openapi';
 import { getDatabase } from '@/server/db';
 import { DATABASE_RETRY_AFTER_S } from '@/server/db/unavailable';
-import { jwks } from '@/server/keys/signing-keys';
+import { servedJwks } from '@/server/keys/signing-keys';
 import { registry } from '@/server/metrics/registry';
 import { sameSecret } from '@/server/security/same-secret';
 import { VERSION } from '@/server/version';
@@ -51,19 +51,29 @@ async function probeDatabase(): Promise<{ kind: string; reachable: boolean }> {
   return { kind: db.kind, reachable };
 }
 
+/** If-None-Match (RFC 9110 §13.1.2): weak comparison, any listed tag or `*`. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t.replace(/^W\//, '') === etag;
+  });
+}
+
 const jwksRoute = createRoute({
   method: 'get',
   path: '/.well-known/jwks.json',
   summary: 'Public Ed25519 keys (active and retired) that verify receipts and bundles',
   responses: {
     200: {
-      description: 'JWKS',
+      description: 'JWKS (with a strong ETag; Cache-Control public, max-age=60)',
       content: {
         'application/json': {
           schema: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), use: z.literal('sig'), alg: z.literal('EdDSA') })) }),
         },
       },
     },
+    304: { description: 'Not modified: If-None-Match names the current ETag' },
   },
 });
 
@@ -83,8 +93,10 @@ export function registerSystemRoutes(app: OpenAPIHono, opts: SystemOptions) {
   });
 
   app.openapi(jwksRoute, async (c) => {
-    c.header('Cache-Control', 'public, max-age=60');
-    return c.json(await jwks(), 200);
+    const { body, etag } = await servedJwks();
+    const headers = { ETag: etag, 'Cache-Control': 'public, max-age=60, must-revalidate' };
+    if (etagMatches(c.req.header('if-none-match'), etag)) return c.body(null, 304, headers);
+    return c.body(body, 200, { ...headers, 'Content-Type': 'application/json' });
   });
 
   app.openapi(metricsRoute, async (c) => {

@@ -1,20 +1,15 @@
 // Period usage from the usage ledger (usage_events), the only source billing trusts: sums by
-// meter over half-open periods [start, end).
+// meter over half-open periods [start, end), read through its exact hourly rollups
+// (server/usage/rollups.ts).
 import { getDatabase } from '../db';
 import type { SqlQueryable } from '../db/sql';
 import type { BillingPeriod } from './period';
 import type { Usage } from './rating';
 import { logger } from '../telemetry/logger';
+import { meterTotals, sumUsage } from '../usage/rollups';
 
-export async function periodUsage(tenantId: string, period: BillingPeriod, sql: SqlQueryable = getDatabase().sql): Promise<Usage> {
-  const rows = await sql.query<{ meter: string; units: string }>(
-    `SELECT meter, SUM(units)::text AS units FROM usage_events
-      WHERE tenant_id = $1 AND occurred_at >= $2 AND occurred_at < $3 GROUP BY meter`,
-    [tenantId, period.start.toISOString(), period.end.toISOString()],
-  );
-  const usage: Usage = { vex: 0n, fu: 0n };
-  for (const row of rows) if (row.meter === 'vex' || row.meter === 'fu') usage[row.meter] = BigInt(row.units);
-  return usage;
+export function periodUsage(tenantId: string, period: BillingPeriod, sql: SqlQueryable = getDatabase().sql): Promise<Usage> {
+  return meterTotals(sql, tenantId, period.start, period.end);
 }
 
 export interface MonthlyUsage {
@@ -27,19 +22,15 @@ export interface MonthlyUsage {
 export async function monthlyUsage(tenantId: string, now: Date, months: number): Promise<MonthlyUsage[]> {
   const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1));
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  const rows = await getDatabase().sql.query<{ month: string; meter: string; units: string }>(
-    `SELECT to_char(occurred_at, 'YYYY-MM') AS month, meter, SUM(units)::text AS units FROM usage_events
-      WHERE tenant_id = $1 AND occurred_at >= $2 AND occurred_at < $3 GROUP BY 1, 2`,
-    [tenantId, first.toISOString(), end.toISOString()],
-  );
+  const rows = await sumUsage(getDatabase().sql, { tenantIds: [tenantId], start: first, end, by: 'month' });
   const result: MonthlyUsage[] = [];
   for (let i = 0; i < months; i++) {
     result.push({ start: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)), usage: { vex: 0n, fu: 0n } });
   }
   const byMonth = new Map(result.map((m) => [m.start.toISOString().slice(0, 7), m]));
   for (const row of rows) {
-    const entry = byMonth.get(row.month);
-    if (entry && (row.meter === 'vex' || row.meter === 'fu')) entry.usage[row.meter] = BigInt(row.units);
+    const entry = byMonth.get(row.bucket);
+    if (entry) entry.usage[row.meter] = row.units;
   }
   return result;
 }

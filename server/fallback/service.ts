@@ -14,6 +14,7 @@ import { estimateTokens, quotaDecision, utcMonth } from './quota';
 import { repairWithLlm, type RepairFailure } from './repair';
 import { checkProvenance, llmRepairRecord } from './semantic-guard';
 import { QuotaHolds } from './holds';
+import { meterTotals } from '../usage/rollups';
 
 const FAILURES: Record<RepairFailure, { status: 422 | 502 | 503 | 504; code: string }> = {
   exhausted: { status: 422, code: 'FALLBACK_EXHAUSTED' },
@@ -84,11 +85,13 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
 }
 
 async function fuUsedThisMonth(principal: ApiPrincipal, now = new Date()): Promise<bigint> {
-  const { start } = utcMonth(now);
-  const [column, id] = principal.fuLimitScope === 'key' ? ['api_key_id', principal.keyId] : ['tenant_id', principal.tenantId];
-  const rows = await getDatabase().sql.query<{ used: string | null }>(
-    `SELECT COALESCE(SUM(units), 0)::text AS used FROM usage_events WHERE ${column} = $1 AND meter = 'fu' AND occurred_at >= $2`,
-    [id, start],
+  const { start, end } = utcMonth(now);
+  const sql = getDatabase().sql;
+  // Rollups are per tenant; a per-key limit sums that key's raw rows.
+  if (principal.fuLimitScope !== 'key') return (await meterTotals(sql, principal.tenantId, start, end)).fu;
+  const rows = await sql.query<{ used: string | null }>(
+    `SELECT COALESCE(SUM(units), 0)::text AS used FROM usage_events WHERE api_key_id = $1 AND meter = 'fu' AND occurred_at >= $2 AND occurred_at < $3`,
+    [principal.keyId, start, end],
   );
   return BigInt(rows[0]?.used ?? '0');
 }

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '@/tests/support/api';
 import { jwks } from '../keys/signing-keys';
@@ -78,6 +79,37 @@ describe('retention purge', () => {
 
     // SET LOCAL: outside the purge transaction receipts are append-only again.
     await expect(api.db.sql.query(`DELETE FROM receipts WHERE trace_id = 'mixed'`)).rejects.toThrow(/append-only/);
+  });
+
+  it('purges in bounded batches, one transaction each, skipping a trace locked by an append, and never touches log leaves', async () => {
+    for (let i = 0; i < 5; i++) await insertTrace(`bulk-${i}`, [EIGHT_YEARS_AGO, EIGHT_YEARS_AGO], 'ret-other');
+    await api.db.sql.query(`INSERT INTO log_leaves (leaf_index, receipt_hash) SELECT 1000 + row_number() OVER (ORDER BY id), receipt_hash FROM receipts WHERE trace_id LIKE 'bulk-%'`);
+    const leaves = await count('log_leaves');
+    const dry = await purgeExpiredTraces({ before: retentionCutoff(NOW, 7), retentionYears: 7, now: NOW, dryRun: true, batchSize: 2 });
+    expect(dry).toMatchObject({ traces: 5, receipts: 10, usageEvents: 10, batches: 3, dryRun: true });
+
+    let locked = 0;
+    if (api.db.url) {
+      // On PostgreSQL, a transaction appending to bulk-0 holds its row: the purge neither waits for it nor takes it.
+      const holder = new pg.Client({ connectionString: api.db.url });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM traces WHERE tenant_id = 'ret-other' AND id = 'bulk-0' FOR UPDATE`);
+      try {
+        const report = await purgeExpiredTraces({ before: retentionCutoff(NOW, 7), retentionYears: 7, now: NOW, batchSize: 2 });
+        expect(report).toMatchObject({ traces: 4, receipts: 8, usageEvents: 8, batches: 3 });
+        locked = 1;
+      } finally {
+        await holder.query('ROLLBACK');
+        await holder.end();
+      }
+    }
+    const report = await purgeExpiredTraces({ before: retentionCutoff(NOW, 7), retentionYears: 7, now: NOW, batchSize: 2 });
+    expect(report).toMatchObject({ traces: 5 - 4 * locked, batches: locked ? 1 : 3 });
+    expect(await count('traces', `id LIKE 'bulk-%'`)).toBe(0);
+    expect(await count('usage_events', `receipt_hash LIKE 'ret-other-bulk-%'`)).toBe(0);
+    expect(await count('log_leaves')).toBe(leaves);
+    expect(await count('usage_rollups', `tenant_id = 'ret-other' AND units <> 0 AND hour < '${NOW.getUTCFullYear() - 1}-01-01'`)).toBe(0);
   });
 
   it('reads the retention period from SP_RETENTION_YEARS (default 7)', () => {

@@ -3,7 +3,8 @@
 // A trace goes only when its newest receipt is older than both the requested date and the
 // retention cutoff; asking for a date inside the retention period is refused outright.
 // The receipts trigger (prisma/migrations/*_receipts_append_only) allows DELETE only while
-// signet.retention_purge is 'on', which this transaction sets for itself alone (SET LOCAL).
+// signet.retention_purge is 'on', which each batch's transaction sets for itself alone (SET LOCAL).
+// Batches of SP_RETENTION_BATCH traces, one transaction each, so no lock outlives a batch.
 import { audit, type AuditActor } from '../audit/log';
 import { getDatabase } from '../db';
 
@@ -19,6 +20,8 @@ export interface PurgeRequest {
   actor?: AuditActor;
   /** Count what would go, delete nothing. */
   dryRun?: boolean;
+  /** Traces per transaction (SP_RETENTION_BATCH, default 500). */
+  batchSize?: number;
 }
 
 export interface PurgeReport {
@@ -28,6 +31,8 @@ export interface PurgeReport {
   receipts: number;
   usageEvents: number;
   idempotencyRecords: number;
+  /** Transactions the purge took (each at most batchSize traces). */
+  batches: number;
   dryRun: boolean;
 }
 
@@ -48,6 +53,16 @@ export function retentionYearsFromEnv(): number {
   return years;
 }
 
+export const DEFAULT_RETENTION_BATCH = 500;
+
+export function retentionBatchFromEnv(): number {
+  const raw = process.env.SP_RETENTION_BATCH?.trim();
+  if (!raw) return DEFAULT_RETENTION_BATCH;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new RetentionError(`SP_RETENTION_BATCH must be a whole number ≥ 1, got "${raw}"`);
+  return n;
+}
+
 export async function purgeExpiredTraces(req: PurgeRequest): Promise<PurgeReport> {
   const years = req.retentionYears ?? retentionYearsFromEnv();
   const cutoff = retentionCutoff(req.now ?? new Date(), years);
@@ -55,14 +70,37 @@ export async function purgeExpiredTraces(req: PurgeRequest): Promise<PurgeReport
   if (req.before > cutoff) {
     throw new RetentionError(`refusing to purge receipts younger than the ${years}-year retention period: --before must be on or before ${cutoff.toISOString()}`);
   }
-  const report = await getDatabase().sql.transaction(async (tx) => {
+  const batchSize = req.batchSize ?? retentionBatchFromEnv();
+  const totals = { traces: 0, receipts: 0, usageEvents: 0, idempotencyRecords: 0, batches: 0 };
+  let after: { tenant_id: string; id: string } | null = null;
+  // One transaction per batch of traces, in (tenant, id) order: locks are held for one batch
+  // only, and a trace an exchange is appending to right now is skipped (it is not expired).
+  for (;;) {
+    const batch = await purgeBatch(req, after, batchSize);
+    totals.batches++;
+    totals.traces += batch.traces;
+    totals.receipts += batch.receipts;
+    totals.usageEvents += batch.usageEvents;
+    totals.idempotencyRecords += batch.idempotencyRecords;
+    if (!batch.last || batch.traces < batchSize) break;
+    after = batch.last;
+  }
+  const report = totals;
+  const result: PurgeReport = { cutoff: cutoff.toISOString(), before: req.before.toISOString(), ...report, dryRun: Boolean(req.dryRun) };
+  if (!req.dryRun) await audit(req.actor ?? SYSTEM, 'retention.purge', { detail: { ...result } });
+  return result;
+}
+
+async function purgeBatch(req: PurgeRequest, after: { tenant_id: string; id: string } | null, batchSize: number) {
+  return getDatabase().sql.transaction(async (tx) => {
     // Traces (tenant, id) whose every receipt is expired; locked so no exchange appends to one meanwhile.
     const expired = await tx.query<{ tenant_id: string; id: string }>(
       `SELECT t.tenant_id, t.id FROM traces t
-        WHERE NOT EXISTS (SELECT 1 FROM receipts r WHERE r.tenant_id = t.tenant_id AND r.trace_id = t.id AND r.created_at >= $1)
-          AND t.updated_at < $1
-        FOR UPDATE`,
-      [req.before],
+        WHERE t.updated_at < $1 AND ($2::text IS NULL OR (t.tenant_id, t.id) > ($2, $3))
+          AND NOT EXISTS (SELECT 1 FROM receipts r WHERE r.tenant_id = t.tenant_id AND r.trace_id = t.id AND r.created_at >= $1)
+        ORDER BY t.tenant_id, t.id LIMIT $4
+        ${req.dryRun ? '' : 'FOR UPDATE SKIP LOCKED'}`,
+      [req.before, after?.tenant_id ?? null, after?.id ?? null, batchSize],
     );
     const traces = [expired.map((t) => t.tenant_id), expired.map((t) => t.id)];
     const counted = async (sql: string) => Number((await tx.query<{ n: string }>(sql, traces))[0]!.n);
@@ -70,23 +108,24 @@ export async function purgeExpiredTraces(req: PurgeRequest): Promise<PurgeReport
     const theirReceipts = `SELECT receipt_hash FROM receipts WHERE ${ofTraces('tenant_id', 'trace_id')}`;
     // An idempotency record names its trace and its API key, whose tenant completes the pair.
     const theirRecords = `FROM idempotency_records i USING api_keys k WHERE k.id = i.api_key_id AND ${ofTraces('k.tenant_id', 'i.trace_id')}`;
-    const ids = expired.map((t) => t.id);
-    if (req.dryRun || ids.length === 0) {
+    const last = expired.at(-1) ?? null;
+    if (req.dryRun || expired.length === 0) {
+      if (expired.length === 0) return { traces: 0, receipts: 0, usageEvents: 0, idempotencyRecords: 0, last };
       return {
-        traces: ids.length,
+        traces: expired.length,
         receipts: await counted(`SELECT count(*)::text AS n FROM receipts WHERE ${ofTraces('tenant_id', 'trace_id')}`),
         usageEvents: await counted(`SELECT count(*)::text AS n FROM usage_events WHERE receipt_hash IN (${theirReceipts})`),
         idempotencyRecords: await counted(`SELECT count(*)::text AS n FROM idempotency_records i JOIN api_keys k ON k.id = i.api_key_id WHERE ${ofTraces('k.tenant_id', 'i.trace_id')}`),
+        last,
       };
     }
     await tx.query(`SELECT set_config('signet.retention_purge', 'on', true)`);
+    // Transparency-log leaves and tiles are never touched: the log is append-only for ever
+    // (server/log), and a purged receipt's leaf stays provable by its hash.
     const usageEvents = await counted(`WITH d AS (DELETE FROM usage_events WHERE receipt_hash IN (${theirReceipts}) RETURNING 1) SELECT count(*)::text AS n FROM d`);
     const idempotencyRecords = await counted(`WITH d AS (DELETE ${theirRecords} RETURNING 1) SELECT count(*)::text AS n FROM d`);
     const receipts = await counted(`WITH d AS (DELETE FROM receipts WHERE ${ofTraces('tenant_id', 'trace_id')} RETURNING 1) SELECT count(*)::text AS n FROM d`);
     await tx.query(`DELETE FROM traces WHERE ${ofTraces('tenant_id', 'id')}`, traces);
-    return { traces: ids.length, receipts, usageEvents, idempotencyRecords };
+    return { traces: expired.length, receipts, usageEvents, idempotencyRecords, last };
   });
-  const result: PurgeReport = { cutoff: cutoff.toISOString(), before: req.before.toISOString(), ...report, dryRun: Boolean(req.dryRun) };
-  if (!req.dryRun) await audit(req.actor ?? SYSTEM, 'retention.purge', { detail: { ...result } });
-  return result;
 }

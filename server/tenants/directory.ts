@@ -1,5 +1,6 @@
 // The platform admin's view of tenants: who they are, what they pay for, how much they use.
-import { prisma } from '../db';
+import { getDatabase, prisma } from '../db';
+import { sumUsage } from '../usage/rollups';
 import { listTraces, type TraceSummary } from '../chains/repository';
 
 export type KeyStatus = 'active' | 'expired' | 'revoked';
@@ -40,12 +41,10 @@ function liveKeyFilter(now: Date) {
 
 async function usageThisMonth(tenantIds: string[], meter: 'vex' | 'fu', now: Date): Promise<Map<string, bigint>> {
   if (tenantIds.length === 0) return new Map();
-  const sums = await prisma().usageEvent.groupBy({
-    by: ['tenantId'],
-    where: { tenantId: { in: tenantIds }, meter, occurredAt: { gte: monthStartUtc(now) } },
-    _sum: { units: true },
-  });
-  return new Map(sums.map((s) => [s.tenantId, s._sum.units ?? 0n]));
+  const start = monthStartUtc(now);
+  const end = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+  const sums = await sumUsage(getDatabase().sql, { tenantIds, start, end, by: 'range', meters: [meter] });
+  return new Map(sums.map((s) => [s.tenantId, s.units]));
 }
 
 /** Tenants newest first; `search` matches the id or the name, case-insensitively. */

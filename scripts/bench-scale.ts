@@ -1,0 +1,331 @@
+// npm run bench:scale -- --preload N [--hops 20] [--rounds 2] [--duration 15] [--reuse]
+// The scale benchmark (PostgreSQL only; DATABASE_URL names the server, databases are created
+// beside it): fills a database with N real signed receipts on valid chains, their usage rows
+// and idempotency records for one tenant in the current month, sequences them into the
+// transparency log, prints how long it took and the size per million receipts; then measures,
+// alternating a fresh empty database and the full one so machine drift cancels: exchange
+// throughput and p95 at 32 connections, GET /v1/billing/dashboard, the data of the overview,
+// billing and receipts pages, a full usage-ledger export (server RSS) and a retention purge dry
+// run. --reuse keeps and reuses the full database of the same N. Not part of CI.
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { countActiveApiKeys } from '../server/apikeys/status';
+import { billingDashboard } from '../server/billing/dashboard';
+import { calendarMonth } from '../server/billing/period';
+import { usageHistory } from '../server/billing/statements';
+import { listTraces, loadChain } from '../server/chains/repository';
+import { registerDatabase } from '../server/db';
+import { openDatabase, type Database } from '../server/db/connection';
+import { jwks } from '../server/keys/signing-keys';
+import { ensureLogKey } from '../server/log/key';
+import { Sequencer } from '../server/log/sequencer';
+import { verifyChain } from '../server/receipts/verify';
+import { purgeExpiredTraces, retentionCutoff } from '../server/retention/purge';
+import { includedUnits } from '../server/tenants/settings';
+import { dailyUsage, lastExchangeAt, tracesSince, usageTotals } from '../server/usage/ledger';
+import { verifyRollups } from '../server/usage/rollups';
+import { loadGenerator, runLoad } from './bench/load';
+import { PRELOAD_TENANT, preload } from './bench/preload';
+import { startBenchServer, type BenchServer } from './bench/server';
+
+const { values } = parseArgs({
+  options: {
+    preload: { type: 'string', default: '200000' },
+    hops: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '2' },
+    duration: { type: 'string', default: '15' },
+    reuse: { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.preload);
+const HOPS = Number(values.hops);
+const ROUNDS = Number(values.rounds);
+const DURATION = Number(values.duration);
+const BASE = process.env.DATABASE_URL;
+if (!BASE || !Number.isInteger(N) || N < 1) {
+  console.error('usage: DATABASE_URL=postgresql://... npm run bench:scale -- --preload <N> [--hops 20] [--rounds 2] [--duration 15] [--reuse]');
+  process.exit(2);
+}
+const KEY = 'bench_key_0000000001';
+const PORT = Number(process.env.BENCH_PORT ?? 8098);
+const ORIGIN = 'scale.bench.example/v1/log';
+const GENERATOR = loadGenerator();
+const log = (s: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${s}\n`);
+
+function urlOf(name: string) {
+  const u = new URL(BASE!);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: BASE });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+async function createDatabase(name: string) {
+  await admin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  });
+  // Migrated as at start-up.
+  const db = await openDatabase({ databaseUrl: urlOf(name), dataDir: '' });
+  await db.close();
+}
+
+const dropDatabase = (name: string) => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+
+function p95(samples: number[]) {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
+}
+
+async function timed(n: number, fn: () => Promise<unknown>) {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn();
+    ms.push(performance.now() - t);
+  }
+  return p95(ms);
+}
+
+const FULL = `signet_scale_${N}`;
+
+async function fill() {
+  const exists = await admin(async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [FULL])).rowCount === 1);
+  if (values.reuse && exists) {
+    log(`reusing ${FULL}`);
+    return null;
+  }
+  await createDatabase(FULL);
+  const now = new Date();
+  const period = calendarMonth(now);
+  log(`preloading ${N.toLocaleString('en-US')} receipts (${HOPS} hops per trace) into ${FULL}`);
+  const started = performance.now();
+  let lastLog = 0;
+  await preload(urlOf(FULL), {
+    receipts: N,
+    hopsPerTrace: HOPS,
+    start: period.start,
+    end: new Date(now.getTime() - 60_000),
+    onProgress: (done) => {
+      if (performance.now() - lastLog > 30_000) {
+        lastLog = performance.now();
+        log(`  ${done.toLocaleString('en-US')} receipts, ${Math.round(done / ((performance.now() - started) / 1000))}/s`);
+      }
+    },
+  });
+  const copySec = (performance.now() - started) / 1000;
+  log(`  written in ${copySec.toFixed(0)} s; sequencing the log`);
+  const db = await openDatabase({ databaseUrl: urlOf(FULL), dataDir: '' });
+  registerDatabase(db);
+  const seqStarted = performance.now();
+  try {
+    const identity = await ensureLogKey({ explicitOrigin: ORIGIN, publicUrl: 'http://localhost', encryptionKey: null });
+    const sequencer = new Sequencer(identity, { batchSize: 100_000 });
+    for (;;) {
+      const r = await sequencer.runBatch();
+      if (r.sequenced === 0) break;
+    }
+  } finally {
+    await db.close();
+  }
+  const seqSec = (performance.now() - seqStarted) / 1000;
+  const vacStarted = performance.now();
+  await admin(async () => {
+    const c = new pg.Client({ connectionString: urlOf(FULL) });
+    await c.connect();
+    await c.query('VACUUM (ANALYZE)');
+    await c.end();
+  });
+  const vacuumSec = (performance.now() - vacStarted) / 1000;
+  return { copySec, seqSec, vacuumSec, totalSec: (performance.now() - started) / 1000 };
+}
+
+async function sizes() {
+  const c = new pg.Client({ connectionString: urlOf(FULL) });
+  await c.connect();
+  try {
+    const [db] = (await c.query<{ bytes: string }>('SELECT pg_database_size(current_database())::text AS bytes')).rows;
+    const tables = (
+      await c.query<{ name: string; bytes: string }>(
+        `SELECT relname AS name, pg_total_relation_size(oid)::text AS bytes FROM pg_class
+          WHERE relname IN ('receipts', 'usage_events', 'usage_rollups', 'idempotency_records', 'traces', 'log_leaves', 'log_tiles', 'log_pending') ORDER BY 2 DESC`,
+      )
+    ).rows;
+    const [count] = (await c.query<{ n: string }>('SELECT count(*)::text AS n FROM receipts')).rows;
+    return { bytes: Number(db!.bytes), tables, receipts: Number(count!.n) };
+  } finally {
+    await c.end();
+  }
+}
+
+/** Chains verify against the JWKS, and the rollups equal the ledger. */
+async function verify() {
+  const db = await openDatabase({ databaseUrl: urlOf(FULL), dataDir: '' });
+  registerDatabase(db);
+  try {
+    const keys = await jwks();
+    const traces = Math.ceil(N / HOPS);
+    for (const i of [0, Math.floor(traces / 2), traces - 1]) {
+      const chain = await loadChain(PRELOAD_TENANT, `tr-scale-${i}`);
+      const result = verifyChain(chain ?? [], keys);
+      if (!result.valid) throw new Error(`tr-scale-${i} does not verify: ${JSON.stringify(result).slice(0, 400)}`);
+    }
+    const t = performance.now();
+    const mismatches = await verifyRollups(db.sql, PRELOAD_TENANT);
+    if (mismatches.length) throw new Error(`rollups differ from the ledger: ${JSON.stringify(mismatches.slice(0, 3))}`);
+    return { rollupVerifySec: (performance.now() - t) / 1000 };
+  } finally {
+    await db.close();
+  }
+}
+
+interface Round {
+  db: 'empty' | 'full';
+  rps: number;
+  p95: number;
+  dashboardP95: number;
+  dashboardRps: number;
+  overviewP95: number;
+  billingP95: number;
+  receiptsP95: number;
+  exportSec: number;
+  exportMb: number;
+  exportRows: number;
+  exportRssMb: number;
+  purgeDrySec: number;
+}
+
+async function pageData(db: Database) {
+  registerDatabase(db);
+  const now = new Date();
+  const period = calendarMonth(now);
+  // What the pages' tRPC procedures run (trpc/routers/overview.ts, billing.ts, receipts.ts).
+  const overview = () =>
+    Promise.all([usageTotals(PRELOAD_TENANT, period), dailyUsage(PRELOAD_TENANT, period), includedUnits(PRELOAD_TENANT), countActiveApiKeys(PRELOAD_TENANT, now), tracesSince(PRELOAD_TENANT, period.start), lastExchangeAt(PRELOAD_TENANT)]);
+  const billing = () => Promise.all([billingDashboard(PRELOAD_TENANT), usageHistory(PRELOAD_TENANT)]);
+  const receipts = () => listTraces({ tenantId: PRELOAD_TENANT, take: 100 });
+  await Promise.all([overview(), billing(), receipts()]);
+  return { overviewP95: await timed(30, overview), billingP95: await timed(30, billing), receiptsP95: await timed(30, receipts) };
+}
+
+async function measure(which: 'empty' | 'full'): Promise<Round> {
+  const name = which === 'full' ? FULL : `signet_scale_empty`;
+  if (which === 'empty') {
+    await createDatabase(name);
+    // The same tenant row and log origin as the full database.
+    await admin(async () => {
+      const c = new pg.Client({ connectionString: urlOf(name) });
+      await c.connect();
+      await c.query(`INSERT INTO tenants (id, name) VALUES ($1, $1)`, [PRELOAD_TENANT]);
+      await c.end();
+    });
+  }
+  const server: BenchServer = await startBenchServer({
+    port: PORT,
+    databaseUrl: urlOf(name),
+    apiKeys: JSON.stringify({ [KEY]: { tenant: PRELOAD_TENANT } }),
+    distDir: '.next-bench',
+    entry: 'scripts/api-server.ts',
+    env: { SP_LOG_ORIGIN: ORIGIN, SP_LOG_LEVEL: 'warn', SP_RATE_LIMIT_RPS: '100000', SP_RATE_LIMIT_BURST: '200000' },
+  });
+  try {
+    const exchange = { method: 'POST' as const, path: '/v1/exchange', headers: { 'x-signet-api-key': KEY }, body: INVOICE, idempotencyKeys: 'unique' as const };
+    await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan: exchange, url: server.url, durationSec: 3 }, GENERATOR);
+    const ex = await runLoad({ name: 'exchange', kind: 'exchange', connections: 32, plan: exchange, url: server.url, durationSec: DURATION }, GENERATOR);
+    log(`  ${which}: exchange c=32 ${ex.rps.toFixed(0)}/s p95 ${ex.p95.toFixed(1)} ms`);
+    const dash = await runLoad(
+      { name: 'dashboard', kind: 'floor', connections: 4, plan: { method: 'GET', path: '/v1/billing/dashboard', headers: { 'x-signet-api-key': KEY } }, url: server.url, durationSec: Math.min(DURATION, 10) },
+      GENERATOR,
+    );
+    log(`  ${which}: dashboard c=4 ${dash.rps.toFixed(0)}/s p95 ${dash.p95.toFixed(1)} ms`);
+
+    const db = await openDatabase({ databaseUrl: urlOf(name), dataDir: '' });
+    let pages;
+    let purgeDrySec;
+    try {
+      pages = await pageData(db);
+      const t = performance.now();
+      await purgeExpiredTraces({ before: retentionCutoff(new Date(), 7), dryRun: true });
+      purgeDrySec = (performance.now() - t) / 1000;
+    } finally {
+      await db.close();
+    }
+    log(`  ${which}: page data p95 overview ${pages.overviewP95.toFixed(1)} ms, billing ${pages.billingP95.toFixed(1)} ms, receipts ${pages.receiptsP95.toFixed(1)} ms; purge dry run ${purgeDrySec.toFixed(2)} s`);
+
+    server.resetPeak();
+    const rssBefore = server.peakRssMb();
+    const t = performance.now();
+    const res = await fetch(`${server.url}/v1/billing/usage-ledger?period=current&format=csv`, { headers: { 'x-signet-api-key': KEY } });
+    let bytes = 0;
+    let rows = -1;
+    for await (const part of res.body! as unknown as AsyncIterable<Uint8Array>) {
+      bytes += part.byteLength;
+      for (const b of part) if (b === 10) rows++;
+    }
+    const exportSec = (performance.now() - t) / 1000;
+    const exportRssMb = server.peakRssMb();
+    log(`  ${which}: usage-ledger export ${rows.toLocaleString('en-US')} rows, ${(bytes / 1e6).toFixed(0)} MB in ${exportSec.toFixed(1)} s; server RSS ${rssBefore.toFixed(0)} → peak ${exportRssMb.toFixed(0)} MB`);
+    return {
+      db: which,
+      rps: ex.rps,
+      p95: ex.p95,
+      dashboardP95: dash.p95,
+      dashboardRps: dash.rps,
+      ...pages,
+      exportSec,
+      exportMb: bytes / 1e6,
+      exportRows: rows,
+      exportRssMb,
+      purgeDrySec,
+    };
+  } finally {
+    await server.stop();
+    if (which === 'empty') await dropDatabase(name);
+  }
+}
+
+const INVOICE = JSON.stringify({
+  payload_type: 'openai.tooluse.invoice.v1',
+  target_type: 'invoice.iso20022.v1',
+  payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-001","amount":1000,"currency":"USD"}' } }] },
+});
+
+const filled = await fill();
+const size = await sizes();
+log(`database ${FULL}: ${size.receipts.toLocaleString('en-US')} receipts, ${(size.bytes / 1e9).toFixed(2)} GB, ${((size.bytes / size.receipts) * 1e6 / 1e9).toFixed(2)} GB per million receipts`);
+const checked = await verify();
+log(`chains verify; rollups = ledger (checked in ${checked.rollupVerifySec.toFixed(1)} s)`);
+
+const rounds: Round[] = [];
+for (let r = 0; r < ROUNDS; r++) {
+  for (const which of r % 2 === 0 ? (['empty', 'full'] as const) : (['full', 'empty'] as const)) rounds.push(await measure(which));
+}
+
+const f = (n: number, d = 0) => n.toFixed(d);
+console.log(`\n## Scale benchmark — ${new Date().toISOString().slice(0, 16)}Z, ${N.toLocaleString('en-US')} receipts preloaded (${HOPS} hops per trace), PostgreSQL`);
+if (filled) {
+  console.log(
+    `\nPreload: ${f(filled.totalSec)} s in all — written (COPY, signing included) ${f(filled.copySec)} s (${f(N / filled.copySec)} receipts/s), log sequenced ${f(filled.seqSec)} s, VACUUM ANALYZE ${f(filled.vacuumSec)} s.`,
+  );
+}
+console.log(`Database: ${(size.bytes / 1e9).toFixed(2)} GB, ${((size.bytes / size.receipts) * 1e6 / 1e9).toFixed(2)} GB per million receipts (${size.tables.map((t) => `${t.name} ${(Number(t.bytes) / 1e9).toFixed(2)} GB`).join(', ')}).`);
+console.log(`Rollups = ledger verified in ${checked.rollupVerifySec.toFixed(1)} s.\n`);
+console.log('| round | database | exchanges/s c=32 | p95 ms | dashboard p95 ms (c=4) | overview data p95 ms | billing data p95 ms | receipts data p95 ms | ledger export | export server RSS MB | purge dry run s |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+rounds.forEach((r, i) =>
+  console.log(
+    `| ${Math.floor(i / 2) + 1} | ${r.db} | ${f(r.rps)} | ${f(r.p95, 1)} | ${f(r.dashboardP95, 1)} | ${f(r.overviewP95, 1)} | ${f(r.billingP95, 1)} | ${f(r.receiptsP95, 1)} | ${r.exportRows.toLocaleString('en-US')} rows, ${f(r.exportMb)} MB, ${f(r.exportSec, 1)} s | ${f(r.exportRssMb)} | ${f(r.purgeDrySec, 2)} |`,
+  ),
+);
+const mean = (db: 'empty' | 'full', k: keyof Round) => rounds.filter((r) => r.db === db).reduce((s, r) => s + (r[k] as number), 0) / rounds.filter((r) => r.db === db).length;
+console.log(`\nfull / empty, exchanges/s: ${(mean('full', 'rps') / mean('empty', 'rps')).toFixed(3)}; p95: ${(mean('full', 'p95') / mean('empty', 'p95')).toFixed(3)}`);
+if (!values.reuse) log(`keeping ${FULL} for --reuse; drop it with: psql -c 'DROP DATABASE ${FULL}'`);
+process.exit(0);
