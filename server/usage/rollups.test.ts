@@ -35,6 +35,8 @@ function exchange(sql: SqlClient, tenant: string, traceId: string, fuTokens: num
     tenantId: tenant,
     traceId,
     fuTokens,
+    startedAt: Date.now(),
+    externalMs: () => 0,
     seal: ({ hop, prevReceiptHash }) => {
       const receipt = buildReceipt(
         {
