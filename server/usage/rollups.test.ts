@@ -35,7 +35,7 @@ function exchange(sql: SqlClient, tenant: string, traceId: string, fuTokens: num
     tenantId: tenant,
     traceId,
     fuTokens,
-    startedAt: Date.now(),
+    startedAt: performance.now(),
     externalMs: () => 0,
     seal: ({ hop, prevReceiptHash }) => {
       const receipt = buildReceipt(
