@@ -64,6 +64,8 @@ export async function timeVerifierInChromium(
   });
   try {
     const page = await browser.newPage({ baseURL: baseUrl });
+    // Rendering a 1,000-row report can keep a loaded machine's browser busy past the 30 s default.
+    page.setDefaultTimeout(180_000);
     await page.goto('/signin');
     await page.getByLabel('Email').fill(auditor.email);
     await page.getByLabel('Password').fill(auditor.password);

@@ -242,11 +242,12 @@ describe('transparency log', () => {
 
   it('lets two sequencers race for one batch: the one that finds the log moved drops its batch, nothing lost or doubled', async () => {
     for (let k = 300; k < 340; k++) hashes.push(await exchange('tr-log-race', k));
-    // Both read the same queue and build on the same checkpoint before either writes.
+    // On PGlite (queries in turn) both read the same queue and build on the same checkpoint before either writes.
     const [a, b] = [new Sequencer(log.identity), new Sequencer(log.identity)];
     const results = await Promise.all([a.runBatch(), b.runBatch()]);
     expect(results.map((r) => r.sequenced).sort((x, y) => x - y)).toEqual([0, 40]);
-    expect(results.find((r) => r.sequenced === 0)).toEqual({ leader: false, sequenced: 0, size: 301 });
+    // The other found the lock taken, the log moved or (on PostgreSQL, truly concurrent) the queue already empty.
+    expect(results.find((r) => r.sequenced === 0)).toMatchObject({ leader: false, sequenced: 0 });
     expect(await b.runBatch()).toMatchObject({ sequenced: 0 });
     const cp = (await (await fetch(`${api.url}/v1/log/checkpoint`)).text()).split('\n');
     expect(cp[1]).toBe('341');
