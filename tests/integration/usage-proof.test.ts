@@ -288,6 +288,8 @@ describe('usage statement and proof bundle', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'PERIOD_INVALID' } });
     expect((await fetch(`${api.url}/v1/billing/usage-proof`)).status).toBe(401);
+    const doc = await (await fetch(`${api.url}/openapi.json`)).json();
+    expect(doc.paths['/v1/billing/usage-proof'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['period', 'form']));
   });
 });
 
