@@ -22,8 +22,9 @@ import { migrate } from '@/server/db/migrate';
 import { seedCatalog } from '@/server/bootstrap/catalog';
 import { ensureSigningKey, jwks } from '@/server/keys/signing-keys';
 import { ensureLogKey } from '@/server/log/key';
-import { entryBytes, leafHash, rootHash } from '@/server/log/merkle';
-import { checkpointText, signedNote, SIG_ED25519, vkey } from '@/server/log/note';
+import { formatCheckpoint } from '@/server/transparency/checkpoint';
+import { receiptLeafHash, rootHash } from '@/server/transparency/merkle';
+import { formatVerifierKey, signNote, SIG_ED25519 } from '@/server/transparency/note';
 import { TileSet, TreeBuilder } from '@/server/log/tiles';
 import { usageProofBundle } from '@/server/usage-proof/bundle';
 
@@ -74,7 +75,7 @@ export async function benchUsageProof(databaseUrl: string | null, vex = 1_000_00
     const builder = new TreeBuilder(new TileSet(), 0);
     let counted = 0;
     for (let g = 1; g <= treeSize; g++) {
-      builder.append(leafHash(entryBytes(hashOf(g))));
+      builder.append(receiptLeafHash(hashOf(g)));
       if (mine(g)) counted++;
     }
     const tiles = builder.takeDirty();
@@ -87,8 +88,7 @@ export async function benchUsageProof(databaseUrl: string | null, vex = 1_000_00
       ]);
     }
     const root = rootHash(builder.tiles, treeSize);
-    const text = checkpointText(identity.origin, treeSize, root);
-    await db.sql.query(`INSERT INTO log_checkpoints (size, root_hash, note) VALUES ($1, decode($2, 'hex'), $3)`, [treeSize, Buffer.from(root).toString('hex'), signedNote(text, [identity.signer.signatureLine(text)])]);
+    await db.sql.query(`INSERT INTO log_checkpoints (size, root_hash, note) VALUES ($1, decode($2, 'hex'), $3)`, [treeSize, Buffer.from(root).toString('hex'), signNote(formatCheckpoint(identity.origin, treeSize, root), identity.signer)]);
     const seedSeconds = (performance.now() - started) / 1000;
 
     // The outbox forms the period's batches as usage arrives (here all at once).
@@ -109,7 +109,7 @@ export async function benchUsageProof(databaseUrl: string | null, vex = 1_000_00
     const jwksPath = path.join(dir, 'jwks.json');
     const keyPath = path.join(dir, 'log.key');
     const jwksText = JSON.stringify(await jwks());
-    const logKey = vkey(identity.origin, SIG_ED25519, identity.signer.publicKey);
+    const logKey = formatVerifierKey(identity.origin, SIG_ED25519, identity.signer.publicKey);
     writeFileSync(jwksPath, jwksText);
     writeFileSync(keyPath, logKey);
     started = performance.now();

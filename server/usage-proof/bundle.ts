@@ -3,10 +3,10 @@
 // leaf order, each with its inclusion path in the per-receipt form. One element per line lets a
 // verifier check a bundle of millions of receipts as it arrives; it is still one JSON document.
 import { activeBillingProvider } from '../billing/provider';
-import { inclusionProof, rootHash, type Hash } from '../log/merkle';
 import { readTiles } from '../log/repository';
-import { HASH_SIZE } from '../log/merkle';
-import { tileKey, tilesNeeded, tileWidth, TileSet, TILE_WIDTH } from '../log/tiles';
+import { tileKey, tilesNeeded, TileSet } from '../log/tiles';
+import { HASH_SIZE, inclusionProof, rootHash, type Hash } from '../transparency/merkle';
+import { tileWidth, TILE_WIDTH } from '../transparency/tiles';
 import { countedReceipts, leafTileIndexes, providerRecord } from './repository';
 import { resolvePeriod, statementTreeSize, usageStatement } from './statement';
 
