@@ -2,12 +2,15 @@
 // pages, the detail drawer, phone width and dark mode, with screenshots (and axe when installed).
 import { readFile } from 'node:fs/promises';
 import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
-import { DEMO, expect, signIn, snap, test } from './support';
+import { DEMO, expect as baseExpect, signIn, snap, test } from './support';
+
+// Generous: on a shared 2-core machine a sign-up (Argon2) or a first page render can take seconds.
+const expect = baseExpect.configure({ timeout: 60_000 });
 
 const example = JSON.parse(await readFile('server/mappings/verticals/finance/examples/finance-demo.json', 'utf8')) as { payload_type: string; target_type: string; payload: unknown };
 const AXE = '@axe-core/playwright';
 
-test.describe.configure({ mode: 'serial', timeout: 240_000 });
+test.describe.configure({ mode: 'serial', timeout: 600_000 });
 
 /** Zero serious or critical axe violations, when @axe-core/playwright is installed. */
 async function axe(page: Page, info: TestInfo) {
