@@ -51,8 +51,9 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${opts.port}`;
-  // Generous: on a loaded machine a production start can take minutes.
-  const deadline = Date.now() + 300_000;
+  // Generous by default: on a loaded machine a production start can take minutes.
+  const startTimeoutS = Number(process.env.BENCH_START_TIMEOUT_S ?? 300);
+  const deadline = Date.now() + startTimeoutS * 1000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited during start-up:\n${log}`);
     try {
@@ -62,7 +63,7 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`server did not start in 300 s:\n${log}`);
+      throw new Error(`server did not start in ${startTimeoutS} s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
