@@ -91,6 +91,7 @@ test('each role lands on its own area, gets a 403 page elsewhere, and sign-in re
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await snap(page, info, 'not-found');
   // Only this site's paths are returned to.
+  await page.goto('/dashboard');
   await signOut(page);
   await page.goto('/signin?next=//evil.example/');
   await page.getByLabel('Email').fill(DEMO.owner);
