@@ -4,7 +4,8 @@ import { cx } from './ui';
 
 export function Table({ caption, children }: { caption: string; children: ReactNode }) {
   return (
-    <div className="-mx-4 overflow-x-auto sm:mx-0">
+    // Focusable so a keyboard can scroll it when it overflows (axe: scrollable-region-focusable).
+    <div className="-mx-4 overflow-x-auto sm:mx-0" tabIndex={0} role="region" aria-label={caption}>
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         {children}

@@ -40,7 +40,7 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
   return (
     <div className="grid gap-6 lg:grid-cols-2">
       <Chart title="Success without fallback and fallback rate (%)" summary={`This month: ${last?.successWithoutFallback?.toFixed(1) ?? 'no'} % succeeded without fallback, fallback rate ${last?.fallbackRate?.toFixed(1) ?? 'none'} %.`}>
-        <LineChart data={months} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+        <LineChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis dataKey="month" tick={AXIS} />
           <YAxis tick={AXIS} width={40} domain={[0, 100]} />
@@ -51,7 +51,7 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
         </LineChart>
       </Chart>
       <Chart title="Added latency (ms)" summary={`This month: p50 ${last?.p50?.toFixed(1) ?? 'none'} ms, p95 ${last?.p95?.toFixed(1) ?? 'none'} ms (objective p95 ≤ 40 ms).`}>
-        <LineChart data={months} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+        <LineChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
           <XAxis dataKey="month" tick={AXIS} />
           <YAxis tick={AXIS} width={40} />
@@ -62,7 +62,7 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
         </LineChart>
       </Chart>
       <Chart title="MRR, expansion and contraction (USD)" summary={`MRR this month: ${usd(last?.mrr ?? 0)}; expansion ${usd(last?.expansion ?? 0)}, contraction ${usd(-(last?.contraction ?? 0))}.`}>
-        <BarChart data={months} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
+        <BarChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="month" tick={AXIS} />
           <YAxis tick={AXIS} width={64} tickFormatter={usd} />
@@ -74,7 +74,7 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
         </BarChart>
       </Chart>
       <Chart title="Usage (VEx) and overage revenue" summary={`This month: ${last?.vex ?? 0} VEx, overage ${usd(last?.overage ?? 0)}.`}>
-        <BarChart data={months} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
+        <BarChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
           <XAxis dataKey="month" tick={AXIS} />
           <YAxis yAxisId="vex" tick={AXIS} width={56} />

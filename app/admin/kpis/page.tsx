@@ -85,7 +85,7 @@ export default async function KpisPage({ searchParams }: { searchParams: Promise
 
       <div className="mt-6 space-y-6">
         <Card title="Per month">
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="KPIs per month">
             <table className="min-w-full text-sm">
               <caption className="sr-only">KPIs per month</caption>
               <thead>
@@ -125,7 +125,7 @@ export default async function KpisPage({ searchParams }: { searchParams: Promise
           {codes.length === 0 ? (
             <p className="text-sm text-slate-600 dark:text-slate-400">No refusals in these months.</p>
           ) : (
-            <div className="overflow-x-auto">
+            <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Refused requests by error code and month">
               <table className="min-w-full text-sm">
                 <caption className="sr-only">Refused requests by error code and month</caption>
                 <thead>

@@ -10,7 +10,7 @@ export function UsageHistoryChart({ months }: { months: { label: string; vex: bi
       <figcaption className="sr-only">Verified exchanges per month: {months.map((m) => `${m.label} ${formatCount(m.vex)}`).join(', ')}.</figcaption>
       <div className="h-48" aria-hidden data-testid="usage-history-chart">
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={points} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
+          <BarChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
             <XAxis dataKey="month" tick={{ fontSize: 11 }} />
             <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={56} tickFormatter={(v: number) => formatCount(v)} />
