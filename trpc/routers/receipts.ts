@@ -17,7 +17,7 @@ export const receiptsRouter = router({
         fallback: z.boolean().optional(),
         from: z.date().optional(),
         to: z.date().optional(),
-        cursor: z.object({ at: z.string().datetime(), id: z.string().regex(/^\d{1,19}$/) }).optional(),
+        cursor: z.object({ at: z.string().max(40).datetime(), id: z.string().max(19).regex(/^\d{1,19}$/) }).optional(),
         limit: z.number().int().min(1).max(200).default(50),
       }),
     )

@@ -4,7 +4,7 @@ import { listRequests, requestDetail, requestErrorCodes } from '@/server/request
 import { router, tenantProcedure } from '../init';
 
 const short = z.string().trim().min(1).max(200);
-const cursor = z.object({ at: z.string().datetime(), id: z.string().regex(/^\d{1,19}$/) });
+const cursor = z.object({ at: z.string().max(40).datetime(), id: z.string().max(19).regex(/^\d{1,19}$/) });
 
 // The calling tenant's request log (server/requestlog): every read is scoped to ctx.tenant.
 export const requestsRouter = router({
@@ -29,7 +29,7 @@ export const requestsRouter = router({
 
   codes: tenantProcedure.query(({ ctx }) => requestErrorCodes(ctx.tenant.id)),
 
-  detail: tenantProcedure.input(z.object({ id: z.string().regex(/^\d{1,19}$/) })).query(async ({ input, ctx }) => {
+  detail: tenantProcedure.input(z.object({ id: z.string().max(19).regex(/^\d{1,19}$/) })).query(async ({ input, ctx }) => {
     const detail = await requestDetail(ctx.tenant.id, input.id);
     if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such request in this tenant.' });
     return detail;
