@@ -122,7 +122,7 @@ test('an admin reads the KPIs, sets a reserved contract fee and sees it in MRR',
   await signIn(page, DEMO.admin);
   await page.getByRole('navigation', { name: 'Section' }).getByRole('link', { name: 'KPIs' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'KPIs' })).toBeVisible();
-  await expect(page.getByText('Success without fallback')).toBeVisible();
+  await expect(page.getByText('Success without fallback', { exact: true })).toBeVisible();
   const mrr = page.getByRole('term').filter({ hasText: /^MRR$/ }).locator('xpath=following-sibling::dd[1]');
   const before = Number((await mrr.innerText()).replace(/[$,]/g, ''));
   await expect(page.getByRole('table', { name: 'KPIs per month' })).toBeVisible();

@@ -26,7 +26,8 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 
 export function OverviewDashboard({ isOwner }: { isOwner: boolean }) {
   const trpc = useTRPC();
-  const summary = useQuery(trpc.overview.summary.queryOptions());
+  // Always refetched on arrival: what changes it (a first exchange, a key) often happens elsewhere.
+  const summary = useQuery(trpc.overview.summary.queryOptions(undefined, { staleTime: 0 }));
   if (summary.isPending) return <Spinner label="Loading this month's usage" />;
   if (summary.isError) return <Alert tone="error">Could not load the overview: {readableError(summary.error)}</Alert>;
   const { period, usage, daily, included, activeKeys, traces, lastExchange, onboarding } = summary.data;
