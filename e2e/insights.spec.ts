@@ -133,7 +133,7 @@ test('an admin reads the KPIs, sets a reserved contract fee and sees it in MRR',
   await page.goto('/admin/reserved');
   await page.getByLabel('Tenant').selectOption('demo');
   await expect(page.getByLabel('Contract fee per month (USD)')).toHaveValue('0');
-  if (await page.getByText('demo has no reserved capacity yet').isVisible()) {
+  if (await page.getByText('Demo Company has no reserved capacity yet').isVisible()) {
     // billing.spec.ts gives the demo tenant reserved capacity; run alone, this spec does.
     await page.getByRole('group', { name: 'VEx overage tiers' }).getByLabel('Tier 1: up to (VEx)').fill('100000');
     await page.getByRole('group', { name: 'VEx overage tiers' }).getByLabel('Tier 1: price per unit (USD)').fill('0.004');
