@@ -34,6 +34,9 @@ const API_ROUTES: Record<string, Record<KeyKind, number>> = {
   'GET /v1/receipts/export/:trace_id': { none: 401, other: 404, revoked: 401, expired: 401, owner: 200 },
   // Each key sees its own tenant's dashboard.
   'GET /v1/billing/dashboard': { none: 401, other: 200, revoked: 401, expired: 401, owner: 200 },
+  // 404 LOG_NOT_STARTED: this server runs no transparency log, and a usage proof needs one.
+  'GET /v1/billing/usage-proof': { none: 401, other: 404, revoked: 401, expired: 401, owner: 404 },
+  'GET /v1/billing/usage-ledger': { none: 401, other: 200, revoked: 401, expired: 401, owner: 200 },
   // API keys never grant admin rights.
   'POST /v1/admin/reload-reserved': { none: 401, other: 401, revoked: 401, expired: 401, owner: 401 },
   // Authenticated by Stripe's signature, not by API keys.
@@ -62,6 +65,8 @@ const ALLOWED: Record<Level, Role[]> = {
 /** Every tRPC procedure, classified by the procedure builder it uses (trpc/init.ts). */
 const PROCEDURES: Record<string, Level> = {
   'account.signUp': 'public',
+  'account.requestPasswordReset': 'public',
+  'account.resetPassword': 'public',
   'account.me': 'authed',
   'admin.tenants': 'admin',
   'admin.tenant': 'admin',
@@ -80,6 +85,8 @@ const PROCEDURES: Record<string, Level> = {
   'apiKeys.revoke': 'owner',
   'apiKeys.rotate': 'owner',
   'billing.preview': 'tenant',
+  'billing.quote': 'owner',
+  'billing.cancelScheduled': 'owner',
   'billing.plans': 'authed',
   'billing.checkout': 'owner',
   'billing.portal': 'owner',
@@ -95,6 +102,7 @@ const PROCEDURES: Record<string, Level> = {
   'fallback.get': 'tenant',
   'fallback.save': 'owner',
   'overview.summary': 'tenant',
+  'overview.receiptVerified': 'tenant',
   'receipts.list': 'tenant',
   'receipts.chain': 'tenant',
   'receipts.exportBundle': 'tenant',
