@@ -1,7 +1,7 @@
 // C2SP tlog-tiles: the tree stored as tiles of height 8. Level-0 tiles hold leaf hashes; each
 // hash of a level-L tile is the root of a full level-(L-1) tile. The tiles a tree of a given
 // size is made of, and a tile set that answers subtree hashes and grows by appending.
-import { HASH_SIZE, nodeHash, type Hash, type NodeSource } from '../transparency/merkle';
+import { foldTileHashes, HASH_SIZE, type Hash, type NodeSource } from '../transparency/merkle';
 import { TILE_HEIGHT, TILE_WIDTH } from '../transparency/tiles';
 
 export const FULL_TILE_BYTES = TILE_WIDTH * HASH_SIZE;
@@ -10,18 +10,7 @@ export const tileKey = (level: number, index: number) => `${level}/${index}`;
 
 /** The root of a full tile's 256 hashes (the subtree of height 8 they span). */
 export function fullTileRoot(hashes: Uint8Array): Hash {
-  return foldHashes(hashes, 0, TILE_WIDTH);
-}
-
-function foldHashes(tile: Uint8Array, offset: number, count: number): Hash {
-  let layer: Hash[] = [];
-  for (let i = 0; i < count; i++) layer.push(tile.subarray((offset + i) * HASH_SIZE, (offset + i + 1) * HASH_SIZE));
-  while (layer.length > 1) {
-    const next: Hash[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(nodeHash(layer[i]!, layer[i + 1]!));
-    layer = next;
-  }
-  return layer[0]!;
+  return foldTileHashes(hashes, 0, TILE_WIDTH);
 }
 
 /** Which tile holds the hashes a node needs, and where. */
@@ -66,7 +55,7 @@ export class TileSet implements NodeSource {
     if (known) return known;
     const tile = this.get(at.level, at.tile);
     if (!tile || tile.length < (at.offset + at.span) * HASH_SIZE) throw new MissingTile([{ level: at.level, index: at.tile }]);
-    const hash = foldHashes(tile, at.offset, at.span);
+    const hash = foldTileHashes(tile, at.offset, at.span);
     this.folded.set(key, hash);
     return hash;
   }

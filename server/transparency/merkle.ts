@@ -246,3 +246,15 @@ export class MerkleAccumulator {
     return hash;
   }
 }
+
+/** MTH of `count` consecutive hashes of a tile starting at `offset` (count a power of two). */
+export function foldTileHashes(tile: Uint8Array, offset: number, count: number): Hash {
+  let layer: Hash[] = [];
+  for (let i = 0; i < count; i++) layer.push(tile.subarray((offset + i) * HASH_SIZE, (offset + i + 1) * HASH_SIZE));
+  while (layer.length > 1) {
+    const next: Hash[] = [];
+    for (let i = 0; i < layer.length; i += 2) next.push(nodeHash(layer[i]!, layer[i + 1]!));
+    layer = next;
+  }
+  return layer[0]!;
+}

@@ -13,7 +13,7 @@ import { cid } from '../receipts/canonical';
 import { decodeBase64url } from '../receipts/base64url';
 import { keyringFor } from '../receipts/keyring';
 import { decodeBase64 } from '../transparency/base64';
-import { equalHashes, HASH_SIZE, MerkleAccumulator, nodeHash, receiptLeafHash, verifyInclusion, type Hash } from '../transparency/merkle';
+import { equalHashes, foldTileHashes, HASH_SIZE, MerkleAccumulator, nodeHash, receiptLeafHash, verifyInclusion, type Hash } from '../transparency/merkle';
 import { parseVerifierKey, verifyNote } from '../transparency/note';
 import { parseSignedCheckpoint } from '../transparency/verify-log';
 import { tileWidth, TILE_WIDTH } from '../transparency/tiles';
@@ -221,7 +221,7 @@ export class UsageBundleVerifier {
       const parent = this.tiles.get(`${level + 1}/${Math.floor(index / TILE_WIDTH)}`);
       const at = (index % TILE_WIDTH) * HASH_SIZE;
       if (!parent || parent.length < at + HASH_SIZE) return this.fail({ code: 'TILES_INVALID', message: `tile ${key} is full but the bundle lacks the tile above it` });
-      if (!equalHashes(fold(hashes, 0, TILE_WIDTH), parent.subarray(at, at + HASH_SIZE))) {
+      if (!equalHashes(foldTileHashes(hashes, 0, TILE_WIDTH), parent.subarray(at, at + HASH_SIZE))) {
         return this.fail({ code: 'TILES_INVALID', message: `tile ${key} does not hash to its entry in tile ${level + 1}/${Math.floor(index / TILE_WIDTH)}` });
       }
     }
@@ -465,18 +465,6 @@ function rateMeter(used: number, included: unknown, tiers: unknown): RatedLine[]
   return lines;
 }
 
-/** MTH of `count` consecutive hashes of a tile starting at `offset` (count a power of two). */
-function fold(tile: Uint8Array, offset: number, count: number): Hash {
-  let layer: Hash[] = [];
-  for (let i = 0; i < count; i++) layer.push(tile.subarray((offset + i) * HASH_SIZE, (offset + i + 1) * HASH_SIZE));
-  while (layer.length > 1) {
-    const next: Hash[] = [];
-    for (let i = 0; i < layer.length; i += 2) next.push(nodeHash(layer[i]!, layer[i + 1]!));
-    layer = next;
-  }
-  return layer[0]!;
-}
-
 /** The hash of the perfect subtree of `height` at `index`, read from the tile holding its hashes. */
 function nodeFromTiles(tiles: Map<string, Uint8Array>, height: number, index: number): Hash {
   const level = Math.floor(height / 8);
@@ -486,7 +474,7 @@ function nodeFromTiles(tiles: Map<string, Uint8Array>, height: number, index: nu
   const tile = tiles.get(key);
   const offset = first % TILE_WIDTH;
   if (!tile || tile.length < (offset + span) * HASH_SIZE) throw new Error(`the bundle lacks tile ${key}, which the checkpoint's root is computed from`);
-  return fold(tile, offset, span);
+  return foldTileHashes(tile, offset, span);
 }
 
 /** MTH(D[start:end]) from tiles, split as RFC 6962 splits. */
