@@ -7,6 +7,7 @@
 // receipts took to reach a signed checkpoint under that load, exchange throughput with the log
 // on and off (fresh servers, alternated), the sequencer alone on a backlog (BENCH_LOG_ENTRIES,
 // default 100,000), and the auditor page verifying a 1,000-hop trace with its log proofs.
+// Tracing: throughput with OpenTelemetry loaded but no endpoint set, against a build without it.
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -49,26 +50,75 @@ async function logSettled(url: string) {
   }
 }
 
+interface Variant {
+  name: string;
+  env?: Record<string, string>;
+  /** Extra `--import` modules for the server's Node. */
+  imports?: string[];
+  /** Runs once the variant's server is up, before the load. */
+  prepare?: (databaseUrl: string | null) => Promise<unknown>;
+}
+
+interface VariantRun {
+  variant: string;
+  rps: number;
+  p95: number;
+}
+
 /**
- * Exchange throughput at 32 connections on fresh servers with the log on and off, alternated
- * (on, off, on, off) so that drift in the machine's load falls on both alike. Off is the
- * sequencer off; on PostgreSQL the queue's trigger is disabled too, so nothing of the log runs
- * (PGlite lives inside the server process, where the benchmark cannot reach its schema).
+ * Exchange throughput at 32 connections on a fresh server per run, the variants alternated
+ * (a, b, a, b, …) so that drift in the machine's load falls on each alike.
  */
-async function logOnOff(databaseUrl: () => string | null) {
-  const out: { log: 'on' | 'off'; rps: number; p95: number }[] = [];
-  for (const log of ['on', 'off', 'on', 'off'] as const) {
-    const url = databaseUrl();
-    const server = await startBenchServer({ port: PORT, databaseUrl: url, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR, env: { SP_LOG_SEQUENCER: log } });
-    if (log === 'off' && url) await withPostgres(url, (c) => c.query('ALTER TABLE receipts DISABLE TRIGGER receipts_log_enqueue'));
-    await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan: exchangePlan(), url: server.url, durationSec: 3 }, GENERATOR);
-    const r = await runLoad({ name: `log ${log}`, kind: 'exchange', connections: 32, plan: exchangePlan(), url: server.url, durationSec: DURATION }, GENERATOR);
-    process.stderr.write(`  log ${log} c=32: ${r.rps.toFixed(0)} req/s\n`);
-    out.push({ log, rps: r.rps, p95: r.p95 });
-    await server.stop();
+async function alternated(variants: Variant[], rounds: number, databaseUrl: () => string | null): Promise<VariantRun[]> {
+  const out: VariantRun[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const v of variants) {
+      const url = databaseUrl();
+      const server = await startBenchServer({ port: PORT, databaseUrl: url, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR, env: v.env, imports: v.imports });
+      await v.prepare?.(url);
+      await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan: exchangePlan(), url: server.url, durationSec: 3 }, GENERATOR);
+      const r = await runLoad({ name: v.name, kind: 'exchange', connections: 32, plan: exchangePlan(), url: server.url, durationSec: DURATION }, GENERATOR);
+      process.stderr.write(`  ${v.name} c=32: ${r.rps.toFixed(0)} req/s\n`);
+      out.push({ variant: v.name, rps: r.rps, p95: r.p95 });
+      await server.stop();
+    }
   }
   return out;
 }
+
+/**
+ * The log on and off. Off is the sequencer off; on PostgreSQL the queue's trigger is disabled
+ * too, so nothing of the log runs (PGlite lives inside the server process, where the benchmark
+ * cannot reach its schema).
+ */
+const logOnOff = (databaseUrl: () => string | null) =>
+  alternated(
+    [
+      { name: 'log on', env: { SP_LOG_SEQUENCER: 'on' } },
+      {
+        name: 'log off',
+        env: { SP_LOG_SEQUENCER: 'off' },
+        prepare: async (url) => url && withPostgres(url, (c) => c.query('ALTER TABLE receipts DISABLE TRIGGER receipts_log_enqueue')),
+      },
+    ],
+    2,
+    databaseUrl,
+  );
+
+/**
+ * Tracing with no OTLP endpoint set (how most operators run) against a build without tracing:
+ * server/telemetry/{tracing,otlp}.ts swapped for stand-ins that only call through
+ * (scripts/bench/without-tracing/), so the OpenTelemetry API and SDK are never loaded.
+ */
+const tracingOnOff = (databaseUrl: () => string | null) =>
+  alternated(
+    [
+      { name: 'tracing, no endpoint', env: { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' } },
+      { name: 'without tracing', imports: ['./scripts/bench/without-tracing/register.mjs'] },
+    ],
+    3,
+    databaseUrl,
+  );
 
 async function withPostgres(url: string, fn: (client: pg.Client) => Promise<unknown>) {
   const client = new pg.Client({ connectionString: url });
@@ -122,11 +172,21 @@ async function benchDatabase(label: string, databaseUrl: string | null, timeVeri
   const integration = await logIntegration({ databaseUrl, dataDir: server.dataDir });
   const onOff = await logOnOff(freshUrl);
   const sequencer = await benchSequencer(freshUrl(), LOG_ENTRIES);
-  return { label, results, integrity, verifierMs, log: { integration, onOff, sequencer } };
+  const tracing = await tracingOnOff(freshUrl);
+  return { label, results, integrity, verifierMs, log: { integration, onOff, sequencer }, tracing };
 }
 
 function fmt(n: number, digits = 1) {
   return Number.isFinite(n) ? n.toFixed(digits) : '–';
+}
+
+/** The runs of two alternated variants, their means and how far `a` is from `b`. */
+function compare(runs: VariantRun[], a: string, b: string): string {
+  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const rps = (name: string) => runs.filter((x) => x.variant === name).map((x) => x.rps);
+  const [ma, mb] = [mean(rps(a)), mean(rps(b))];
+  const each = runs.map((x) => `${x.variant} ${fmt(x.rps, 0)} (p95 ${fmt(x.p95)} ms)`).join(', ');
+  return `${each} req/s; mean ${a} ${fmt(ma, 0)}, ${b} ${fmt(mb, 0)}: ${fmt((100 * (ma - mb)) / mb)} %`;
 }
 
 function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
@@ -152,17 +212,10 @@ function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
   console.log(
     `\ntransparency log: ${li.sequenced}/${li.receipts} receipts in a signed checkpoint; commit → signed checkpoint p50 ${fmt(li.p50Ms, 0)} ms, p95 ${fmt(li.p95Ms, 0)} ms, max ${fmt(li.maxMs, 0)} ms (target p95 ≤ 1,000 ms, max ≤ 10,000 ms)`,
   );
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const on = onOff.filter((x) => x.log === 'on');
-  const off = onOff.filter((x) => x.log === 'off');
-  if (on.length && off.length) {
-    const runs = onOff.map((x) => `${x.log} ${fmt(x.rps, 0)} (p95 ${fmt(x.p95)} ms)`).join(', ');
-    const [onMean, offMean] = [mean(on.map((x) => x.rps)), mean(off.map((x) => x.rps))];
-    console.log(
-      `exchange c=32, log on and off alternated (off: ${r.label === 'PostgreSQL' ? 'sequencer and queue trigger' : 'sequencer'} off): ${runs} req/s; mean on ${fmt(onMean, 0)}, off ${fmt(offMean, 0)}: ${fmt((100 * (onMean - offMean)) / offMean)} % (target ≥ −5 %)`,
-    );
-  }
+  const logOff = r.label === 'PostgreSQL' ? 'sequencer and queue trigger' : 'sequencer';
+  console.log(`exchange c=32, log on and off alternated (off: ${logOff} off): ${compare(onOff, 'log on', 'log off')} (target ≥ −5 %)`);
   console.log(`sequencer alone: ${sq.entries} entries in ${fmt(sq.seconds, 2)} s, ${sq.batches} batches → ${fmt(sq.perSecond, 0)} entries/s (target ≥ 10,000)`);
+  console.log(`exchange c=32, tracing (no OTLP endpoint) against a build without tracing, alternated: ${compare(r.tracing, 'tracing, no endpoint', 'without tracing')} (target ≥ −2 %)`);
   const i = r.integrity;
   // The load generator stops at the deadline without reading the responses still in flight; those
   // exchanges complete on the server, so receipts may exceed the responses seen by at most

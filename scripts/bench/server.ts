@@ -26,10 +26,10 @@ function rssMb(pid: number): number {
 }
 
 /** `entry` is the server to start: server.ts (API and portal, the default) or scripts/api-server.ts (the API alone). */
-export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string; env?: Record<string, string>; entry?: string }): Promise<BenchServer> {
+export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string; env?: Record<string, string>; imports?: string[]; entry?: string }): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'signet-bench-'));
   // Started as `npm start` starts it (package.json): heap capped, two malloc arenas.
-  const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${process.env.SIGNET_HEAP_MB ?? 192}`, '--import', 'tsx', opts.entry ?? 'server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${process.env.SIGNET_HEAP_MB ?? 192}`, '--import', 'tsx', ...(opts.imports ?? []).flatMap((m) => ['--import', m]), opts.entry ?? 'server.ts'], {
     env: {
       ...process.env,
       MALLOC_ARENA_MAX: '2',
