@@ -7,6 +7,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { loadConfig } from '@/server/config';
 
 let https: boolean | undefined;
+let development: boolean | undefined;
 
 export function contentSecurityPolicy(nonce: string, dev: boolean, upgrade: boolean): string {
   return [
@@ -30,7 +31,8 @@ export function contentSecurityPolicy(nonce: string, dev: boolean, upgrade: bool
 export function proxy(request: NextRequest) {
   https ??= loadConfig().publicUrl.startsWith('https:');
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString('base64');
-  const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development', https);
+  development ??= loadConfig().dev;
+  const csp = contentSecurityPolicy(nonce, development, https);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set('content-security-policy', csp);
   // The page asked for, so a guard can send a signed-out reader back to it after sign-in.

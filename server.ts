@@ -6,12 +6,12 @@ import { API_PATH } from './api/app';
 import { clientAddress } from './api/client-address';
 import { answerClientErrorsWithEnvelope } from './api/client-errors';
 import { startApiServices } from './api/services';
-import { loadConfig } from './server/config';
+import { configOrExit } from './server/config';
 import { installGracefulShutdown } from './server/lifecycle/shutdown';
 import { logger } from './server/telemetry/logger';
 
-const config = loadConfig();
-const dev = process.env.NODE_ENV === 'development';
+const config = configOrExit((line) => logger.warn(line));
+const dev = config.dev;
 
 const { db, api: apiListener, stop } = await startApiServices(config);
 
@@ -35,5 +35,5 @@ server.listen(config.port, config.host, () => {
 installGracefulShutdown(server, {
   // The outbox finishes the batch it is sending (bounded); anything unfinished is resent after a restart.
   cleanup: stop,
-  timeoutMs: Number(process.env.SP_SHUTDOWN_TIMEOUT_MS ?? 10_000),
+  timeoutMs: config.shutdownTimeoutMs,
 });

@@ -4,8 +4,8 @@
 import { OutboxWorker } from '@/server/billing/outbox-worker';
 import { activeBillingProvider } from '@/server/billing/provider';
 import { bootstrap } from '@/server/bootstrap/start';
-import type { Config } from '@/server/config';
-import { fallbackFromEnv } from '@/server/fallback/service';
+import { loadConfig, type Config } from '@/server/config';
+import { fallbackFromConfig } from '@/server/fallback/service';
 import { startTransparencyLog } from '@/server/log/start';
 import { loadRegistry } from '@/server/mappings/registry';
 import { rateLimiterFromConfig } from '@/server/ratelimit/limiter';
@@ -14,16 +14,17 @@ import { startTracing } from '@/server/telemetry/otlp';
 import { createApiListener } from './listener';
 
 export async function startApiServices(config: Config) {
-  const tracing = startTracing();
+  const tracing = startTracing(config.otlpEndpoint);
   const db = await bootstrap(config);
   const outbox = new OutboxWorker(activeBillingProvider(), { windowMs: config.billingWindowMs });
   outbox.start();
   const log = await startTransparencyLog(config);
   const api = createApiListener({
     exchange: {
-      registry: loadRegistry({ pseudonymKey: process.env.SP_PSEUDONYM_KEY }),
+      // Bootstrap generated and published the key when it was unset.
+      registry: loadRegistry({ pseudonymKey: loadConfig().pseudonymKey ?? undefined }),
       maxJsonDepth: config.maxJsonDepth,
-      fallback: fallbackFromEnv(),
+      fallback: fallbackFromConfig(config.fallback),
       rateLimit: rateLimiterFromConfig(config.rateLimit),
     },
     maxBodyBytes: config.maxBodyBytes,

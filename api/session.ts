@@ -1,6 +1,7 @@
 // Portal sessions on the API layer: auditors and admins signed in to the portal may read any
 // chain. The next-auth session cookie is a JWT signed with NEXTAUTH_SECRET.
 import { decode } from 'next-auth/jwt';
+import { loadConfig } from '@/server/config';
 import { loadPrincipal, type Principal } from '@/server/tenants/principal';
 
 const COOKIE_NAMES = ['__Secure-next-auth.session-token', 'next-auth.session-token'];
@@ -14,7 +15,7 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 export async function sessionPrincipal(cookieHeader: string | undefined): Promise<Principal | null> {
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = loadConfig().authSecret;
   if (!secret || !cookieHeader) return null;
   for (const name of COOKIE_NAMES) {
     const token = readCookie(cookieHeader, name);

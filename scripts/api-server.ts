@@ -5,10 +5,11 @@
 import { createServer } from 'node:http';
 import { answerClientErrorsWithEnvelope } from '../api/client-errors';
 import { startApiServices } from '../api/services';
-import { loadConfig } from '../server/config';
+import { configOrExit } from '../server/config';
 import { installGracefulShutdown } from '../server/lifecycle/shutdown';
+import { logger } from '../server/telemetry/logger';
 
-const config = loadConfig();
+const config = configOrExit((line) => logger.warn(line));
 const { db, api, stop } = await startApiServices(config);
 const server = createServer(api);
 server.keepAliveTimeout = 65_000;
@@ -18,5 +19,5 @@ server.listen(config.port, config.host, () => {
 });
 installGracefulShutdown(server, {
   cleanup: stop,
-  timeoutMs: Number(process.env.SP_SHUTDOWN_TIMEOUT_MS ?? 10_000),
+  timeoutMs: config.shutdownTimeoutMs,
 });

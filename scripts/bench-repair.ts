@@ -5,7 +5,8 @@
 // acceptance of faithful and refusal of corrupt repairs, the FU billed and p95 latency; exits
 // non-zero when a target of issue 19 is missed. A fresh PGlite database (PostgreSQL with DATABASE_URL).
 import { isDeepStrictEqual } from 'node:util';
-import { fallbackConfigured, loadFallbackConfig } from '@/server/fallback/config';
+import { loadConfig } from '@/server/config';
+import { fallbackConfigured } from '@/server/fallback/config';
 import { createOpenAiProvider } from '@/server/fallback/provider';
 import { createFallback } from '@/server/fallback/service';
 import { startFakeLlm, type ScriptedReply } from '@/server/fallback/testing/fake-llm';
@@ -45,7 +46,7 @@ const llm = await startFakeLlm({
     return { content, usage: { prompt_tokens: promptTokens, completion_tokens: tokens(content), total_tokens: promptTokens + tokens(content) } };
   },
 });
-const config = loadFallbackConfig({ SP_OPENAI_API_KEY: 'bench', SP_FALLBACK_BASE_URL: llm.baseURL, SP_FALLBACK_BREAKER_FAILURES: '100000' });
+const config = loadConfig({ SP_OPENAI_API_KEY: 'bench', SP_FALLBACK_BASE_URL: llm.baseURL, SP_FALLBACK_BREAKER_FAILURES: '100000' }).fallback;
 if (!fallbackConfigured(config)) throw new Error('fallback not configured');
 const api = await startTestApi({ fallback: createFallback(config, createOpenAiProvider(config)) });
 const key = await api.tenantWithKey('bench-repair', { fallbackEnabled: true });

@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createStripe } from '../server/billing/stripe/client';
+import { loadConfig } from '../server/config';
 import { applyStripeCatalog, buildStripeCatalog } from '../server/billing/stripe/setup';
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env, stdout: (text: string) => void = (t) => process.stdout.write(t)): Promise<void> {
@@ -19,9 +20,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (values.demo) {
     output = { mode: 'demo', note: 'Nothing was sent to Stripe; these objects would be created or updated.', catalog };
   } else {
-    const key = env.STRIPE_SECRET_KEY?.trim();
+    const config = loadConfig(env);
+    const key = config.stripeSecretKey;
     if (!key) throw new Error('STRIPE_SECRET_KEY is not set (use --demo to print the configuration without Stripe)');
-    output = { mode: key.startsWith('sk_live_') ? 'live' : 'test', ...(await applyStripeCatalog(createStripe(key, {}, env), catalog)) };
+    output = { mode: key.startsWith('sk_live_') ? 'live' : 'test', ...(await applyStripeCatalog(createStripe(key, {}, config.stripeApi), catalog)) };
   }
   const text = `${JSON.stringify(output, null, 2)}\n`;
   if (values.out) writeFileSync(values.out, text);

@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import type { AuditActor } from '@/server/audit/log';
 import { ReservedConfigError } from '@/server/billing/catalog';
 import { importReservedConfig } from '@/server/billing/reserved';
+import { loadConfig } from '@/server/config';
 import { sameSecret } from '@/server/security/same-secret';
 import { ApiError } from '../errors';
 import { errorResponses } from '../openapi';
@@ -13,7 +14,7 @@ import { sessionPrincipal } from '../session';
 
 async function adminActor(c: Context): Promise<AuditActor> {
   const ip = c.req.header('x-signet-client-ip') ?? null;
-  const token = process.env.SP_ADMIN_TOKEN?.trim();
+  const token = loadConfig().adminToken;
   const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
   if (bearer) {
     if (token && sameSecret(bearer, token)) return { id: null, email: 'SP_ADMIN_TOKEN', ip };
@@ -39,7 +40,7 @@ export function registerAdminRoutes(app: OpenAPIHono) {
 
   app.post('/v1/admin/reload-reserved', async (c) => {
     const actor = await adminActor(c);
-    const path = process.env.SP_RESERVED_CONFIG?.trim();
+    const path = loadConfig().reservedConfigPath;
     if (!path) throw new ApiError(409, 'RESERVED_CONFIG_NOT_SET', 'SP_RESERVED_CONFIG is not set; there is no file to reload');
     try {
       const { tenants } = await importReservedConfig(path, actor);

@@ -2,6 +2,7 @@
 // verified with STRIPE_WEBHOOK_SECRET (400 otherwise); a replayed event id is a 200 no-op.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
+import { loadConfig } from '@/server/config';
 import { WebhookSignatureError } from '@/server/billing/stripe/webhooks';
 import { receiveStripeWebhook } from '@/server/billing/webhook';
 import { ApiError } from '../errors';
@@ -20,7 +21,7 @@ export function registerStripeWebhookRoute(app: OpenAPIHono) {
   });
 
   app.post('/v1/stripe/webhook', async (c) => {
-    const secret = process.env.STRIPE_WEBHOOK_SECRET?.trim() ?? '';
+    const secret = loadConfig().stripeWebhookSecret ?? '';
     const raw = new Uint8Array(await c.req.arrayBuffer());
     try {
       const outcome = await receiveStripeWebhook(raw, c.req.header('stripe-signature'), secret);

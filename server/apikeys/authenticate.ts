@@ -1,6 +1,7 @@
 // Resolves an API key to its tenant and settings. Hash lookups are cached briefly so the
 // exchange hot path rarely touches the database; revocation is honoured within the TTL
 // (lookup-cache.ts).
+import { loadConfig } from '../config';
 import { prisma } from '../db';
 import { LookupCache } from './lookup-cache';
 import { hashApiKey } from './secret';
@@ -21,12 +22,14 @@ export interface ApiPrincipal {
 
 export type AuthFailure = 'missing' | 'unknown' | 'revoked' | 'expired';
 
-const cache = new LookupCache<ApiPrincipal | AuthFailure>(lookup, Number(process.env.SP_API_KEY_CACHE_MS ?? 2000));
+let cache: LookupCache<ApiPrincipal | AuthFailure> | undefined;
+// Made on first use, so the module loads before start-up has checked the configuration.
+const lookups = () => (cache ??= new LookupCache<ApiPrincipal | AuthFailure>(lookup, loadConfig().apiKeyCacheMs));
 const lastUsedWrites = new Map<string, number>();
 
 export async function authenticateApiKey(key: string | undefined | null, now = Date.now()): Promise<ApiPrincipal | AuthFailure> {
   if (!key) return 'missing';
-  const value = await cache.get(hashApiKey(key), now);
+  const value = await lookups().get(hashApiKey(key), now);
   if (typeof value !== 'string' && value.expiresAt && value.expiresAt.getTime() <= now) return 'expired';
   if (typeof value !== 'string') touchLastUsed(value.keyId, now);
   return value;
@@ -62,5 +65,5 @@ function touchLastUsed(keyId: string, now: number) {
 
 /** Forget cached lookups now (after a revoke in this process). */
 export function clearApiKeyCache() {
-  cache.clear();
+  cache?.clear();
 }

@@ -2,6 +2,7 @@
 // embedded default). Both expose the same operations and end in the same subscription state
 // transition, so nothing else in the product needs to know which one is active.
 import type Stripe from 'stripe';
+import { loadConfig, type Config } from '../config';
 import { prisma } from '../db';
 import { METER_EVENT_NAMES, METERS, planMeteredLookupKey, type Meter, type PlanId } from './catalog';
 import { createCheckoutSession, createCustomer, createPortalSession } from './stripe/checkout';
@@ -190,18 +191,16 @@ async function pricesByLookupKey(stripe: Stripe, keys: string[]): Promise<Map<st
   return found;
 }
 
-/** The provider the environment selects: Stripe when STRIPE_SECRET_KEY is set, else local. */
-export function providerFromEnv(env: Record<string, string | undefined> = process.env): BillingProvider {
-  const secretKey = env.STRIPE_SECRET_KEY?.trim();
-  if (!secretKey) return localProvider();
-  const publicUrl = env.SIGNET_PUBLIC_URL?.trim() || env.NEXTAUTH_URL?.trim() || `http://localhost:${env.PORT || 8088}`;
-  return stripeProvider({ secretKey, publicUrl });
+/** The provider the configuration selects: Stripe when STRIPE_SECRET_KEY is set, else local. */
+export function providerFromConfig(config: Pick<Config, 'stripeSecretKey' | 'publicUrl'>): BillingProvider {
+  if (!config.stripeSecretKey) return localProvider();
+  return stripeProvider({ secretKey: config.stripeSecretKey, publicUrl: config.publicUrl });
 }
 
 let active: BillingProvider | null = null;
 
 /** The process's provider (built once from the environment). */
 export function activeBillingProvider(): BillingProvider {
-  active ??= providerFromEnv();
+  active ??= providerFromConfig(loadConfig());
   return active;
 }

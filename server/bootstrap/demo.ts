@@ -1,13 +1,14 @@
 // First start of an empty embedded database: a demo tenant with its owner, an admin, an
 // auditor and one API key, printed once so a newcomer can sign in and call the API at once.
 import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../config';
 import { createApiKey } from '../apikeys/repository';
 import { prisma } from '../db';
 import { createUser } from '../tenants/accounts';
 
 export const DEMO_TENANT_ID = 'demo';
 
-export async function seedDemo(password = process.env.SIGNET_DEMO_PASSWORD ?? randomBytes(9).toString('base64url')) {
+export async function seedDemo(password = loadConfig().demoPassword ?? randomBytes(9).toString('base64url')) {
   // SP_API_KEYS may already have created a tenant named "demo"; the demo data joins it.
   const tenant = await prisma().tenant.upsert({
     where: { id: DEMO_TENANT_ID },

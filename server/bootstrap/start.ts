@@ -3,7 +3,7 @@
 // fresh embedded database.
 import { importApiKeysFromEnv } from '../apikeys/import-env';
 import { importReservedConfig, publishReservedGauges } from '../billing/reserved';
-import type { Config } from '../config';
+import { publishResolvedSecrets, type Config } from '../config';
 import { openDatabase, type Database } from '../db/connection';
 import { registerDatabase } from '../db';
 import { ensureSigningKey } from '../keys/signing-keys';
@@ -15,9 +15,11 @@ import { logger } from '../telemetry/logger';
 export async function bootstrap(config: Config): Promise<Database> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   registerDatabase(db);
-  process.env.NEXTAUTH_SECRET = await ensureStoredSecret('auth.secret', config.authSecret);
-  process.env.SP_PSEUDONYM_KEY = await ensureStoredSecret('mappings.pseudonym_key', config.pseudonymKey);
-  process.env.NEXTAUTH_URL ??= config.publicUrl;
+  publishResolvedSecrets({
+    authSecret: await ensureStoredSecret('auth.secret', config.authSecret),
+    pseudonymKey: await ensureStoredSecret('mappings.pseudonym_key', config.pseudonymKey),
+    publicUrl: config.publicUrl,
+  });
   await ensureSigningKey({ seedB64: config.signingSeedB64, kid: config.signingKid });
   await seedCatalog();
   if (config.apiKeysJson) {
@@ -30,7 +32,8 @@ export async function bootstrap(config: Config): Promise<Database> {
   }
   await publishReservedGauges();
   const empty = (await db.prisma.user.count()) === 0;
-  if (config.seedDemo && empty && (db.kind === 'pglite' || process.env.SIGNET_SEED_DEMO === 'true')) {
+  // Unset SP_SEED_DEMO seeds an empty embedded database only; true seeds PostgreSQL too.
+  if (empty && (config.seedDemo ?? db.kind === 'pglite')) {
     await seedDemo();
   }
   return db;

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { loadConfig } from '../config';
 import { PrismaClient } from './generated/client';
 import { migrate } from './migrate';
 import { pgliteSql, pgSql, type SqlClient } from './sql';
@@ -37,7 +38,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return db;
 }
 
-function openPostgres(url: string, poolSize = Number(process.env.SP_DB_POOL_SIZE ?? 16)): Database {
+function openPostgres(url: string, poolSize = loadConfig().dbPoolSize): Database {
   // Timestamps are stored as UTC wall-clock (Prisma's convention); pin the session zone to match.
   const config = { connectionString: url, options: '-c TimeZone=UTC' };
   const pool = new pg.Pool({ ...config, max: poolSize });

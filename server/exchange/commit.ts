@@ -8,6 +8,7 @@
 // lock and writes only what still links up; an exchange whose head moved comes back 'stale'
 // with the real head and is re-sealed on it, so a trace never forks and nothing is lost.
 import { SpanKind, type Span } from '@opentelemetry/api';
+import { loadConfig } from '../config';
 import { createBatcher, type Settled } from '../db/batcher';
 import type { SqlClient, SqlPipeline, SqlQueryable } from '../db/sql';
 import type { Receipt } from '../receipts/types';
@@ -39,7 +40,6 @@ export type CommitResult =
   | { kind: 'replay'; status: number; responseBody: string };
 
 const MAX_ATTEMPTS = 5;
-const MAX_BATCH = Number(process.env.SP_GROUP_COMMIT_MAX ?? 128);
 const RETRYABLE = new Set(['40001', '40P01', '23505']);
 
 /**
@@ -89,7 +89,7 @@ function forDatabase(sql: SqlClient): PerDatabase {
       // Where the database runs in this process, a group gathers the exchanges of a whole
       // turn of the event loop.
       commit: createBatcher((batch: Pending[]) => commitBatch(sql, created, batch), {
-        maxBatch: MAX_BATCH,
+        maxBatch: loadConfig().groupCommitMax,
         concurrency: inProcess ? 1 : 2,
         fill: true,
         gather: inProcess,

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fallbackConfigured, loadFallbackConfig } from './config';
+import { loadConfig, type Env } from '../config';
+import { fallbackConfigured } from './config';
 
-describe('loadFallbackConfig', () => {
+const loadFallbackConfig = (env: Env) => loadConfig(env).fallback;
+
+describe('the fallback settings', () => {
   it('has defaults for everything but the key, and is not configured without one', () => {
     const config = loadFallbackConfig({});
     expect(config).toMatchObject({ apiKey: null, baseURL: 'https://api.openai.com/v1', model: 'gpt-4o-mini', timeoutMs: 15_000, maxAttempts: 2, jsonMode: true });
@@ -42,12 +45,12 @@ describe('loadFallbackConfig', () => {
   });
 
   it.each([
-    ['SP_FALLBACK_BASE_URL', 'api.openai.com', 'must be an absolute http(s) URL'],
-    ['SP_FALLBACK_BASE_URL', 'ftp://host/v1', 'must be an http(s) URL'],
-    ['SP_FALLBACK_TIMEOUT_MS', '0', 'SP_FALLBACK_TIMEOUT_MS must be an integer >= 1'],
-    ['SP_FALLBACK_MAX_ATTEMPTS', 'two', 'SP_FALLBACK_MAX_ATTEMPTS must be an integer >= 1'],
-    ['SP_FALLBACK_JSON_MODE', 'yes', 'SP_FALLBACK_JSON_MODE must be true or false'],
-    ['SP_FALLBACK_BREAKER_FAILURE_RATE', '1.5', 'must be a number in (0, 1]'],
+    ['SP_FALLBACK_BASE_URL', 'api.openai.com', 'SP_FALLBACK_BASE_URL="api.openai.com": must be an absolute http or https URL'],
+    ['SP_FALLBACK_BASE_URL', 'ftp://host/v1', 'SP_FALLBACK_BASE_URL="ftp://host/v1": must be an absolute http or https URL'],
+    ['SP_FALLBACK_TIMEOUT_MS', '0', 'SP_FALLBACK_TIMEOUT_MS="0": must be a whole number >= 1'],
+    ['SP_FALLBACK_MAX_ATTEMPTS', 'two', 'SP_FALLBACK_MAX_ATTEMPTS="two": must be a whole number >= 1'],
+    ['SP_FALLBACK_JSON_MODE', 'yes', 'SP_FALLBACK_JSON_MODE="yes": must be true or false'],
+    ['SP_FALLBACK_BREAKER_FAILURE_RATE', '1.5', 'SP_FALLBACK_BREAKER_FAILURE_RATE="1.5": must be a number in (0, 1]'],
   ])('rejects %s=%s', (name, value, message) => {
     expect(() => loadFallbackConfig({ [name]: value })).toThrow(message);
   });

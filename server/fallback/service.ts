@@ -8,7 +8,7 @@ import { ExchangeError } from '../exchange/errors';
 import type { FallbackRepairer } from '../exchange/pipeline';
 import { fallbackFailuresTotal } from '../metrics/registry';
 import { CircuitBreaker } from './circuit-breaker';
-import { fallbackConfigured, loadFallbackConfig, type FallbackConfig } from './config';
+import { fallbackConfigured, type FallbackConfig } from './config';
 import { createOpenAiProvider, type FallbackProvider } from './provider';
 import { estimateTokens, quotaDecision, utcMonth } from './quota';
 import { repairWithLlm, type RepairFailure } from './repair';
@@ -25,8 +25,7 @@ const FAILURES: Record<RepairFailure, { status: 422 | 502 | 503 | 504; code: str
 };
 
 /** The fallback when a provider is configured, else undefined (deterministic repair only). */
-export function fallbackFromEnv(env: NodeJS.ProcessEnv = process.env): FallbackRepairer | undefined {
-  const config = loadFallbackConfig(env);
+export function fallbackFromConfig(config: FallbackConfig): FallbackRepairer | undefined {
   return fallbackConfigured(config) ? createFallback(config, createOpenAiProvider(config)) : undefined;
 }
 

@@ -13,6 +13,7 @@ import type { BundleReport, ChainReport } from './report';
 import { formatJsonPath, parseJsonStrict, type DuplicateKey } from './strict-json';
 import { verifyBundle, verifyChain } from './verify';
 import { usageMain } from '../usage-proof/cli';
+import { verifierEnv } from '../config';
 
 const USAGE = `usage: signet-verify <bundle.json | https://host/v1/receipts/export/<trace_id>> --jwks <jwks.json | https://host/.well-known/jwks.json>
                      [--api-key <key>] [--json] [--allow-unsigned] [--insecure-jwks]
@@ -20,7 +21,7 @@ const USAGE = `usage: signet-verify <bundle.json | https://host/v1/receipts/expo
 
 Verifies a Signet export bundle (or a JSON array of receipts) offline: canonical hashes,
 hash links, hop order and Ed25519 signatures. Given the export's URL, it fetches the bundle
-with the API key (--api-key or SIGNET_API_KEY) first.
+with the API key (--api-key or SP_API_KEY) first.
 Exit 0 VALID, 1 INVALID, 2 usage or I/O error, 3 FORK (two signed, inconsistent log checkpoints),
 4 UNSIGNED (no receipt carries a signature: the chain is consistent, but nothing proves who issued it).
   --json            print the full verification report as JSON instead of the summary
@@ -36,9 +37,11 @@ class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'usage') return usageMain(argv.slice(1));
+  const env = verifierEnv();
+  for (const line of env.deprecations) console.error(`signet-verify: ${line}`);
   let input: ReturnType<typeof parseArguments>;
   try {
-    input = parseArguments(argv);
+    input = parseArguments(argv, env.apiKey);
   } catch (error) {
     if (error instanceof HelpRequested) {
       console.log(USAGE);
@@ -62,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
 
   const { value, duplicateKeys } = document;
   const report = Array.isArray(value) ? verifyChain(value, jwks, { duplicateKeys }) : verifyBundle(value, jwks, { duplicateKeys });
-  const color = process.stdout.isTTY && !process.env.NO_COLOR;
+  const color = process.stdout.isTTY && env.color;
   const verdict = overall(report, log);
   console.log(input.json ? JSON.stringify({ ...report, log }, null, 2) : summarize(report, verdict, describeLog(log, color), log));
   return verdict === 'UNSIGNED' && input.allowUnsigned ? 0 : EXIT[verdict];
@@ -77,7 +80,7 @@ function overall(report: ChainReport | BundleReport, log: LogReport): keyof type
 
 class HelpRequested extends Error {}
 
-function parseArguments(argv: string[]) {
+function parseArguments(argv: string[], envApiKey: string | null) {
   let parsed;
   try {
     parsed = parseArgs({
@@ -104,14 +107,14 @@ function parseArguments(argv: string[]) {
   const { jwks, json, help: _help, 'allow-unsigned': allowUnsigned, 'insecure-jwks': insecureJwks, 'api-key': apiKey, ...log } = parsed.values;
   const logProblem = logFlagsProblem(log);
   if (logProblem) throw new UsageError(logProblem);
-  return { file, jwksSource: jwks, json: json ?? false, allowUnsigned: allowUnsigned ?? false, insecureJwks: insecureJwks ?? false, apiKey: apiKey ?? process.env.SIGNET_API_KEY, log };
+  return { file, jwksSource: jwks, json: json ?? false, allowUnsigned: allowUnsigned ?? false, insecureJwks: insecureJwks ?? false, apiKey: apiKey ?? envApiKey ?? undefined, log };
 }
 
 /** The bundle's text: a file, or the export route's answer for the API key. */
 async function readBundle(source: string, apiKey: string | undefined, insecure: boolean): Promise<string> {
   if (!/^https?:\/\//i.test(source)) return readFile(source, 'utf8');
   refuseCleartext(source, insecure, 'the bundle (and send the API key)');
-  if (!apiKey) throw new UsageError('fetching a bundle needs an API key: --api-key <key> or SIGNET_API_KEY');
+  if (!apiKey) throw new UsageError('fetching a bundle needs an API key: --api-key <key> or SP_API_KEY');
   let response: Response;
   try {
     response = await fetch(source, { headers: { accept: 'application/json', 'user-agent': USER_AGENT, 'x-signet-api-key': apiKey }, signal: AbortSignal.timeout(30_000) });

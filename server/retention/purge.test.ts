@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '@/tests/support/api';
 import { jwks } from '../keys/signing-keys';
 import { verifyChain } from '../receipts/verify';
-import { purgeExpiredTraces, retentionCutoff, retentionYearsFromEnv, RetentionError } from './purge';
+import { purgeExpiredTraces, retentionCutoff, RetentionError } from './purge';
 
 const NOW = new Date();
 const EIGHT_YEARS_AGO = retentionCutoff(NOW, 8);
@@ -112,15 +112,16 @@ describe('retention purge', () => {
     expect(await count('usage_rollups', `tenant_id = 'ret-other' AND units <> 0 AND hour < '${NOW.getUTCFullYear() - 1}-01-01'`)).toBe(0);
   });
 
-  it('reads the retention period from SP_RETENTION_YEARS (default 7)', () => {
+  it('reads the retention period from SP_RETENTION_YEARS (default 7)', async () => {
     const saved = process.env.SP_RETENTION_YEARS;
+    const dryRun = { before: retentionCutoff(NOW, 8), now: NOW, dryRun: true };
     try {
       delete process.env.SP_RETENTION_YEARS;
-      expect(retentionYearsFromEnv()).toBe(7);
+      await expect(purgeExpiredTraces(dryRun)).resolves.toMatchObject({ dryRun: true });
       process.env.SP_RETENTION_YEARS = '10';
-      expect(retentionYearsFromEnv()).toBe(10);
+      await expect(purgeExpiredTraces(dryRun)).rejects.toThrow(/10-year retention period/);
       process.env.SP_RETENTION_YEARS = '0';
-      expect(() => retentionYearsFromEnv()).toThrow(/≥ 1/);
+      await expect(purgeExpiredTraces(dryRun)).rejects.toThrow(/SP_RETENTION_YEARS="0": must be a whole number >= 1/);
     } finally {
       if (saved === undefined) delete process.env.SP_RETENTION_YEARS;
       else process.env.SP_RETENTION_YEARS = saved;

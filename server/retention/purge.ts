@@ -6,9 +6,8 @@
 // signet.retention_purge is 'on', which each batch's transaction sets for itself alone (SET LOCAL).
 // Batches of SP_RETENTION_BATCH traces, one transaction each, so no lock outlives a batch.
 import { audit, type AuditActor } from '../audit/log';
+import { loadConfig } from '../config';
 import { getDatabase } from '../db';
-
-export const DEFAULT_RETENTION_YEARS = 7;
 
 export class RetentionError extends Error {}
 
@@ -45,32 +44,14 @@ export function retentionCutoff(now: Date, years: number): Date {
   return cutoff;
 }
 
-export function retentionYearsFromEnv(): number {
-  const raw = process.env.SP_RETENTION_YEARS?.trim();
-  if (!raw) return DEFAULT_RETENTION_YEARS;
-  const years = Number(raw);
-  if (!Number.isInteger(years) || years < 1) throw new RetentionError(`SP_RETENTION_YEARS must be a whole number of years ≥ 1, got "${raw}"`);
-  return years;
-}
-
-export const DEFAULT_RETENTION_BATCH = 500;
-
-export function retentionBatchFromEnv(): number {
-  const raw = process.env.SP_RETENTION_BATCH?.trim();
-  if (!raw) return DEFAULT_RETENTION_BATCH;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new RetentionError(`SP_RETENTION_BATCH must be a whole number ≥ 1, got "${raw}"`);
-  return n;
-}
-
 export async function purgeExpiredTraces(req: PurgeRequest): Promise<PurgeReport> {
-  const years = req.retentionYears ?? retentionYearsFromEnv();
+  const years = req.retentionYears ?? loadConfig().retention.years;
   const cutoff = retentionCutoff(req.now ?? new Date(), years);
   if (Number.isNaN(req.before.getTime())) throw new RetentionError('the purge date is not a valid date');
   if (req.before > cutoff) {
     throw new RetentionError(`refusing to purge receipts younger than the ${years}-year retention period: --before must be on or before ${cutoff.toISOString()}`);
   }
-  const batchSize = req.batchSize ?? retentionBatchFromEnv();
+  const batchSize = req.batchSize ?? loadConfig().retention.batch;
   const totals = { traces: 0, receipts: 0, usageEvents: 0, idempotencyRecords: 0, batches: 0 };
   let after: { tenant_id: string; id: string } | null = null;
   // One transaction per batch of traces, in (tenant, id) order: locks are held for one batch

@@ -16,11 +16,9 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
-/** Tracing per the environment, or null (and nothing registered) when no endpoint is set. */
-export function startTracing(): Tracing | null {
-  const env = process.env;
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!endpoint?.trim() || env.OTEL_SDK_DISABLED === 'true') return null;
+/** Tracing when an endpoint is configured (Config.otlpEndpoint), else null and nothing registered. */
+export function startTracing(endpoint: string | null): Tracing | null {
+  if (!endpoint) return null;
   const resource = resourceFromAttributes({ 'service.name': 'signet', 'service.version': VERSION }).merge(detectResources({ detectors: [envDetector] }));
   const provider = new TracerProvider({ resource, spanProcessors: [new BatchSpanProcessor({ exporter: new OTLPTraceExporter() })] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());

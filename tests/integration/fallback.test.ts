@@ -2,7 +2,8 @@
 // repairs that succeed are billed exactly (signed fu_tokens, FU ledger rows); every failure,
 // including a repair that changes the business content, costs the tenant nothing.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { fallbackConfigured, loadFallbackConfig } from '@/server/fallback/config';
+import { loadConfig } from '@/server/config';
+import { fallbackConfigured } from '@/server/fallback/config';
 import { createOpenAiProvider } from '@/server/fallback/provider';
 import { estimateTokens } from '@/server/fallback/quota';
 import { createFallback } from '@/server/fallback/service';
@@ -37,7 +38,7 @@ async function fuUsed(tenantId: string) {
 
 beforeAll(async () => {
   llm = await startFakeLlm();
-  const config = loadFallbackConfig({ SP_OPENAI_API_KEY: 'test-key', SP_FALLBACK_BASE_URL: llm.baseURL, SP_FALLBACK_TIMEOUT_MS: '3000', SP_FALLBACK_BREAKER_FAILURES: '50' });
+  const config = loadConfig({ SP_OPENAI_API_KEY: 'test-key', SP_FALLBACK_BASE_URL: llm.baseURL, SP_FALLBACK_TIMEOUT_MS: '3000', SP_FALLBACK_BREAKER_FAILURES: '50' }).fallback;
   if (!fallbackConfigured(config)) throw new Error('the fake LLM config must enable the fallback');
   api = await startTestApi({ fallback: createFallback(config, createOpenAiProvider(config)) });
   key = await api.tenantWithKey('fin', { fallbackEnabled: true });

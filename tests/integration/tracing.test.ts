@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPki, startHttpsServer, type LocalServer } from '@/server/egress/testing/tls';
 import { redirectLog } from '@/server/telemetry/logger';
+import { loadConfig } from '@/server/config';
 import { startTracing, type Tracing } from '@/server/telemetry/otlp';
 import { startTestApi, type TestApi } from '../support/api';
 
@@ -62,7 +63,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => otlp.listen(0, '127.0.0.1', resolve));
   process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(otlp.address() as AddressInfo).port}`;
-  tracing = startTracing()!;
+  // The exporter itself reads OTEL_EXPORTER_OTLP_ENDPOINT; Signet's configuration turns tracing on.
+  tracing = startTracing(loadConfig().otlpEndpoint)!;
 
   const pki = createTestPki(['bank-api.example.com']);
   receiver = await startHttpsServer(pki, (_req, res) => {

@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { ApiPrincipal } from '@/server/apikeys/authenticate';
 import { ExchangeError } from '@/server/exchange/errors';
-import { loadFallbackConfig } from '@/server/fallback/config';
+import { loadConfig } from '@/server/config';
 import type { FallbackProvider } from '@/server/fallback/provider';
 import { createFallback } from '@/server/fallback/service';
 import { loadRegistry } from '@/server/mappings/registry';
@@ -26,7 +26,7 @@ async function repair(c: CorpusCase, answer: ((c: CorpusCase) => unknown) | null
   if (parsed.ok && mapping.validateArguments!(parsed.value).length === 0) return { outcome: 'deterministic', value: parsed.value } as const;
   if (!answer) return { outcome: 'refused', code: 'NO_FALLBACK' } as const;
   const provider: FallbackProvider = { complete: async () => ({ content: JSON.stringify(answer(c)), totalTokens: 100, promptTokens: 80, completionTokens: 20 }) };
-  const fallback = createFallback(loadFallbackConfig({ SP_OPENAI_API_KEY: 'test', SP_FALLBACK_MAX_ATTEMPTS: '1' }), provider);
+  const fallback = createFallback(loadConfig({ SP_OPENAI_API_KEY: 'test', SP_FALLBACK_MAX_ATTEMPTS: '1' }).fallback, provider);
   try {
     const repaired = await fallback.repair({ principal, brokenText: c.text, mapping, reason: 'corpus' });
     repaired.release();
@@ -94,7 +94,7 @@ describe('the repair corpus', () => {
       // Every case goes to the model here, the deterministic ones included: the guard is what is tested.
       const mapping = mappingOf(c);
       const provider: FallbackProvider = { complete: async () => ({ content: JSON.stringify(value), totalTokens: 1, promptTokens: 1, completionTokens: 0 }) };
-      const fallback = createFallback(loadFallbackConfig({ SP_OPENAI_API_KEY: 'test', SP_FALLBACK_MAX_ATTEMPTS: '1' }), provider);
+      const fallback = createFallback(loadConfig({ SP_OPENAI_API_KEY: 'test', SP_FALLBACK_MAX_ATTEMPTS: '1' }).fallback, provider);
       try {
         (await fallback.repair({ principal, brokenText: c.text, mapping, reason: 'corpus' })).release();
         accepted.push(`${c.id} ${c.shape}: ${what}`);

@@ -1,6 +1,7 @@
-// The Stripe SDK client. STRIPE_API_HOST / STRIPE_API_PORT / STRIPE_API_PROTOCOL point it at
-// another server (tests use the local fake in ./testing); explicit options win over them.
+// The Stripe SDK client. STRIPE_API_HOST / STRIPE_API_PORT / STRIPE_API_PROTOCOL (Config.stripeApi)
+// point it at another server (tests use the local fake in ./testing); explicit options win over them.
 import Stripe from 'stripe';
+import { loadConfig, type Config } from '../../config';
 
 export interface StripeClientOptions {
   host?: string;
@@ -11,11 +12,11 @@ export interface StripeClientOptions {
   timeoutMs?: number;
 }
 
-export function createStripe(secretKey: string, options: StripeClientOptions = {}, env: Record<string, string | undefined> = process.env): Stripe {
+export function createStripe(secretKey: string, options: StripeClientOptions = {}, api: Config['stripeApi'] = loadConfig().stripeApi): Stripe {
   if (!secretKey.trim()) throw new Error('a Stripe secret key is required');
-  const host = options.host ?? (env.STRIPE_API_HOST || undefined);
-  const port = options.port ?? portFromEnv(env.STRIPE_API_PORT);
-  const protocol = options.protocol ?? protocolFromEnv(env.STRIPE_API_PROTOCOL);
+  const host = options.host ?? api.host;
+  const port = options.port ?? api.port;
+  const protocol = options.protocol ?? api.protocol;
   return new Stripe(secretKey, {
     ...(host ? { host } : {}),
     ...(port ? { port } : {}),
@@ -25,17 +26,4 @@ export function createStripe(secretKey: string, options: StripeClientOptions = {
     telemetry: false,
     appInfo: { name: 'Signet' },
   });
-}
-
-function portFromEnv(raw: string | undefined): number | undefined {
-  if (!raw) return undefined;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`STRIPE_API_PORT must be a TCP port, got "${raw}"`);
-  return port;
-}
-
-function protocolFromEnv(raw: string | undefined): 'http' | 'https' | undefined {
-  if (!raw) return undefined;
-  if (raw !== 'http' && raw !== 'https') throw new Error(`STRIPE_API_PROTOCOL must be http or https, got "${raw}"`);
-  return raw;
 }
