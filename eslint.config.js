@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const ENV_MESSAGE = 'Read configuration through server/config.ts (loadConfig), where every variable is declared and validated.';
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.next/', '.data/', 'server/db/generated/', 'test-results/', 'playwright-report/', 'next-env.d.ts', 'bench-results/', '.next-*/', '.reliability/', '.reports/'] },
   js.configs.recommended,
@@ -10,6 +12,17 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-undef': 'off',
+      // Every environment variable is read and validated in server/config.ts (tested in
+      // tests/config/lint-rule.test.ts).
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENV_MESSAGE }],
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value=/^(node:)?process$/] > ImportSpecifier[imported.name='env']", message: ENV_MESSAGE }],
     },
+  },
+  {
+    // Exempt: the configuration module itself, and code that runs before or outside a Signet
+    // process: tool configs loaded by Next, Vitest and Playwright; CLI entry points and scripts;
+    // tests and e2e specs, which set up the environment of the servers they start.
+    files: ['server/config.ts', 'next.config.js', 'playwright.config.ts', 'vitest*.config.ts', 'bin/**', 'scripts/**', 'tests/**', 'e2e/**', '**/*.test.ts', '**/*.test.tsx'],
+    rules: { 'no-restricted-properties': 'off', 'no-restricted-syntax': 'off' },
   },
 );

@@ -3,8 +3,10 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
-  // Lets several servers (e2e, benchmarks, parallel development) build side by side.
-  distDir: process.env.SIGNET_NEXT_DIST_DIR ?? '.next',
+  // Lets several servers (e2e, benchmarks, parallel development) build side by side. Read here,
+  // not through server/config.ts: Next loads this file itself (plain JS, in its build and server
+  // processes) before any of Signet's code runs. SIGNET_NEXT_DIST_DIR is the deprecated name.
+  distDir: process.env.SP_NEXT_DIST_DIR || process.env.SIGNET_NEXT_DIST_DIR || '.next',
   // `npm test` type-checks the whole project (tsc); the start-up build skips repeating it.
   typescript: { ignoreBuildErrors: true },
   // Portal pages load on their first request rather than all at start-up: an instance busy

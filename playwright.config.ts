@@ -1,7 +1,9 @@
 import { defineConfig } from '@playwright/test';
 import { E2E_API_KEY } from './e2e/support';
 
-const port = Number(process.env.SIGNET_E2E_PORT ?? 8091);
+// Playwright loads this file before any server exists, so it reads its variables itself.
+// SP_E2E_PORT (SIGNET_E2E_PORT: the deprecated name) lets several runs share a machine.
+const port = Number(process.env.SP_E2E_PORT || process.env.SIGNET_E2E_PORT || 8091);
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,7 +32,7 @@ export default defineConfig({
     // A fixed API key (for a tenant of its own) lets specs call the API without the portal;
     // warnings and errors only, so the run's output is not one request-log line per page load.
     // SP_TRUST_PROXY: throttling specs send X-Forwarded-For to act as client addresses of their own.
-    env: { PORT: String(port), SP_LOG_LEVEL: 'warn', SIGNET_E2E_REBUILD: '1', SP_TRUST_PROXY: 'true', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
+    env: { SP_PORT: String(port), SP_LOG_LEVEL: 'warn', SP_E2E_REBUILD: '1', SP_TRUST_PROXY: 'true', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
     stdout: 'pipe',
     // SIGTERM lets the server drain and scripts/e2e-server.sh drop the run's database.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },

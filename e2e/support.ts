@@ -22,7 +22,8 @@ export const test = base.extend<{ cspViolations: string[] }>({
   ],
 });
 
-export const DEMO_PASSWORD = process.env.SIGNET_DEMO_PASSWORD ?? 'e2e-demo-password';
+// The e2e server's demo password (scripts/e2e-server.sh; SIGNET_DEMO_PASSWORD is the deprecated name).
+export const DEMO_PASSWORD = process.env.SP_DEMO_PASSWORD || process.env.SIGNET_DEMO_PASSWORD || 'e2e-demo-password';
 /** An API key playwright.config.ts imports through SP_API_KEYS, for tenant `partner`. */
 export const E2E_API_KEY = 'e2e_partner_key_0001';
 

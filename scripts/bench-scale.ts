@@ -234,7 +234,7 @@ async function measure(which: 'empty' | 'full'): Promise<Round> {
     apiKeys: JSON.stringify({ [KEY]: { tenant: PRELOAD_TENANT } }),
     distDir: '.next-bench',
     entry: 'scripts/api-server.ts',
-    env: { SIGNET_SEED_DEMO: 'false', SP_LOG_ORIGIN: ORIGIN, SP_LOG_LEVEL: 'warn', SP_RATE_LIMIT_RPS: '100000', SP_RATE_LIMIT_BURST: '200000' },
+    env: { SP_SEED_DEMO: 'false', SP_LOG_ORIGIN: ORIGIN, SP_LOG_LEVEL: 'warn', SP_RATE_LIMIT_RPS: '100000', SP_RATE_LIMIT_BURST: '200000' },
   });
   try {
     const exchange = { method: 'POST' as const, path: '/v1/exchange', headers: { 'x-signet-api-key': KEY }, body: INVOICE, idempotencyKeys: 'unique' as const };

@@ -229,7 +229,7 @@ function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
   );
 }
 
-execSync('node scripts/build-if-needed.mjs', { stdio: 'inherit', env: { ...process.env, SIGNET_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' } });
+execSync('node scripts/build-if-needed.mjs', { stdio: 'inherit', env: { ...process.env, SP_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' } });
 console.log(`Signet benchmark: ${DURATION} s per run, connections ${CONNECTIONS.join('/')}, ${GENERATOR} on loopback, ${new Date().toISOString()}`);
 const freshPostgres = () => execSync('npx tsx scripts/fresh-database.ts bench', { encoding: 'utf8' }).trim();
 const reports = process.env.BENCH_SKIP_PGLITE ? [] : [await benchDatabase('embedded PGlite', null, true, () => null)];

@@ -19,7 +19,8 @@ function newest(p) {
   return max;
 }
 
-const buildId = path.join(process.env.SIGNET_NEXT_DIST_DIR ?? '.next', 'BUILD_ID');
+// The same build folder as next.config.js (SIGNET_NEXT_DIST_DIR: the deprecated name).
+const buildId = path.join(process.env.SP_NEXT_DIST_DIR || process.env.SIGNET_NEXT_DIST_DIR || '.next', 'BUILD_ID');
 const built = existsSync(buildId) ? statSync(buildId).mtimeMs : 0;
 if (Math.max(...SOURCES.map(newest)) > built) {
   console.log('[signet] building the portal (next build)…');

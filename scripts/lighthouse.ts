@@ -1,7 +1,7 @@
 // `npm run lighthouse`: Lighthouse 12.2.3 (later versions need Node 22), default mobile profile,
 // against a running Signet (`npm start`), signed in as the demo users; prints one row per page.
 // A benchmark, not a CI gate. Lighthouse is fetched by npx on first use, not a project dependency.
-// Env: LIGHTHOUSE_URL (default http://localhost:8088), SIGNET_DEMO_PASSWORD (the demo users' password).
+// Env: LIGHTHOUSE_URL (default http://localhost:8088), SP_DEMO_PASSWORD (the demo users' password; SIGNET_DEMO_PASSWORD, the deprecated name, still works).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,9 +10,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const base = (process.env.LIGHTHOUSE_URL ?? 'http://localhost:8088').replace(/\/$/, '');
-const password = process.env.SIGNET_DEMO_PASSWORD;
+const password = process.env.SP_DEMO_PASSWORD || process.env.SIGNET_DEMO_PASSWORD;
 if (!password) {
-  console.error('Set SIGNET_DEMO_PASSWORD to the demo users\' password (printed by the first npm start).');
+  console.error('Set SP_DEMO_PASSWORD to the demo users\' password (printed by the first npm start).');
   process.exit(2);
 }
 

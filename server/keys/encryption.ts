@@ -1,4 +1,4 @@
-// At-rest encryption of signing-key seeds (AES-256-GCM) when SIGNET_KEY_ENCRYPTION_KEY is set.
+// At-rest encryption of signing-key seeds (AES-256-GCM) when SP_KEY_ENCRYPTION_KEY is set.
 // The key-encryption key may be any string; it is stretched with SHA-256 to 32 bytes.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
@@ -23,6 +23,6 @@ export function decryptSeed(stored: string, secret: string): Uint8Array {
   try {
     return new Uint8Array(Buffer.concat([decipher.update(Buffer.from(ct, 'base64url')), decipher.final()]));
   } catch {
-    throw new Error('cannot decrypt signing key: SIGNET_KEY_ENCRYPTION_KEY is wrong');
+    throw new Error('cannot decrypt signing key: SP_KEY_ENCRYPTION_KEY is wrong');
   }
 }

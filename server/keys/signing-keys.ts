@@ -109,7 +109,7 @@ export async function activeSigner(now = Date.now()): Promise<Signer & { publicK
   // A new active key (rotated here or on another instance): the served JWKS must name it.
   served = null;
   const secret = encryptionKey();
-  if (row.encrypted && !secret) throw new Error(`signing key ${row.kid} is encrypted; set SIGNET_KEY_ENCRYPTION_KEY`);
+  if (row.encrypted && !secret) throw new Error(`signing key ${row.kid} is encrypted; set SP_KEY_ENCRYPTION_KEY`);
   const seed = row.encrypted ? decryptSeed(row.privateKey, secret!) : decodeSeed(row.privateKey);
   cached = { at: now, signer: createSigner(seed, row.kid) };
   return cached.signer;

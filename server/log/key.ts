@@ -33,7 +33,7 @@ export async function ensureLogKey(opts: { explicitOrigin: string | null; public
       if (opts.explicitOrigin && opts.explicitOrigin !== row.origin) {
         throw new Error(`SP_LOG_ORIGIN is "${opts.explicitOrigin}" but this log's origin was fixed at its first start as "${row.origin}"`);
       }
-      if (row.encrypted && !opts.encryptionKey) throw new Error('the log key is encrypted; set SIGNET_KEY_ENCRYPTION_KEY');
+      if (row.encrypted && !opts.encryptionKey) throw new Error('the log key is encrypted; set SP_KEY_ENCRYPTION_KEY');
       const seed = row.encrypted ? decryptSeed(row.private_key, opts.encryptionKey!) : new Uint8Array(Buffer.from(row.private_key, 'base64url'));
       return { origin: row.origin, signer: signerFromSeed(row.origin, SIG_ED25519, seed) };
     }

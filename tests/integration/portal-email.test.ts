@@ -29,7 +29,7 @@ beforeAll(async () => {
   smtp = await startSmtpServer();
   process.env.SP_SMTP_URL = smtp.url;
   process.env.SP_EMAIL_FROM = 'Signet <signet@mail.test>';
-  process.env.SIGNET_PUBLIC_URL = 'https://signet.example';
+  process.env.SP_PUBLIC_URL = 'https://signet.example';
   api = await startTestApi();
   key = await api.tenantWithKey('acme');
   await api.db.prisma.tenant.update({ where: { id: 'acme' }, data: { name: 'Acme Robotics' } });
@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.SP_SMTP_URL;
   delete process.env.SP_EMAIL_FROM;
-  delete process.env.SIGNET_PUBLIC_URL;
+  delete process.env.SP_PUBLIC_URL;
   await api?.close();
   await smtp?.close();
 });

@@ -6,7 +6,7 @@ import { NextRequest } from 'next/server';
 
 async function loadProxy(publicUrl: string) {
   vi.resetModules();
-  vi.stubEnv('SIGNET_PUBLIC_URL', publicUrl);
+  vi.stubEnv('SP_PUBLIC_URL', publicUrl);
   return import('@/proxy');
 }
 afterEach(() => {

@@ -1,5 +1,5 @@
 // Signing keys: SP_PRIVATE_KEY_B64 + SP_KID name the active key; seeds are encrypted at rest
-// with SIGNET_KEY_ENCRYPTION_KEY; rotation keeps retired keys in the JWKS.
+// with SP_KEY_ENCRYPTION_KEY; rotation keeps retired keys in the JWKS.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { activeSigner, ensureSigningKey, jwks, rotateSigningKey } from '@/server/keys/signing-keys';
 import { createSigner } from '@/server/receipts/node-signer';
@@ -9,11 +9,11 @@ const SEED = Buffer.alloc(32, 7).toString('base64url');
 let db: TestDatabase;
 
 beforeAll(async () => {
-  process.env.SIGNET_KEY_ENCRYPTION_KEY = 'test key-encryption key';
+  process.env.SP_KEY_ENCRYPTION_KEY = 'test key-encryption key';
   db = await openTestDatabase();
 });
 afterAll(async () => {
-  delete process.env.SIGNET_KEY_ENCRYPTION_KEY;
+  delete process.env.SP_KEY_ENCRYPTION_KEY;
   await db?.dispose();
 });
 
@@ -40,10 +40,10 @@ describe('signing keys', () => {
   });
 
   it('cannot load an encrypted key with the wrong key-encryption key', async () => {
-    process.env.SIGNET_KEY_ENCRYPTION_KEY = 'wrong';
+    process.env.SP_KEY_ENCRYPTION_KEY = 'wrong';
     vi.resetModules(); // a fresh process: no signer cached yet
     const fresh = await import('@/server/keys/signing-keys');
-    await expect(fresh.activeSigner()).rejects.toThrow(/SIGNET_KEY_ENCRYPTION_KEY is wrong/);
-    process.env.SIGNET_KEY_ENCRYPTION_KEY = 'test key-encryption key';
+    await expect(fresh.activeSigner()).rejects.toThrow(/SP_KEY_ENCRYPTION_KEY is wrong/);
+    process.env.SP_KEY_ENCRYPTION_KEY = 'test key-encryption key';
   });
 });

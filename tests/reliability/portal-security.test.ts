@@ -27,7 +27,7 @@ async function get(pathname: string, init: RequestInit = {}) {
 
 beforeAll(async () => {
   // A production build of its own (rebuilt only when sources changed).
-  execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { env: { ...process.env, SIGNET_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore', timeout: 900_000 });
+  execFileSync(process.execPath, ['scripts/build-if-needed.mjs'], { env: { ...process.env, SP_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'ignore', timeout: 900_000 });
   dataDir = mkdtempSync(path.join(tmpdir(), 'signet-portal-'));
   if (process.env.DATABASE_URL) pgDb = await createPostgresDatabase(process.env.DATABASE_URL);
   server = await startServerProcess({
@@ -35,7 +35,7 @@ beforeAll(async () => {
     port: PORT,
     databaseUrl: pgDb?.url ?? null,
     dataDir,
-    extraEnv: { SIGNET_NEXT_DIST_DIR: DIST_DIR, NEXTAUTH_URL: `https://localhost:${PORT}`, SIGNET_DEMO_PASSWORD: DEMO_PASSWORD, SIGNET_SEED_DEMO: 'true' },
+    extraEnv: { SP_NEXT_DIST_DIR: DIST_DIR, NEXTAUTH_URL: `https://localhost:${PORT}`, SP_DEMO_PASSWORD: DEMO_PASSWORD, SP_SEED_DEMO: 'true' },
   });
 }, 900_000);
 afterAll(async () => {
