@@ -3,6 +3,7 @@
 // process at start-up with the variable's name and value (see configOrExit). The README's
 // configuration table is tested against VARIABLES (tests/config/readme-table.test.ts).
 import { z } from 'zod';
+import { validateAllowlistEntry } from './egress/allowlist';
 import type { FallbackConfig } from './fallback/config';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -46,10 +47,36 @@ function enumOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, `must be one of ${values.join(', ')}`);
 }
 
-const list = z.string().transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean));
+/** A comma-separated list whose entries each pass `problem` (which names what is wrong, or returns null). */
+function listOf(problem: (entry: string) => string | null) {
+  return z
+    .string()
+    .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const message = problem(entry);
+        if (message) ctx.addIssue({ code: 'custom', message: `entry "${entry}": ${message}` });
+      }
+    });
+}
+
+const allowlist = listOf((entry) => {
+  const checked = validateAllowlistEntry(entry);
+  return checked.ok ? null : checked.error;
+});
+
+/** `<witness vkey>@<base URL>`; the key itself is checked where the log starts (server/log/witnesses). */
+const witnesses = listOf((entry) => {
+  const at = entry.indexOf('@');
+  if (at <= 0) return 'must be <witness vkey>@<base URL>';
+  return url(['http:', 'https:']).safeParse(entry.slice(at + 1)).success ? null : 'the witness URL must be an absolute http or https URL';
+});
 
 /** `true` is one proxy; a number is that many proxies in a chain; `false` trusts none. */
-const proxyHops = z.union([z.enum(['true', 'false']), z.string().regex(/^\d+$/)], 'must be true, false or a number of proxies').transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)));
+const proxyHops = z
+  .string()
+  .regex(/^(true|false|\d+)$/, 'must be true, false or a number of proxies')
+  .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v)));
 
 // ---- the variables
 
@@ -100,7 +127,7 @@ export const VARIABLES = {
   pseudonymKey: v('SP_PSEUDONYM_KEY', text, { unsetNote: 'generated, stored' }),
   maxBodyBytes: v('SP_MAX_BODY_BYTES', int(1), { default: '1048576' }),
   maxJsonDepth: v('SP_MAX_JSON_DEPTH', int(1), { default: '64' }),
-  helAllowlist: v('SP_HEL_ALLOWLIST', list),
+  helAllowlist: v('SP_HEL_ALLOWLIST', allowlist),
   openaiApiKey: v('SP_OPENAI_API_KEY', text, { alsoRead: ['OPENAI_API_KEY'] }),
   fallbackBaseUrl: v('SP_FALLBACK_BASE_URL', url(['http:', 'https:']), { default: 'https://api.openai.com/v1' }),
   fallbackModel: v('SP_FALLBACK_MODEL', text, { default: 'gpt-4o-mini' }),
@@ -131,7 +158,7 @@ export const VARIABLES = {
   otlpTracesEndpoint: v('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', url(['http:', 'https:'])),
   otelSdkDisabled: v('OTEL_SDK_DISABLED', bool, { default: 'false' }),
   logOrigin: v('SP_LOG_ORIGIN', text, { unsetNote: '`<host[:port] of SP_PUBLIC_URL>/v1/log`' }),
-  logWitnesses: v('SP_LOG_WITNESSES', list),
+  logWitnesses: v('SP_LOG_WITNESSES', witnesses),
   logSequencer: v('SP_LOG_SEQUENCER', enumOf(['on', 'off']), { default: 'on' }),
   nodeEnv: v('NODE_ENV', enumOf(['development', 'production', 'test']), { default: 'production' }),
 } satisfies Record<string, Variable<unknown>>;
