@@ -33,7 +33,7 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
     env: {
       ...process.env,
       MALLOC_ARENA_MAX: '2',
-      PORT: String(opts.port),
+      SP_PORT: String(opts.port),
       SP_DATA_DIR: dataDir,
       SP_NEXT_DIST_DIR: opts.distDir,
       // The demo auditor signs in for the in-browser verifier timing.

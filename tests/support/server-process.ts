@@ -29,7 +29,7 @@ export async function startServerProcess(env: ServerEnv, timeoutMs = 90_000): Pr
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       NODE_ENV: 'production',
-      PORT: String(env.port),
+      SP_PORT: String(env.port),
       HOST: '127.0.0.1',
       SP_DATA_DIR: env.dataDir,
       SP_SEED_DEMO: 'false',
