@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/db/connection';
 import { registerDatabase } from '../server/db';
-import { loadConfig } from '../server/config';
+import { configOrExit } from '../server/config';
 import { purgeExpiredTraces, RetentionError } from '../server/retention/purge';
 
 const { values } = parseArgs({ options: { before: { type: 'string' }, 'dry-run': { type: 'boolean', default: false } } });
@@ -12,7 +12,7 @@ if (!values.before) {
   console.error('usage: npm run retention:purge -- --before <YYYY-MM-DD> [--dry-run]');
   process.exit(2);
 }
-const config = loadConfig();
+const config = configOrExit((line) => console.warn(line));
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 registerDatabase(db);
 let exitCode = 0;

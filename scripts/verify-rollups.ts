@@ -3,11 +3,11 @@
 // every (tenant, meter, hour) that differs and exits 1 if any does. Same database settings as npm start.
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../server/db/connection';
-import { loadConfig } from '../server/config';
+import { configOrExit } from '../server/config';
 import { verifyRollups } from '../server/usage/rollups';
 
 const { values } = parseArgs({ options: { tenant: { type: 'string' } } });
-const config = loadConfig();
+const config = configOrExit((line) => console.warn(line));
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 let exitCode = 0;
 try {
