@@ -29,6 +29,7 @@ import { applyDuePlanChanges } from './plan-change';
 import { sendUsageNotices } from './usage-notices';
 import type { BillingProvider } from './provider';
 import { rate } from './rating';
+import { tariffBook } from './tariffs';
 import { classifyStripeError } from './stripe/meter-events';
 import { tenantBilling, tenantPeriod } from './terms';
 import { logger } from '../telemetry/logger';
@@ -281,6 +282,8 @@ async function rateBatch(row: BatchRow): Promise<{ billedUnits: bigint; overage:
   const windowStart = new Date(Number(row.start_ms));
   const billing = await tenantBilling(row.tenant_id, windowStart);
   const period = tenantPeriod(billing.tenant, windowStart);
+  // A batch sent after its period ended is rated with that period's terms, not today's.
+  const terms = (await tariffBook(row.tenant_id)).terms(period);
   const [resolved] = await getDatabase().sql.query<{ units: string | null }>(
     `SELECT SUM(units)::text AS units FROM billing_batches
       WHERE tenant_id = $1 AND meter = $2 AND status <> 'pending' AND window_start >= $3 AND window_start < $4`,
@@ -289,8 +292,8 @@ async function rateBatch(row: BatchRow): Promise<{ billedUnits: bigint; overage:
   const before = BigInt(resolved?.units ?? '0');
   const units = BigInt(row.units);
   const meter = row.meter;
-  const billedUnits = billing.terms.basis === 'reserved' ? billableUnitsInBatch(before, units, billing.terms.included[meter]) : units;
-  const linesAt = (used: bigint) => rate(billing.terms, { vex: 0n, fu: 0n, [meter]: used }).meters[meter].lines;
+  const billedUnits = terms.basis === 'reserved' ? billableUnitsInBatch(before, units, terms.included[meter]) : units;
+  const linesAt = (used: bigint) => rate(terms, { vex: 0n, fu: 0n, [meter]: used }).meters[meter].lines;
   const overage = new Map<number, bigint>();
   for (const line of linesAt(before + units)) overage.set(line.tier, line.amount);
   for (const line of linesAt(before)) overage.set(line.tier, (overage.get(line.tier) ?? 0n) - line.amount);

@@ -5,6 +5,7 @@ import { activeSigner } from '../keys/signing-keys';
 import { cid } from '../receipts/canonical';
 import { calendarMonth, type BillingPeriod } from './period';
 import { rate, type InvoicePreview, type Usage } from './rating';
+import { tariffBook } from './tariffs';
 import { reconciliationReport, toCsv, type ReconciliationReport } from './reconciliation';
 import { tenantBilling } from './terms';
 import { failedExchangesByCode, monthlyUsage, periodUsage } from './usage';
@@ -16,13 +17,15 @@ export interface PeriodStatement {
 }
 
 /**
- * The last `months` calendar months (UTC), newest first, each rated with the tenant's current
- * terms (the catalog keeps no history of past terms).
+ * The last `months` calendar months (UTC), newest first, each rated with the terms it ran under
+ * (a past month with the tariff version in force when it ended, the current one with today's).
  */
 export async function usageHistory(tenantId: string, now: Date = new Date(), months = 12): Promise<PeriodStatement[]> {
-  const { terms } = await tenantBilling(tenantId, now);
-  const rows = await monthlyUsage(tenantId, now, months);
-  return rows.map((row) => ({ period: calendarMonth(row.start), usage: row.usage, preview: rate(terms, row.usage) }));
+  const [book, rows] = await Promise.all([tariffBook(tenantId, now), monthlyUsage(tenantId, now, months)]);
+  return rows.map((row) => {
+    const period = calendarMonth(row.start);
+    return { period, usage: row.usage, preview: rate(book.terms(period), row.usage) };
+  });
 }
 
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -38,8 +41,8 @@ export function parsePeriodRef(ref: string, currentPeriod: BillingPeriod): Billi
 export async function reconciliationFor(tenantId: string, periodRef: string, now: Date = new Date()): Promise<ReconciliationReport> {
   const billing = await tenantBilling(tenantId, now);
   const period = parsePeriodRef(periodRef, billing.period);
-  const [usage, failedByCode] = await Promise.all([periodUsage(tenantId, period), failedExchangesByCode(tenantId, period)]);
-  return reconciliationReport({ tenantId, period, preview: rate(billing.terms, usage), failedByCode, generatedAt: now });
+  const [book, usage, failedByCode] = await Promise.all([tariffBook(tenantId, now), periodUsage(tenantId, period), failedExchangesByCode(tenantId, period)]);
+  return reconciliationReport({ tenantId, period, preview: rate(book.terms(period), usage), failedByCode, generatedAt: now });
 }
 
 export interface SignedReconciliation {

@@ -8,7 +8,7 @@ import { METERS, type Meter, type PlanId } from './catalog';
 import { formatUsd, parseUsd } from './money';
 import type { BillingPeriod } from './period';
 import type { BillingTerms } from './rating';
-import { tenantBilling } from './terms';
+import { tenantBilling, type TenantBilling } from './terms';
 
 /** The terms as a usage statement shows them (SPEC §8 `tariff`, without version and date). */
 export interface TariffTerms {
@@ -67,7 +67,11 @@ const toVersion = (row: Row): TariffVersion => ({ version: Number(row.id), effec
  * first version takes effect from the tenant's creation (nothing was recorded before it).
  */
 export async function recordTariff(tenantId: string, at: Date = new Date()): Promise<TariffVersion> {
-  const billing = await tenantBilling(tenantId, at);
+  return recordTerms(await tenantBilling(tenantId, at), at);
+}
+
+async function recordTerms(billing: TenantBilling, at: Date): Promise<TariffVersion> {
+  const tenantId = billing.tenant.id;
   const terms = tariffTerms(billing.terms);
   const termsCid = cid(terms);
   const latest = await prisma().tariffVersion.findFirst({ where: { tenantId }, orderBy: { id: 'desc' } });
@@ -93,15 +97,59 @@ export async function withTariffChange<T>(tenantIds: () => Promise<string[]>, ch
   return result;
 }
 
+/** What a tenant's periods are rated with: today's terms and every recorded version. */
+export interface TariffBook {
+  /** The version a period is rated with. */
+  version(period: BillingPeriod): TariffVersion;
+  /** The rating terms of a period (with today's Stripe items where a tier is unchanged). */
+  terms(period: BillingPeriod): BillingTerms;
+}
+
 /**
- * The terms a period is rated with: today's while the period runs, else the version in force
- * when it ended (the latest that took effect before its end).
+ * The terms a tenant's periods are rated with, read once: today's while a period runs, else the
+ * version in force when it ended (the latest that took effect before its end). Today's terms
+ * are recorded first, so the running period's version is always in the history.
  */
+export async function tariffBook(tenantId: string, now: Date = new Date()): Promise<TariffBook> {
+  const billing = await tenantBilling(tenantId, now);
+  const current = await recordTerms(billing, now);
+  const versions = (await prisma().tariffVersion.findMany({ where: { tenantId }, orderBy: { id: 'asc' } })).map(toVersion);
+  const version = (period: BillingPeriod): TariffVersion => {
+    if (period.end > now) return current;
+    let found: TariffVersion | null = null;
+    for (const v of versions) {
+      const from = Date.parse(v.effective_from);
+      if (from < period.end.getTime() && (!found || from >= Date.parse(found.effective_from))) found = v;
+    }
+    return found ?? versions[0]!;
+  };
+  return {
+    version,
+    terms(period) {
+      const v = version(period);
+      return v === current ? billing.terms : withStripeItems(billingTermsOf(v.terms), billing.terms);
+    },
+  };
+}
+
+/** The terms a period is rated with (see `tariffBook`). */
 export async function tariffForPeriod(tenantId: string, period: BillingPeriod, now: Date = new Date()): Promise<TariffVersion> {
-  const current = await recordTariff(tenantId, now);
-  if (period.end > now) return current;
-  const row = await prisma().tariffVersion.findFirst({ where: { tenantId, effectiveFrom: { lt: period.end } }, orderBy: [{ effectiveFrom: 'desc' }, { id: 'desc' }] });
-  if (row) return toVersion(row);
-  const first = await prisma().tariffVersion.findFirst({ where: { tenantId }, orderBy: { id: 'asc' } });
-  return toVersion(first!);
+  return (await tariffBook(tenantId, now)).version(period);
+}
+
+/**
+ * Stripe items are not terms (a version does not record them): a past tier that is still
+ * today's tier at the same place, with the same bound and price, carries today's item.
+ */
+function withStripeItems(past: BillingTerms, today: BillingTerms): BillingTerms {
+  const tiers = Object.fromEntries(
+    METERS.map((m) => [
+      m,
+      past.tiers[m].map((tier, i) => {
+        const now = today.tiers[m][i];
+        return now && now.upTo === tier.upTo && now.unitPrice === tier.unitPrice ? { ...tier, stripeItem: now.stripeItem } : tier;
+      }),
+    ]),
+  ) as BillingTerms['tiers'];
+  return { ...past, tiers };
 }

@@ -1,7 +1,8 @@
 // Reads the rows the admin KPIs are computed from (compute.ts), for the `months` UTC calendar
 // months ending with the current one.
 import { rate } from '../billing/rating';
-import { tenantBilling } from '../billing/terms';
+import { calendarMonth } from '../billing/period';
+import { tariffBook } from '../billing/tariffs';
 import { getDatabase, prisma } from '../db';
 import { VERIFY_USER_AGENT } from '../version';
 import { computeKpis, feeCentsFromAudit, type KpiInput, type MonthKpis, type PlanChange, type ReservedChange } from './compute';
@@ -89,7 +90,7 @@ export async function loadKpis(now = new Date(), count = 6): Promise<MonthKpis[]
   }
   reservedChanges.sort((a, b) => a.at.getTime() - b.at.getTime());
 
-  // Overage: each tenant's current terms rated over its month of usage.
+  // Overage: each tenant's month of usage rated with the terms that month ran under.
   const overage = new Map<string, bigint>();
   const byTenant = new Map<string, Map<string, { vex: bigint; fu: bigint }>>();
   for (const u of tenantUsage) {
@@ -100,9 +101,9 @@ export async function loadKpis(now = new Date(), count = 6): Promise<MonthKpis[]
     months.set(u.month, m);
   }
   for (const [tenantId, usageByMonth] of byTenant) {
-    const { terms } = await tenantBilling(tenantId, now);
+    const book = await tariffBook(tenantId, now);
     for (const [m, used] of usageByMonth) {
-      const preview = rate(terms, used);
+      const preview = rate(book.terms(calendarMonth(new Date(`${m}-01T00:00:00Z`))), used);
       overage.set(m, (overage.get(m) ?? 0n) + preview.meters.vex.subtotalCents + preview.meters.fu.subtotalCents);
     }
   }
