@@ -24,7 +24,8 @@ const nodeCrypto = (globalThis as { process?: { getBuiltinModule?(id: string): u
   | undefined;
 function digest(bytes: Uint8Array): Hash {
   if (!nodeCrypto) return sha256(bytes);
-  const d = nodeCrypto.createHash('sha256').update(bytes).digest();
+  // The one-shot hash (Node >= 20.12) allocates no Hash object per node.
+  const d = nodeCrypto.hash ? (nodeCrypto.hash('sha256', bytes, 'buffer') as unknown as Buffer) : nodeCrypto.createHash('sha256').update(bytes).digest();
   return new Uint8Array(d.buffer, d.byteOffset, d.length);
 }
 

@@ -2,7 +2,7 @@
 // batches that counted them, stored statements. Never the rollups: a statement must count what
 // the receipts prove.
 import { getDatabase } from '../db';
-import type { Meter } from '../billing/catalog';
+import { METERS, type Meter } from '../billing/catalog';
 import type { BillingPeriod } from '../billing/period';
 
 const sql = () => getDatabase().sql;
@@ -103,28 +103,85 @@ export interface CountedReceipt {
   leafIndex: number;
 }
 
+interface BatchSpan {
+  id: string;
+  meter: Meter;
+  firstLeaf: number;
+  lastLeaf: number;
+}
+
+/** The batches holding the tenant's counted rows of the period: every one lies below `treeSize`. */
+async function countedBatches(tenantId: string, period: BillingPeriod, treeSize: number): Promise<BatchSpan[]> {
+  const rows = await sql().query<{ id: string; meter: Meter; first_leaf: string; last_leaf: string }>(
+    `SELECT b.id, b.meter, b.first_leaf::text, b.last_leaf::text FROM billing_batches b
+      WHERE b.id IN (SELECT DISTINCT u.batch_id FROM usage_events u WHERE u.tenant_id = $1 AND u.occurred_at >= $2 AND u.occurred_at < $3 AND u.batch_id IS NOT NULL)
+        AND b.last_leaf < $4
+      ORDER BY b.first_leaf`,
+    [tenantId, period.start.toISOString(), period.end.toISOString(), treeSize],
+  );
+  return rows.map((r) => ({ id: r.id, meter: r.meter, firstLeaf: Number(r.first_leaf), lastLeaf: Number(r.last_leaf) }));
+}
+
 /**
- * The tenant's counted receipts of the period in (leaf index, meter) order, `pageSize` at a time,
- * by keyset pagination, so a period of millions streams in bounded memory.
+ * One batch's rows in leaf order, `pageSize` at a time (keyset on the leaf index). The leaf range
+ * bound lets the join read only the batch's stretch of the log.
  */
-export async function* countedReceipts(tenantId: string, period: BillingPeriod, treeSize: number, pageSize = 20_000): AsyncGenerator<CountedReceipt[]> {
-  let after = { leaf: -1, meter: '' };
+async function* batchReceipts(batch: BatchSpan, period: BillingPeriod, pageSize: number): AsyncGenerator<CountedReceipt[]> {
+  let after = batch.firstLeaf - 1;
   for (;;) {
     const rows = await sql().query<{ receipt_hash: string; meter: Meter; units: string; leaf_index: string }>(
       `SELECT u.receipt_hash, u.meter, u.units::text, l.leaf_index::text
          FROM usage_events u JOIN log_leaves l ON l.receipt_hash = u.receipt_hash
-        WHERE u.tenant_id = $1 AND u.occurred_at >= $2 AND u.occurred_at < $3 AND l.leaf_index < $4
-          AND (l.leaf_index, u.meter) > ($5::bigint, $6::text)
-        ORDER BY l.leaf_index, u.meter LIMIT $7`,
-      [tenantId, period.start.toISOString(), period.end.toISOString(), treeSize, after.leaf, after.meter, pageSize],
+        WHERE u.batch_id = $1 AND u.occurred_at >= $2 AND u.occurred_at < $3 AND l.leaf_index > $4 AND l.leaf_index <= $5
+        ORDER BY l.leaf_index LIMIT $6`,
+      [batch.id, period.start.toISOString(), period.end.toISOString(), after, batch.lastLeaf, pageSize],
     );
-    if (rows.length === 0) return;
-    yield rows.map((r) => ({ receiptHash: r.receipt_hash, meter: r.meter, units: Number(r.units), leafIndex: Number(r.leaf_index) }));
-    const last = rows.at(-1)!;
-    after = { leaf: Number(last.leaf_index), meter: last.meter };
+    if (rows.length > 0) yield rows.map((r) => ({ receiptHash: r.receipt_hash, meter: r.meter, units: Number(r.units), leafIndex: Number(r.leaf_index) }));
     if (rows.length < pageSize) return;
+    after = Number(rows.at(-1)!.leaf_index);
   }
 }
+
+/** A meter's batches one after another: they never overlap in leaf range, so this is leaf order. */
+async function* meterReceipts(batches: BatchSpan[], period: BillingPeriod, pageSize: number): AsyncGenerator<CountedReceipt[]> {
+  for (const batch of batches) yield* batchReceipts(batch, period, pageSize);
+}
+
+/**
+ * The tenant's counted receipts of the period in (leaf index, meter) order, `pageSize` at a time.
+ * Read batch by batch (each query touches one batch's rows through its index) and the meters
+ * merged here, so the cost grows with the rows, not with rows × pages as a keyset over the
+ * whole period's join would.
+ */
+export async function* countedReceipts(tenantId: string, period: BillingPeriod, treeSize: number, pageSize = 20_000): AsyncGenerator<CountedReceipt[]> {
+  const batches = await countedBatches(tenantId, period, treeSize);
+  const streams = METERS.map((m) => ({ pages: meterReceipts(batches.filter((b) => b.meter === m), period, pageSize), page: [] as CountedReceipt[], at: 0, done: false }));
+  let out: CountedReceipt[] = [];
+  for (;;) {
+    for (const s of streams) {
+      while (!s.done && s.at === s.page.length) {
+        const next = await s.pages.next();
+        if (next.done) s.done = true;
+        else [s.page, s.at] = [next.value, 0];
+      }
+    }
+    const live = streams.filter((s) => s.at < s.page.length);
+    if (live.length === 0) break;
+    // Take from the stream whose head comes first until another's would; 'fu' < 'vex' at one leaf.
+    const [first, ...rest] = live.sort((a, b) => before(a.page[a.at]!, b.page[b.at]!) ? -1 : 1);
+    const bound = rest[0]?.page[rest[0].at];
+    while (first!.at < first!.page.length && (!bound || before(first!.page[first!.at]!, bound))) {
+      out.push(first!.page[first!.at++]!);
+      if (out.length === pageSize) {
+        yield out;
+        out = [];
+      }
+    }
+  }
+  if (out.length > 0) yield out;
+}
+
+const before = (a: CountedReceipt, b: CountedReceipt) => a.leafIndex < b.leafIndex || (a.leafIndex === b.leafIndex && a.meter < b.meter);
 
 /** Indexes of the level-0 tiles holding the tenant's counted leaves of the period. */
 export async function leafTileIndexes(tenantId: string, period: BillingPeriod, treeSize: number): Promise<number[]> {
