@@ -259,7 +259,7 @@ async function claimNextBatch(now: Date, leaseMs: number): Promise<ClaimedBatch 
     return found ?? null;
   });
   if (!row) return null;
-  const rated = await rateBatch(row);
+  const rated = await rateBatch(row, now);
   const [fixed] = await sql.query<{ billed_units: string }>(
     'UPDATE billing_batches SET billed_units = COALESCE(billed_units, $2) WHERE id = $1 RETURNING billed_units::text',
     [row.id, rated.billedUnits.toString()],
@@ -278,12 +278,12 @@ async function claimNextBatch(now: Date, leaseMs: number): Promise<ClaimedBatch 
 }
 
 /** The batch's billed units and its overage per tier, given the period's batches resolved before it. */
-async function rateBatch(row: BatchRow): Promise<{ billedUnits: bigint; overage: Map<number, bigint> }> {
+async function rateBatch(row: BatchRow, now: Date): Promise<{ billedUnits: bigint; overage: Map<number, bigint> }> {
   const windowStart = new Date(Number(row.start_ms));
   const billing = await tenantBilling(row.tenant_id, windowStart);
   const period = tenantPeriod(billing.tenant, windowStart);
   // A batch sent after its period ended is rated with that period's terms, not today's.
-  const terms = (await tariffBook(row.tenant_id)).terms(period);
+  const terms = (await tariffBook(row.tenant_id, now)).terms(period);
   const [resolved] = await getDatabase().sql.query<{ units: string | null }>(
     `SELECT SUM(units)::text AS units FROM billing_batches
       WHERE tenant_id = $1 AND meter = $2 AND status <> 'pending' AND window_start >= $3 AND window_start < $4`,

@@ -8,7 +8,8 @@ import { tileKey, tilesNeeded, TileSet } from '../log/tiles';
 import { HASH_SIZE, inclusionProof, rootHash, type Hash } from '../transparency/merkle';
 import { tileWidth, TILE_WIDTH } from '../transparency/tiles';
 import { countedReceipts, leafTileIndexes, providerRecord } from './repository';
-import { resolvePeriod, statementTreeSize, usageStatement } from './statement';
+import type { BillingPeriod } from '../billing/period';
+import { resolvePeriod, statementTreeSize, usageStatement, type SignedStatement } from './statement';
 
 export type ProofForm = 'receipts' | 'compact';
 
@@ -17,44 +18,45 @@ const TILE_READ_CHUNK = 1_024;
 /** The bundle for a period, chunk by chunk. The statement is built (or read) before the first chunk. */
 export async function usageProofBundle(tenantId: string, periodRef: string, form: ProofForm, now: Date = new Date()): Promise<AsyncGenerator<string>> {
   const signed = await usageStatement(tenantId, periodRef, now);
-  const period = await resolvePeriod(tenantId, periodRef, now);
-  return write();
+  return writeBundle(signed, await resolvePeriod(tenantId, periodRef, now), form);
+}
 
-  async function* write(): AsyncGenerator<string> {
-    const size = statementTreeSize(signed.statement);
-    const identifiers = signed.statement.batches.flatMap((b) => (b.root ? [`${b.meter}:${b.root}`] : []));
-    const provider = { kind: activeBillingProvider().kind, ...(await providerRecord(identifiers)) };
-    const head = JSON.stringify({ ...signed, provider });
-    const tiles = new TileSet();
-    if (form === 'compact') {
-      yield `${head.slice(0, -1)},"tiles":[\n`;
-      let first = true;
-      for (const t of await compactTiles(tenantId, period, size, tiles)) {
-        yield `${first ? '' : ',\n'}${JSON.stringify(t)}`;
-        first = false;
-      }
-      yield `\n],"receipts":[\n`;
-    } else {
-      yield `${head.slice(0, -1)},"receipts":[\n`;
-    }
+/** The bundle proving one signed statement of the tenant's `period`. */
+export async function* writeBundle(signed: SignedStatement, period: BillingPeriod, form: ProofForm): AsyncGenerator<string> {
+  const tenantId = signed.statement.tenant;
+  const size = statementTreeSize(signed.statement);
+  const identifiers = signed.statement.batches.flatMap((b) => (b.root ? [`${b.meter}:${b.root}`] : []));
+  const provider = { kind: activeBillingProvider().kind, ...(await providerRecord(identifiers)) };
+  const head = JSON.stringify({ ...signed, provider });
+  const tiles = new TileSet();
+  if (form === 'compact') {
+    yield `${head.slice(0, -1)},"tiles":[\n`;
     let first = true;
-    for await (const page of countedReceipts(tenantId, period, size)) {
-      let paths: Hash[][] | null = null;
-      if (form === 'receipts') {
-        const compute = (src: TileSet) => page.map((r) => inclusionProof(src, r.leafIndex, size));
-        await load(tiles, tilesNeeded((src) => compute(src as TileSet)), size);
-        paths = compute(tiles);
-      }
-      let text = '';
-      page.forEach((r, i) => {
-        const entry = { receipt_hash: r.receiptHash, meter: r.meter, units: r.units, leaf_index: r.leafIndex, ...(paths && { hashes: paths[i]!.map((h) => Buffer.from(h).toString('base64')) }) };
-        text += `${first ? '' : ',\n'}${JSON.stringify(entry)}`;
-        first = false;
-      });
-      yield text;
+    for (const t of await compactTiles(tenantId, period, size, tiles)) {
+      yield `${first ? '' : ',\n'}${JSON.stringify(t)}`;
+      first = false;
     }
-    yield '\n]}\n';
+    yield `\n],"receipts":[\n`;
+  } else {
+    yield `${head.slice(0, -1)},"receipts":[\n`;
   }
+  let first = true;
+  for await (const page of countedReceipts(tenantId, period, size)) {
+    let paths: Hash[][] | null = null;
+    if (form === 'receipts') {
+      const compute = (src: TileSet) => page.map((r) => inclusionProof(src, r.leafIndex, size));
+      await load(tiles, tilesNeeded((src) => compute(src as TileSet)), size);
+      paths = compute(tiles);
+    }
+    let text = '';
+    page.forEach((r, i) => {
+      const entry = { receipt_hash: r.receiptHash, meter: r.meter, units: r.units, leaf_index: r.leafIndex, ...(paths && { hashes: paths[i]!.map((h) => Buffer.from(h).toString('base64')) }) };
+      text += `${first ? '' : ',\n'}${JSON.stringify(entry)}`;
+      first = false;
+    });
+    yield text;
+  }
+  yield '\n]}\n';
 }
 
 /** Loads into `set` the tiles it lacks among `keys`, cut to their width in the tree of `size`. */

@@ -64,6 +64,7 @@ afterAll(async () => {
 const sampleInputs: Record<keyof typeof adminRouter._def.procedures, unknown> = {
   tenants: {},
   tenant: { id: 'acme' },
+  usageReview: { tenantId: 'acme', period: 'current' },
   globalAllowlist: undefined,
   saveGlobalAllowlist: { entries: ['api.example.com'] },
   signingKeys: undefined,

@@ -70,6 +70,7 @@ const PROCEDURES: Record<string, Level> = {
   'account.me': 'authed',
   'admin.tenants': 'admin',
   'admin.tenant': 'admin',
+  'admin.usageReview': 'admin',
   'admin.globalAllowlist': 'admin',
   'admin.saveGlobalAllowlist': 'admin',
   'admin.signingKeys': 'admin',

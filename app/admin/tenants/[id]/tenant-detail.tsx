@@ -47,7 +47,15 @@ export function TenantDetailView({ id }: { id: string }) {
   return (
     <div className="space-y-6">
       {back}
-      <PageHeader title={t.name} description={<span className="font-mono">{t.id}</span>} />
+      <PageHeader
+        title={t.name}
+        description={<span className="font-mono">{t.id}</span>}
+        actions={
+          <Link href={`/admin/tenants/${encodeURIComponent(t.id)}/usage`} className="text-sm font-medium text-indigo-700 hover:underline">
+            Usage statements
+          </Link>
+        }
+      />
 
       <Card title="Plan and usage">
         <dl className="grid grid-cols-2 gap-4 sm:grid-cols-3">
