@@ -87,6 +87,8 @@ export async function benchUsageProof(databaseUrl: string | null, vex = 1_000_00
         chunk.map((t) => Buffer.from(t.hashes).toString('hex')),
       ]);
     }
+    // Planner statistics for the bulk-loaded tables, as autovacuum would gather them in service.
+    await db.sql.query('ANALYZE usage_events, log_leaves, log_tiles');
     const root = rootHash(builder.tiles, treeSize);
     await db.sql.query(`INSERT INTO log_checkpoints (size, root_hash, note) VALUES ($1, decode($2, 'hex'), $3)`, [treeSize, Buffer.from(root).toString('hex'), signNote(formatCheckpoint(identity.origin, treeSize, root), identity.signer)]);
     const seedSeconds = (performance.now() - started) / 1000;
@@ -182,12 +184,15 @@ async function timeInChromium(bundlePath: string, jwksText: string, logKey: stri
 
 export function printUsageProof(r: UsageProofReport) {
   const mb = (r.bundleBytes / 1024 / 1024).toFixed(1);
+  // Every step is linear in the VEx now (no step re-reads the period per page), so a smaller run
+  // (BENCH_USAGE_VEX) extrapolates to the issue's 1,000,000.
+  const at1M = (seconds: number) => ((seconds * 1_000_000) / r.vex).toFixed(1);
   console.log(`\nprovable usage: ${r.vex.toLocaleString('en-US')} VEx of one tenant in one period, log of ${r.treeSize.toLocaleString('en-US')} leaves (seeded in ${r.seedSeconds.toFixed(1)} s; ${r.batches} batches formed by the outbox in ${r.batchSeconds.toFixed(1)} s)`);
-  console.log(`| step | seconds | target |`);
-  console.log(`|---|---:|---:|`);
-  console.log(`| build statement + stream compact bundle (${mb} MB) | ${r.buildSeconds.toFixed(2)} | ≤ 10 |`);
-  console.log(`| signet-verify usage (CLI, exit ${r.cliExit}, tsx start-up included) | ${r.cliSeconds.toFixed(2)} | ≤ 5 |`);
-  console.log(`| Chromium, the portal's Web Worker (${r.chromiumVerdict ?? 'not run'}) | ${r.chromiumSeconds?.toFixed(2) ?? '–'} | ≤ 10 |`);
+  console.log(`| step | seconds | linear at 1,000,000 | target (at 1,000,000) |`);
+  console.log(`|---|---:|---:|---:|`);
+  console.log(`| build statement + stream compact bundle (${mb} MB; ${at1M(r.bundleBytes / 1024 / 1024)} MB at 1,000,000) | ${r.buildSeconds.toFixed(2)} | ${at1M(r.buildSeconds)} | ≤ 10 |`);
+  console.log(`| signet-verify usage (CLI, exit ${r.cliExit}, tsx start-up included) | ${r.cliSeconds.toFixed(2)} | ${at1M(r.cliSeconds)} | ≤ 5 |`);
+  console.log(`| Chromium, the portal's Web Worker (${r.chromiumVerdict ?? 'not run'}) | ${r.chromiumSeconds?.toFixed(2) ?? '–'} | ${r.chromiumSeconds === null ? '–' : at1M(r.chromiumSeconds)} | ≤ 10 |`);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
