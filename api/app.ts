@@ -4,9 +4,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { routePath } from 'hono/route';
 import type { ExchangeDeps, ExchangeFacts } from '@/server/exchange/pipeline';
+import { requestIdOf } from '@/server/telemetry/request-id';
 import { traceIdOf } from '@/server/telemetry/tracing';
 import { errorBody, handleError } from './errors';
-import { recordRequest, requestIdOf } from './request-log';
+import { recordRequest } from './request-log';
 import { registerAdminRoutes } from './routes/admin';
 import { registerBillingRoutes } from './routes/billing';
 import { registerExchangeRoutes } from './routes/exchange';

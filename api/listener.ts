@@ -6,10 +6,11 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { runExchange, type ExchangeDeps, type ExchangeFacts } from '@/server/exchange/pipeline';
+import { requestIdOf } from '@/server/telemetry/request-id';
 import { traceIdOf } from '@/server/telemetry/tracing';
 import { createApiApp, type ApiOptions } from './app';
 import { errorBody, toApiError } from './errors';
-import { recordRequest, requestIdOf } from './request-log';
+import { recordRequest } from './request-log';
 import { bodyTooLarge, exchangeCall, exchangeReply } from './routes/exchange';
 
 export function createApiListener(opts: ApiOptions, app = createApiApp(opts)): RequestListener {

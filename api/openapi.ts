@@ -1,5 +1,7 @@
-// Shared OpenAPI pieces: the API key header and the SPEC §4 error envelope.
+// Shared OpenAPI pieces: the API key header and the SPEC §4 error envelope (the one schema of
+// an error body; its code is one of server/errors.ts's ERROR_CODES).
 import { z } from '@hono/zod-openapi';
+import { ERROR_CODES } from '@/server/errors';
 
 export const apiKeyHeader = {
   'X-SIGNET-API-Key': z.string().openapi({ description: 'Your API key (also accepted: X-ODIN-API-Key).' }),
@@ -7,7 +9,7 @@ export const apiKeyHeader = {
 
 export const errorEnvelope = z
   .object({
-    error: z.object({ code: z.string(), message: z.string() }).passthrough(),
+    error: z.object({ code: z.enum(ERROR_CODES).openapi({ description: 'What went wrong (server/errors.ts lists each with its status).' }), message: z.string() }).passthrough(),
     detail: z.string().openapi({ description: 'The same message as error.message (read by the guide\'s existing SDKs).' }),
   })
   .openapi('Error', {

@@ -1,7 +1,6 @@
 // What every API request leaves behind: one JSON log line (request id, tenant, route, status,
 // latency, Signet's trace id and the OpenTelemetry trace id) and one count in
 // signet_http_requests_total{route,status}, the availability SLI.
-import { randomUUID } from 'node:crypto';
 import { httpRequestsTotal } from '@/server/metrics/registry';
 import { logger } from '@/server/telemetry/logger';
 
@@ -16,13 +15,6 @@ export interface RequestRecord {
   signetTraceId?: string;
   /** The OpenTelemetry trace: the exchange span's, or the caller's traceparent when tracing is off. */
   traceId?: string;
-}
-
-const CALLER_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
-
-/** The caller's X-Request-Id when it is short printable ASCII, else a new one. */
-export function requestIdOf(header: string | undefined): string {
-  return header !== undefined && CALLER_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
 export function recordRequest(r: RequestRecord): void {

@@ -4,11 +4,10 @@ import type { Context } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { AuditActor } from '@/server/audit/log';
-import { ReservedConfigError } from '@/server/billing/catalog';
 import { importReservedConfig } from '@/server/billing/reserved';
 import { loadConfig } from '@/server/config';
 import { sameSecret } from '@/server/security/same-secret';
-import { ApiError } from '../errors';
+import { AppError } from '@/server/errors';
 import { errorResponses } from '../openapi';
 import { sessionPrincipal } from '../session';
 
@@ -18,11 +17,11 @@ async function adminActor(c: Context): Promise<AuditActor> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
   if (bearer) {
     if (token && sameSecret(bearer, token)) return { id: null, email: 'SP_ADMIN_TOKEN', ip };
-    throw new ApiError(401, 'ADMIN_TOKEN_INVALID', 'the admin token is not valid');
+    throw new AppError('ADMIN_TOKEN_INVALID', 'the admin token is not valid');
   }
   const session = await sessionPrincipal(c.req.header('cookie'));
-  if (!session) throw new ApiError(401, 'ADMIN_AUTH_REQUIRED', 'sign in as an admin or send Authorization: Bearer <SP_ADMIN_TOKEN>');
-  if (session.platformRole !== 'admin') throw new ApiError(403, 'ADMIN_ONLY', 'admins only');
+  if (!session) throw new AppError('ADMIN_AUTH_REQUIRED', 'sign in as an admin or send Authorization: Bearer <SP_ADMIN_TOKEN>');
+  if (session.platformRole !== 'admin') throw new AppError('ADMIN_ONLY', 'admins only');
   return { id: session.userId, email: session.email, ip };
 }
 
@@ -41,13 +40,12 @@ export function registerAdminRoutes(app: OpenAPIHono) {
   app.post('/v1/admin/reload-reserved', async (c) => {
     const actor = await adminActor(c);
     const path = loadConfig().reservedConfigPath;
-    if (!path) throw new ApiError(409, 'RESERVED_CONFIG_NOT_SET', 'SP_RESERVED_CONFIG is not set; there is no file to reload');
+    if (!path) throw new AppError('RESERVED_CONFIG_NOT_SET', 'SP_RESERVED_CONFIG is not set; there is no file to reload');
     try {
       const { tenants } = await importReservedConfig(path, actor);
       return c.json({ reloaded: true, path, tenants });
     } catch (error) {
-      if (error instanceof ReservedConfigError) throw new ApiError(400, 'RESERVED_CONFIG_INVALID', error.message, { issues: error.issues });
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError(409, 'RESERVED_CONFIG_MISSING', `cannot read ${path}`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new AppError('RESERVED_CONFIG_MISSING', `cannot read ${path}`);
       throw error;
     }
   });

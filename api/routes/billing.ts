@@ -3,7 +3,7 @@
 // exact decimal dollar string, so no value ever passes through a binary float.
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { authenticateApiKey } from '@/server/apikeys/authenticate';
+import { AUTH_FAILURE_CODES, authenticateApiKey } from '@/server/apikeys/authenticate';
 import { billingDashboard, dashboardToJson } from '@/server/billing/dashboard';
 import { usageProofBundle } from '@/server/usage-proof/bundle';
 import { activeMembership } from '@/server/tenants/principal';
@@ -11,7 +11,7 @@ import { usageLedger } from '@/server/billing/ledger-export';
 import { parsePeriodRef } from '@/server/billing/statements';
 import { tenantBilling } from '@/server/billing/terms';
 import { getDatabase } from '@/server/db';
-import { ApiError } from '../errors';
+import { AppError } from '@/server/errors';
 import { sessionPrincipal } from '../session';
 import { apiKeyHeader, errorResponses } from '../openapi';
 
@@ -50,8 +50,8 @@ const dashboardSchema = z
 
 async function callingTenant(key: string | undefined) {
   const principal = await authenticateApiKey(key);
-  if (principal === 'missing') throw new ApiError(401, 'API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)');
-  if (typeof principal === 'string') throw new ApiError(401, `API_KEY_${principal === 'unknown' ? 'INVALID' : principal.toUpperCase()}`, `the API key is ${principal === 'unknown' ? 'not valid' : principal}`);
+  if (principal === 'missing') throw new AppError('API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)');
+  if (typeof principal === 'string') throw new AppError(AUTH_FAILURE_CODES[principal], `the API key is ${principal === 'unknown' ? 'not valid' : principal}`);
   return principal;
 }
 
@@ -100,7 +100,7 @@ export function registerBillingRoutes(app: OpenAPIHono) {
   app.get('/v1/billing/usage-proof', async (c) => {
     const principal = await usageProofTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'), c.req.header('cookie'), c.req.query('tenant'));
     const query = usageProofQuery.safeParse({ period: c.req.query('period') ?? undefined, form: c.req.query('form') ?? undefined });
-    if (!query.success) throw new ApiError(400, 'INVALID_REQUEST', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!query.success) throw new AppError('INVALID_REQUEST', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const chunks = await usageProofBundle(principal.tenantId, query.data.period, query.data.form);
     const encoder = new TextEncoder();
     const body = new ReadableStream<Uint8Array>({
@@ -138,13 +138,13 @@ export function registerBillingRoutes(app: OpenAPIHono) {
   app.get('/v1/billing/usage-ledger', async (c) => {
     const principal = await callingTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
     const format = c.req.query('format') ?? 'csv';
-    if (format !== 'csv' && format !== 'ndjson') throw new ApiError(400, 'INVALID_REQUEST', 'format must be csv or ndjson');
+    if (format !== 'csv' && format !== 'ndjson') throw new AppError('INVALID_REQUEST', 'format must be csv or ndjson');
     const billing = await tenantBilling(principal.tenantId, new Date());
     let period;
     try {
       period = parsePeriodRef(c.req.query('period') ?? 'current', billing.period);
     } catch (err) {
-      throw new ApiError(400, 'INVALID_REQUEST', (err as Error).message);
+      throw new AppError('INVALID_REQUEST', (err as Error).message);
     }
     const chunks = usageLedger(getDatabase().sql, principal.tenantId, period, format);
     const encoder = new TextEncoder();

@@ -4,7 +4,7 @@ import { z } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { runExchange, type ExchangeCall, type ExchangeDeps, type ExchangeFacts, type ExchangeResponse } from '@/server/exchange/pipeline';
 import { exchangeRequestSchema } from '@/server/exchange/request';
-import { ApiError } from '../errors';
+import { AppError } from '@/server/errors';
 import { apiKeyHeader, errorResponses } from '../openapi';
 
 export function registerExchangeRoutes(app: OpenAPIHono, deps: ExchangeDeps, maxBodyBytes: number) {
@@ -78,7 +78,7 @@ export function exchangeReply(result: ExchangeResponse): { headers: Record<strin
   };
 }
 
-export function bodyTooLarge(maxBodyBytes: number): ApiError {
+export function bodyTooLarge(maxBodyBytes: number): AppError {
   // The rest of the body is never read, so the connection cannot be reused.
-  return new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, undefined, { Connection: 'close' });
+  return new AppError('PAYLOAD_TOO_LARGE', `request body exceeds ${maxBodyBytes} bytes`, { headers: { Connection: 'close' } });
 }

@@ -5,7 +5,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { compress } from 'hono/compress';
 import { consistency, inclusion, logVkey, servedCheckpoint, tileBytes } from '@/server/log/service';
 import { parseTilePath } from '@/server/transparency/tiles';
-import { ApiError } from '../errors';
+import { AppError } from '@/server/errors';
 import { errorResponses } from '../openapi';
 
 const SHORT = 'public, max-age=1, must-revalidate';
@@ -85,7 +85,7 @@ export function registerLogRoutes(app: OpenAPIHono) {
   app.use('/v1/log/tile/entries/*', compress({ encoding: 'gzip' }));
   app.get('/v1/log/tile/*', async (c) => {
     const at = parseTilePath(c.req.path.slice('/v1/log/tile/'.length));
-    if (!at) throw new ApiError(400, 'INVALID_REQUEST', 'not a tlog-tiles path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]');
+    if (!at) throw new AppError('INVALID_REQUEST', 'not a tlog-tiles path: tile/<L>/<N>[.p/<W>] or tile/entries/<N>[.p/<W>]');
     const bytes = await tileBytes(at);
     c.header('Content-Type', 'application/octet-stream');
     c.header('Cache-Control', at.width === undefined ? IMMUTABLE : SHORT);

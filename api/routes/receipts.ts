@@ -4,9 +4,9 @@
 import type { Context } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
-import { authenticateApiKey } from '@/server/apikeys/authenticate';
+import { AUTH_FAILURE_CODES, authenticateApiKey } from '@/server/apikeys/authenticate';
 import { exportChain, loadChain, recordExportFetch } from '@/server/chains/repository';
-import { ApiError } from '../errors';
+import { AppError } from '@/server/errors';
 import { errorResponses } from '../openapi';
 import { sessionPrincipal } from '../session';
 
@@ -16,19 +16,19 @@ async function tenantFor(c: Context): Promise<string> {
   const key = c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key');
   if (key) {
     const p = await authenticateApiKey(key);
-    if (typeof p === 'string') throw new ApiError(401, `API_KEY_${p === 'unknown' ? 'INVALID' : p.toUpperCase()}`, `the API key is ${p === 'unknown' ? 'not valid' : p}`);
+    if (typeof p === 'string') throw new AppError(AUTH_FAILURE_CODES[p], `the API key is ${p === 'unknown' ? 'not valid' : p}`);
     if (named !== undefined && named !== p.tenantId) throw traceNotFound();
     return p.tenantId;
   }
   const session = await sessionPrincipal(c.req.header('cookie'));
   if (session && (session.platformRole === 'auditor' || session.platformRole === 'admin')) {
-    if (!named) throw new ApiError(400, 'TENANT_REQUIRED', 'name the tenant whose trace to read: ?tenant=<tenant id> (trace ids are per tenant)');
+    if (!named) throw new AppError('TENANT_REQUIRED', 'name the tenant whose trace to read: ?tenant=<tenant id> (trace ids are per tenant)');
     return named;
   }
-  throw new ApiError(401, 'API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)');
+  throw new AppError('API_KEY_MISSING', 'an API key is required (X-SIGNET-API-Key header)');
 }
 
-const traceNotFound = () => new ApiError(404, 'TRACE_NOT_FOUND', 'no such trace');
+const traceNotFound = () => new AppError('TRACE_NOT_FOUND', 'no such trace');
 
 const TRACE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 function traceIdParam(c: Context): string {

@@ -3,9 +3,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { loadConfig } from '@/server/config';
-import { WebhookSignatureError } from '@/server/billing/stripe/webhooks';
 import { receiveStripeWebhook } from '@/server/billing/webhook';
-import { ApiError } from '../errors';
 import { errorEnvelope } from '../openapi';
 
 export function registerStripeWebhookRoute(app: OpenAPIHono) {
@@ -23,12 +21,7 @@ export function registerStripeWebhookRoute(app: OpenAPIHono) {
   app.post('/v1/stripe/webhook', async (c) => {
     const secret = loadConfig().stripeWebhookSecret ?? '';
     const raw = new Uint8Array(await c.req.arrayBuffer());
-    try {
-      const outcome = await receiveStripeWebhook(raw, c.req.header('stripe-signature'), secret);
-      return c.json({ received: true, result: outcome.result });
-    } catch (error) {
-      if (error instanceof WebhookSignatureError) throw new ApiError(400, 'WEBHOOK_SIGNATURE_INVALID', error.message);
-      throw error;
-    }
+    const outcome = await receiveStripeWebhook(raw, c.req.header('stripe-signature'), secret);
+    return c.json({ received: true, result: outcome.result });
   });
 }

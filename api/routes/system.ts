@@ -7,7 +7,7 @@ import { servedJwks } from '@/server/keys/signing-keys';
 import { registry } from '@/server/metrics/registry';
 import { sameSecret } from '@/server/security/same-secret';
 import { VERSION } from '@/server/version';
-import { ApiError } from '../errors';
+import { AppError } from '@/server/errors';
 import { errorResponses } from '../openapi';
 
 const databaseStatus = z.object({ kind: z.string(), reachable: z.boolean() });
@@ -103,7 +103,7 @@ export function registerSystemRoutes(app: OpenAPIHono, opts: SystemOptions) {
     if (opts.metricsToken) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1];
       if (!bearer || !sameSecret(bearer, opts.metricsToken)) {
-        throw new ApiError(401, bearer ? 'METRICS_TOKEN_INVALID' : 'METRICS_TOKEN_REQUIRED', 'send Authorization: Bearer <SP_METRICS_TOKEN>', undefined, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
+        throw new AppError(bearer ? 'METRICS_TOKEN_INVALID' : 'METRICS_TOKEN_REQUIRED', 'send Authorization: Bearer <SP_METRICS_TOKEN>', { headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' } });
       }
     }
     return c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType });

@@ -2,11 +2,10 @@
 import { useMutation } from '@tanstack/react-query';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
-import { TRPCClientError } from '@trpc/client';
 import { ThrottleAlert, useThrottleCountdown } from '@/components/throttle-alert';
 import { Alert, Button, Field, Input } from '@/components/ui';
 import type { ThrottleNotice } from '@/lib/throttle-notice';
-import { readableError } from '@/lib/errors';
+import { errorDetails, readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
 export function SignUpForm() {
@@ -28,7 +27,7 @@ export function SignUpForm() {
     try {
       await signUp.mutateAsync(input);
     } catch (err) {
-      const notice = err instanceof TRPCClientError ? (err.data as { throttle?: ThrottleNotice } | undefined)?.throttle : undefined;
+      const notice = errorDetails(err)?.throttle as ThrottleNotice | undefined;
       if (notice) throttle.start(notice);
       else setError(readableError(err));
       return;

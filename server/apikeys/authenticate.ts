@@ -3,6 +3,7 @@
 // (lookup-cache.ts).
 import { loadConfig } from '../config';
 import { prisma } from '../db';
+import type { ErrorCode } from '../errors';
 import { LookupCache } from './lookup-cache';
 import { hashApiKey } from './secret';
 
@@ -21,6 +22,14 @@ export interface ApiPrincipal {
 }
 
 export type AuthFailure = 'missing' | 'unknown' | 'revoked' | 'expired';
+
+/** The error code the API refuses each failure with. */
+export const AUTH_FAILURE_CODES = {
+  missing: 'API_KEY_MISSING',
+  unknown: 'API_KEY_INVALID',
+  revoked: 'API_KEY_REVOKED',
+  expired: 'API_KEY_EXPIRED',
+} as const satisfies Record<AuthFailure, ErrorCode>;
 
 let cache: LookupCache<ApiPrincipal | AuthFailure> | undefined;
 // Made on first use, so the module loads before start-up has checked the configuration.

@@ -3,6 +3,7 @@
 // and admin edits start from it.
 import { z } from 'zod';
 import { formatUsd, fromCents, parseUsd, toCents, usdFromNumber, type Money } from './money';
+import { AppError } from '../errors';
 
 export const METERS = ['vex', 'fu'] as const;
 export type Meter = (typeof METERS)[number];
@@ -101,9 +102,9 @@ export interface ReservedCapacity {
   tiers: TierSchedule;
 }
 
-export class ReservedConfigError extends Error {
+export class ReservedConfigError extends AppError {
   constructor(readonly issues: string[]) {
-    super(`invalid reserved capacity configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    super('RESERVED_CONFIG_INVALID', `invalid reserved capacity configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`, { details: { issues } });
     this.name = 'ReservedConfigError';
   }
 }

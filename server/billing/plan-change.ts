@@ -9,6 +9,7 @@ import type { Money } from './money';
 import type { BillingPeriod } from './period';
 import { applySubscriptionChange } from './subscription';
 import { loadPlans, tenantBilling } from './terms';
+import { AppError } from '../errors';
 
 export interface PlanChangeQuote {
   from: PlanDefinition | null;
@@ -27,9 +28,9 @@ export interface PlanChangeQuote {
   periodSeconds: number;
 }
 
-export class PlanChangeError extends Error {
+export class PlanChangeError extends AppError {
   constructor(message: string) {
-    super(message);
+    super('PLAN_CHANGE_REFUSED', message);
     this.name = 'PlanChangeError';
   }
 }

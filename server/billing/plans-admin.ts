@@ -6,10 +6,11 @@ import { prisma } from '../db';
 import type { Meter } from './catalog';
 import { formatUsd, parseUsd, toCents, fromCents } from './money';
 import { withTariffChange } from './tariffs';
+import { AppError } from '../errors';
 
-export class CatalogEditError extends Error {
+export class CatalogEditError extends AppError {
   constructor(readonly issues: string[]) {
-    super(issues.join('; '));
+    super('CATALOG_EDIT_INVALID', issues.join('; '), { details: { issues } });
     this.name = 'CatalogEditError';
   }
 }

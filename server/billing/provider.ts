@@ -10,10 +10,11 @@ import { createStripe, type StripeClientOptions } from './stripe/client';
 import { sendMeterEvent } from './stripe/meter-events';
 import { applySubscriptionChange, type ProviderKind } from './subscription';
 import { existingTenants, withTariffChange } from './tariffs';
+import { AppError } from '../errors';
 
-export class BillingProviderError extends Error {
+export class BillingProviderError extends AppError {
   constructor(message: string) {
-    super(message);
+    super('BILLING_ACTION_REFUSED', message);
     this.name = 'BillingProviderError';
   }
 }

@@ -293,7 +293,7 @@ async function settleSealed(sql: SqlClient, db: PerDatabase, pending: Pending, s
 }
 
 function chainConflict(): ExchangeError {
-  return new ExchangeError(409, 'CHAIN_CONFLICT', `could not append after ${MAX_ATTEMPTS} attempts; retry the request`);
+  return new ExchangeError('CHAIN_CONFLICT', `could not append after ${MAX_ATTEMPTS} attempts; retry the request`);
 }
 
 const APPEND = 'SELECT item, outcome, head_hop, head_hash FROM signet_append_exchanges($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)';

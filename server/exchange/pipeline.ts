@@ -104,7 +104,7 @@ export function runExchange(call: ExchangeCall, deps: ExchangeDeps): Promise<Exc
     try {
       const principal = await timed('auth', async () => {
         const p = await authenticateApiKey(call.apiKey);
-        if (typeof p === 'string') throw new ExchangeError(401, AUTH_MESSAGES[p][0], AUTH_MESSAGES[p][1]);
+        if (typeof p === 'string') throw new ExchangeError(AUTH_MESSAGES[p][0], AUTH_MESSAGES[p][1]);
         return p;
       });
       tenant = principal.tenantId;
@@ -175,8 +175,8 @@ async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
   if (request.forward_url) await replay.claim();
   const mapping = deps.registry.get(request.payload_type, request.target_type);
   if (!mapping) {
-    throw new ExchangeError(422, 'UNKNOWN_MAPPING', `no mapping from ${request.payload_type} to ${request.target_type}`, {
-      available: deps.registry.list().map((m) => `${m.payloadType} → ${m.targetType}`),
+    throw new ExchangeError('UNKNOWN_MAPPING', `no mapping from ${request.payload_type} to ${request.target_type}`, {
+      details: { available: deps.registry.list().map((m) => `${m.payloadType} → ${m.targetType}`) },
     });
   }
   const traceId = request.trace_id ?? `tr_${randomUUID()}`;
@@ -184,7 +184,7 @@ async function newExchange(principal: ApiPrincipal, call: ExchangeCall, deps: Ex
 
   timed('validate_input', () => {
     const issues = mapping.validateInput(request.payload);
-    if (issues.length) throw new ExchangeError(422, 'INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { issues });
+    if (issues.length) throw new ExchangeError('INPUT_SCHEMA_INVALID', `payload does not match ${mapping.payloadType}: ${describe(issues)}`, { details: { issues } });
   });
   const { args, fuTokens, repair, release } = await timed('repair', () => repairArguments(principal, request, mapping, deps, replay, clock.external));
   try {
@@ -214,22 +214,22 @@ async function finishExchange(
     try {
       return await mapping.transform(request.payload, args, { traceId, tenant: principal.tenantId });
     } catch (err) {
-      if (err instanceof TransformError) throw new ExchangeError(422, 'TRANSFORM_FAILED', err.message);
+      if (err instanceof TransformError) throw new ExchangeError('TRANSFORM_FAILED', err.message);
       throw err;
     }
   });
   timed('validate_output', () => {
     const issues = mapping.validateOutput(normalized);
-    if (issues.length) throw new ExchangeError(422, 'OUTPUT_SCHEMA_INVALID', `mapped payload does not match ${mapping.targetType}: ${describe(issues)}`, { issues });
+    if (issues.length) throw new ExchangeError('OUTPUT_SCHEMA_INVALID', `mapped payload does not match ${mapping.targetType}: ${describe(issues)}`, { details: { issues } });
   });
   timed('invariants', () => {
     const invariants = checkInvariants(request.semantic_invariants ?? [], request.payload, normalized, mapping);
     if ('unknown' in invariants) {
-      throw new ExchangeError(422, 'UNKNOWN_INVARIANT', `unknown semantic invariant(s): ${invariants.unknown.join(', ')}`, { known: invariants.known });
+      throw new ExchangeError('UNKNOWN_INVARIANT', `unknown semantic invariant(s): ${invariants.unknown.join(', ')}`, { details: { known: invariants.known } });
     }
     if (invariants.length) {
-      throw new ExchangeError(422, 'SEMANTIC_INVARIANT_VIOLATED', `semantic invariants violated: ${invariants.map((v) => `${v.invariant} at ${v.path}: ${v.message}`).join('; ')}`, {
-        semantic_violations: invariants,
+      throw new ExchangeError('SEMANTIC_INVARIANT_VIOLATED', `semantic invariants violated: ${invariants.map((v) => `${v.invariant} at ${v.path}: ${v.message}`).join('; ')}`, {
+        details: { semantic_violations: invariants },
       });
     }
   });
@@ -238,7 +238,7 @@ async function finishExchange(
     if (!request.forward_url) return null;
     const allowlist = [...principal.allowlist, ...(await globalAllowlist())];
     const d = await evaluateForward(request.forward_url, allowlist, deps.resolver ?? systemResolver);
-    if (!d.allowed) throw new ExchangeError(403, d.code, d.message);
+    if (!d.allowed) throw new ExchangeError(d.code, d.message);
     return d;
   });
   const policy: ReceiptPolicy = { engine: 'HEL', allowed: true, reason: decision ? 'ok' : 'no_forward' };
@@ -317,7 +317,7 @@ async function repairArguments(
   if (!mapping.extractArguments || !mapping.parseArguments || !mapping.validateArguments) return { args: undefined, fuTokens: 0 };
   const text = mapping.extractArguments(request.payload);
   const parsed = mapping.parseArguments(text);
-  if (!parsed.ok && parsed.code !== 'ARGUMENTS_UNREPAIRABLE') throw new ExchangeError(422, parsed.code, parsed.error);
+  if (!parsed.ok && parsed.code !== 'ARGUMENTS_UNREPAIRABLE') throw new ExchangeError(parsed.code, parsed.error);
   if (parsed.ok) refuseLoneSurrogates(parsed.value);
   const issues = parsed.ok ? mapping.validateArguments(parsed.value) : [];
   if (parsed.ok && issues.length === 0) return { args: parsed.value, fuTokens: 0, repair: parsed.repair };
@@ -335,8 +335,8 @@ async function repairArguments(
     }
     return { args: repaired.value, fuTokens: repaired.tokens, repair: repaired.repair, release: repaired.release };
   }
-  if (!parsed.ok) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
-  throw new ExchangeError(422, 'ARGUMENTS_SCHEMA_INVALID', reason, { issues });
+  if (!parsed.ok) throw new ExchangeError('ARGUMENTS_UNREPAIRABLE', reason);
+  throw new ExchangeError('ARGUMENTS_SCHEMA_INVALID', reason, { details: { issues } });
 }
 
 /** Arguments JSON spelled a string Unicode cannot hold; a receipt could not canonicalize it. */

@@ -46,7 +46,7 @@ export function jsonDepthExceeds(text: string, limit: number): boolean {
 
 /** A string JSON can spell but Unicode cannot hold (a lone surrogate such as "\ud800"). */
 export function notUnicode(where: string): ExchangeError {
-  return new ExchangeError(422, 'INVALID_UNICODE', `${where} contains a lone surrogate (an unpaired \\ud800–\\udfff escape); strings must be well-formed Unicode`);
+  return new ExchangeError('INVALID_UNICODE', `${where} contains a lone surrogate (an unpaired \\ud800–\\udfff escape); strings must be well-formed Unicode`);
 }
 
 /** Recursively strip control characters from strings and refuse dangerous keys and non-Unicode strings. */
@@ -59,7 +59,7 @@ function sanitize(value: unknown, path: string): unknown {
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      if (FORBIDDEN_KEYS.has(k)) throw new ExchangeError(400, 'INVALID_JSON', `key "${k}" is not allowed (at ${path || 'the top level'})`);
+      if (FORBIDDEN_KEYS.has(k)) throw new ExchangeError('INVALID_JSON', `key "${k}" is not allowed (at ${path || 'the top level'})`);
       if (!k.isWellFormed()) throw notUnicode(`a key at ${path || 'the top level'}`);
       out[k.replace(CONTROL_CHARS, '')] = sanitize(v, path ? `${path}.${k}` : k);
     }
@@ -73,16 +73,16 @@ export function parseExchangeBody(bytes: Uint8Array, maxDepth: number): Exchange
   try {
     text = utf8.decode(bytes);
   } catch {
-    throw new ExchangeError(400, 'INVALID_JSON', 'request body is not valid UTF-8');
+    throw new ExchangeError('INVALID_JSON', 'request body is not valid UTF-8');
   }
   if (jsonDepthExceeds(text, maxDepth)) {
-    throw new ExchangeError(400, 'INVALID_JSON', `JSON nesting deeper than ${maxDepth} levels`);
+    throw new ExchangeError('INVALID_JSON', `JSON nesting deeper than ${maxDepth} levels`);
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new ExchangeError(400, 'INVALID_JSON', `malformed JSON: ${(err as Error).message}`);
+    throw new ExchangeError('INVALID_JSON', `malformed JSON: ${(err as Error).message}`);
   }
   // Amounts in the payload keep every digit; the envelope's fields are read as JSON.parse reads them.
   if (mayLoseDigits(text) && raw !== null && typeof raw === 'object' && 'payload' in raw) {
@@ -92,16 +92,16 @@ export function parseExchangeBody(bytes: Uint8Array, maxDepth: number): Exchange
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : 'body';
-    throw new ExchangeError(400, 'INVALID_REQUEST', `${where}: ${issue.message}`);
+    throw new ExchangeError('INVALID_REQUEST', `${where}: ${issue.message}`);
   }
   return parsed.data;
 }
 
 export function idempotencyKeyOf(header: string | undefined | null): string {
   const key = header?.trim();
-  if (!key) throw new ExchangeError(400, 'IDEMPOTENCY_KEY_REQUIRED', 'the X-SIGNET-Idempotency-Key header is required');
+  if (!key) throw new ExchangeError('IDEMPOTENCY_KEY_REQUIRED', 'the X-SIGNET-Idempotency-Key header is required');
   if (key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new ExchangeError(400, 'IDEMPOTENCY_KEY_INVALID', 'idempotency keys are 1–200 printable ASCII characters');
+    throw new ExchangeError('IDEMPOTENCY_KEY_INVALID', 'idempotency keys are 1–200 printable ASCII characters');
   }
   return key;
 }

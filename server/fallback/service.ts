@@ -4,6 +4,7 @@
 // counted in signet_fallback_failures_total.
 import type { ApiPrincipal } from '../apikeys/authenticate';
 import { getDatabase } from '../db';
+import type { ErrorCode } from '../errors';
 import { ExchangeError } from '../exchange/errors';
 import type { FallbackRepairer } from '../exchange/pipeline';
 import { fallbackFailuresTotal } from '../metrics/registry';
@@ -16,12 +17,12 @@ import { checkProvenance, llmRepairRecord } from './semantic-guard';
 import { QuotaHolds } from './holds';
 import { meterTotals } from '../usage/rollups';
 
-const FAILURES: Record<RepairFailure, { status: 422 | 502 | 503 | 504; code: string }> = {
-  exhausted: { status: 422, code: 'FALLBACK_EXHAUSTED' },
-  provider_error: { status: 502, code: 'FALLBACK_PROVIDER_ERROR' },
-  malformed_reply: { status: 502, code: 'FALLBACK_PROVIDER_ERROR' },
-  timeout: { status: 504, code: 'FALLBACK_TIMEOUT' },
-  circuit_open: { status: 503, code: 'FALLBACK_UNAVAILABLE' },
+const FAILURES: Record<RepairFailure, ErrorCode> = {
+  exhausted: 'FALLBACK_EXHAUSTED',
+  provider_error: 'FALLBACK_PROVIDER_ERROR',
+  malformed_reply: 'FALLBACK_PROVIDER_ERROR',
+  timeout: 'FALLBACK_TIMEOUT',
+  circuit_open: 'FALLBACK_UNAVAILABLE',
 };
 
 /** The fallback when a provider is configured, else undefined (deterministic repair only). */
@@ -36,7 +37,7 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
   return {
     async repair({ principal, brokenText, mapping, reason }) {
       const schema = mapping.argumentsSchema;
-      if (!schema || !mapping.validateArguments) throw new ExchangeError(422, 'ARGUMENTS_UNREPAIRABLE', reason);
+      if (!schema || !mapping.validateArguments) throw new ExchangeError('ARGUMENTS_UNREPAIRABLE', reason);
       const estimate = estimateTokens(brokenText, schema, config.maxAttempts);
       const scope = principal.fuLimitScope === 'key' ? `key:${principal.keyId}` : `tenant:${principal.tenantId}`;
       const { decision, used, held, release } = await holds.reserve(
@@ -46,9 +47,8 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
       );
       if (!decision.allowed) {
         const inFlightNote = held > 0n ? ` (${held} more held by repairs in flight)` : '';
-        throw new ExchangeError(429, 'FU_QUOTA_EXCEEDED', `monthly Fallback Unit quota reached: ${used} of ${decision.limit} FU used this month${inFlightNote}`, {
-          current: used.toString(),
-          limit: decision.limit.toString(),
+        throw new ExchangeError('FU_QUOTA_EXCEEDED', `monthly Fallback Unit quota reached: ${used} of ${decision.limit} FU used this month${inFlightNote}`, {
+          details: { current: used.toString(), limit: decision.limit.toString() },
         });
       }
       // The hold lasts until the exchange's usage row is committed (or the exchange fails),
@@ -64,14 +64,13 @@ export function createFallback(config: FallbackConfig, provider: FallbackProvide
         });
         if (!outcome.ok) {
           fallbackFailuresTotal.inc({ tenant: principal.tenantId, reason: outcome.reason });
-          const failure = FAILURES[outcome.reason];
-          throw new ExchangeError(failure.status, failure.code, `${reason}; LLM fallback failed: ${outcome.detail}`, outcome.issues ? { issues: outcome.issues } : undefined);
+          throw new ExchangeError(FAILURES[outcome.reason], `${reason}; LLM fallback failed: ${outcome.detail}`, { details: outcome.issues ? { issues: outcome.issues } : undefined });
         }
         const violations = checkProvenance(brokenText, outcome.value, schema);
         if (violations.length) {
           fallbackFailuresTotal.inc({ tenant: principal.tenantId, reason: 'semantic_violation' });
-          throw new ExchangeError(422, 'SEMANTIC_INVARIANT_VIOLATED', `the LLM repair changed the business content: ${violations.map((v) => v.message).join('; ')}`, {
-            semantic_violations: violations,
+          throw new ExchangeError('SEMANTIC_INVARIANT_VIOLATED', `the LLM repair changed the business content: ${violations.map((v) => v.message).join('; ')}`, {
+            details: { semantic_violations: violations },
           });
         }
         return { value: outcome.value, tokens: outcome.tokens, release, repair: llmRepairRecord(brokenText, outcome.value) };

@@ -6,7 +6,7 @@ import { encodeBase64 } from '../transparency/base64';
 import { HASH_SIZE, consistencyProof, inclusionProof, type Hash, type NodeSource } from '../transparency/merkle';
 import { formatVerifierKey, SIG_ED25519 } from '../transparency/note';
 import { TILE_WIDTH, tileWidth, type TileAddress } from '../transparency/tiles';
-import { LogError } from './errors';
+import { AppError } from '../errors';
 import {
   checkpointOfSize,
   cosignatureLines,
@@ -55,7 +55,7 @@ const b64 = (h: Hash) => encodeBase64(h);
 
 async function newest(): Promise<StoredCheckpoint> {
   const cp = await latestCheckpoint();
-  if (!cp) throw new LogError(404, 'LOG_NOT_STARTED', 'the log has no checkpoint yet');
+  if (!cp) throw new AppError('LOG_NOT_STARTED', 'the log has no checkpoint yet');
   return cp;
 }
 
@@ -70,7 +70,7 @@ export async function servedCheckpoint(): Promise<string> {
 
 export async function logVkey(): Promise<string> {
   const key = await logPublicKey();
-  if (!key) throw new LogError(404, 'LOG_NOT_STARTED', 'the log has no key yet');
+  if (!key) throw new AppError('LOG_NOT_STARTED', 'the log has no key yet');
   return formatVerifierKey(key.origin, SIG_ED25519, key.publicKey);
 }
 
@@ -79,7 +79,7 @@ export async function tileBytes(at: TileAddress): Promise<Uint8Array> {
   const { size } = await newest();
   const width = at.width ?? TILE_WIDTH;
   const level = at.level === 'entries' ? 0 : at.level;
-  if (tileWidth(level, at.index, size) < width) throw new LogError(404, 'LOG_TILE_NOT_FOUND', `no tile ${at.level}/${at.index} of width ${width} in the tree of size ${size}`);
+  if (tileWidth(level, at.index, size) < width) throw new AppError('LOG_TILE_NOT_FOUND', `no tile ${at.level}/${at.index} of width ${width} in the tree of size ${size}`);
   if (at.level === 'entries') {
     const entries = await entriesInRange(at.index * TILE_WIDTH, at.index * TILE_WIDTH + width);
     const parts = entries.flatMap((e) => {
@@ -91,7 +91,7 @@ export async function tileBytes(at: TileAddress): Promise<Uint8Array> {
     return new Uint8Array(Buffer.concat(parts));
   }
   const stored = (await readTiles([{ level: at.level, index: at.index }])).get(tileKey(at.level, at.index));
-  if (!stored || stored.length < width * HASH_SIZE) throw new LogError(404, 'LOG_TILE_NOT_FOUND', `tile ${at.level}/${at.index} is not stored`);
+  if (!stored || stored.length < width * HASH_SIZE) throw new AppError('LOG_TILE_NOT_FOUND', `tile ${at.level}/${at.index} is not stored`);
   return stored.subarray(0, width * HASH_SIZE);
 }
 
@@ -104,18 +104,18 @@ export interface InclusionAnswer {
 
 export async function inclusion(receiptHash: string, treeSize?: number): Promise<InclusionAnswer> {
   const index = (await leafIndexes([receiptHash])).get(receiptHash);
-  if (index === undefined) throw new LogError(404, 'LOG_ENTRY_NOT_FOUND', `receipt ${receiptHash} is not in the log (yet)`);
+  if (index === undefined) throw new AppError('LOG_ENTRY_NOT_FOUND', `receipt ${receiptHash} is not in the log (yet)`);
   const cp = treeSize === undefined ? await newest() : await checkpointOfSize(treeSize);
-  if (!cp) throw new LogError(404, 'LOG_CHECKPOINT_NOT_FOUND', `the log never signed a checkpoint of size ${treeSize}`);
-  if (index >= cp.size) throw new LogError(404, 'LOG_ENTRY_NOT_FOUND', `receipt ${receiptHash} is at index ${index}, beyond the checkpoint of size ${cp.size}`);
+  if (!cp) throw new AppError('LOG_CHECKPOINT_NOT_FOUND', `the log never signed a checkpoint of size ${treeSize}`);
+  if (index >= cp.size) throw new AppError('LOG_ENTRY_NOT_FOUND', `receipt ${receiptHash} is at index ${index}, beyond the checkpoint of size ${cp.size}`);
   const hashes = await overTiles((src) => inclusionProof(src, index, cp.size));
   return { leaf_index: index, tree_size: cp.size, hashes: hashes.map(b64), checkpoint: await withCosignatures(cp) };
 }
 
 export async function consistency(from: number, to: number): Promise<{ from: number; to: number; hashes: string[] }> {
-  if (from > to) throw new LogError(400, 'INVALID_REQUEST', `from (${from}) must not be greater than to (${to})`);
+  if (from > to) throw new AppError('INVALID_REQUEST', `from (${from}) must not be greater than to (${to})`);
   const { size } = await newest();
-  if (to > size) throw new LogError(404, 'LOG_CHECKPOINT_NOT_FOUND', `the log has ${size} entries; no tree of size ${to}`);
+  if (to > size) throw new AppError('LOG_CHECKPOINT_NOT_FOUND', `the log has ${size} entries; no tree of size ${to}`);
   const hashes = await overTiles((src) => consistencyProof(src, from, to));
   return { from, to, hashes: hashes.map(b64) };
 }

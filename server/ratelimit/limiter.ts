@@ -63,13 +63,10 @@ export function createRateLimiter(opts: RateLimitOptions): RateLimiter {
       const drawing = (lease.drawing ??= draw(bucket, lease).finally(() => (lease.drawing = null)));
       const result = await drawing;
       if (!result.granted) {
-        throw new ExchangeError(
-          429,
-          'RATE_LIMITED',
-          `rate limit exceeded for this API key (${limits.rps} requests/s, burst ${limits.burst}); retry after ${result.retryAfterSeconds} s`,
-          { retry_after_seconds: result.retryAfterSeconds },
-          { 'Retry-After': String(result.retryAfterSeconds) },
-        );
+        throw new ExchangeError('RATE_LIMITED', `rate limit exceeded for this API key (${limits.rps} requests/s, burst ${limits.burst}); retry after ${result.retryAfterSeconds} s`, {
+          details: { retry_after_seconds: result.retryAfterSeconds },
+          headers: { 'Retry-After': String(result.retryAfterSeconds) },
+        });
       }
     }
   };

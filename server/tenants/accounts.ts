@@ -7,16 +7,7 @@ import type { ThrottleNotice } from '@/lib/throttle-notice';
 import { throttleMessage } from '@/lib/throttle-notice';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
 import { attemptFailed, attemptSucceeded, claimAttempt } from './throttle';
-
-export class AccountError extends Error {
-  constructor(
-    readonly code: 'EMAIL_TAKEN' | 'WEAK_PASSWORD' | 'INVALID_INPUT' | 'THROTTLED',
-    message: string,
-    readonly throttle?: ThrottleNotice,
-  ) {
-    super(message);
-  }
-}
+import { AppError } from '../errors';
 
 export function normalizeEmail(email: string) {
   return email.trim().toLowerCase();
@@ -30,10 +21,10 @@ function newTenantId() {
 export async function signUp(input: { email: string; password: string; name: string; company: string }, address: string | null) {
   const email = normalizeEmail(input.email);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new AccountError('WEAK_PASSWORD', `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    throw new AppError('WEAK_PASSWORD', `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
   }
   const attempt = await claimAttempt('signup', { account: email, address });
-  if ('refused' in attempt) throw new AccountError('THROTTLED', throttleMessage(attempt.refused, 'sign-up'), attempt.refused);
+  if ('refused' in attempt) throw new AppError('THROTTLED', throttleMessage(attempt.refused, 'sign-up'), { details: { throttle: attempt.refused } });
   const passwordHash = await hashPassword(input.password);
   let created;
   try {
@@ -46,7 +37,7 @@ export async function signUp(input: { email: string; password: string; name: str
   } catch (err) {
     await attemptFailed(attempt.claim);
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === 'P2002') {
-      throw new AccountError('EMAIL_TAKEN', 'An account with this email already exists.');
+      throw new AppError('EMAIL_TAKEN', 'An account with this email already exists.');
     }
     throw err;
   }

@@ -4,17 +4,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { prisma } from '../db';
 import { portalLink, sendEmail } from '../email/mailer';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
+import { AppError } from '../errors';
 
 const RESET_TTL_MS = 60 * 60 * 1000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
-
-export class PasswordResetError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PasswordResetError';
-  }
-}
 
 /** Emails a reset link when the address has an account; otherwise does nothing, visibly the same. */
 export async function requestPasswordReset(emailAddress: string, now = new Date()): Promise<void> {
@@ -40,13 +34,13 @@ export async function resetTokenUsable(token: string, now = new Date()): Promise
 
 /** Sets the new password and uses up this link and every other open one of the account. */
 export async function resetPassword(token: string, password: string, now = new Date()): Promise<{ email: string }> {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new PasswordResetError(`Password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH) throw new AppError('WEAK_PASSWORD', `Password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   const passwordHash = await hashPassword(password);
   return prisma().$transaction(async (tx) => {
     const reset = await tx.passwordReset.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { email: true } } } });
-    if (!reset || reset.usedAt || reset.expiresAt <= now) throw new PasswordResetError('This reset link has expired or was already used. Ask for a new one.');
+    if (!reset || reset.usedAt || reset.expiresAt <= now) throw new AppError('RESET_LINK_INVALID');
     const claimed = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: now } });
-    if (claimed.count === 0) throw new PasswordResetError('This reset link has expired or was already used. Ask for a new one.');
+    if (claimed.count === 0) throw new AppError('RESET_LINK_INVALID');
     await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
     await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
     return { email: reset.user.email };

@@ -1,8 +1,7 @@
 // A tenant's own settings edited in the portal: its forward allowlist and LLM fallback.
 import { validateAllowlistEntry } from '../egress/allowlist';
 import { getDatabase, prisma } from '../db';
-
-export class SettingsError extends Error {}
+import { AppError } from '../errors';
 
 export async function tenantSettings(tenantId: string) {
   return prisma().tenant.findUniqueOrThrow({
@@ -14,7 +13,7 @@ export async function tenantSettings(tenantId: string) {
 /** Adds one entry (canonical spelling); returns it and whether it was new. Atomic per entry. */
 export async function addTenantAllowlistEntry(tenantId: string, entry: string) {
   const checked = validateAllowlistEntry(entry);
-  if (!checked.ok) throw new SettingsError(checked.error);
+  if (!checked.ok) throw new AppError('ALLOWLIST_ENTRY_INVALID', checked.error);
   const normalized = checked.normalized;
   const { count } = await prisma().tenant.updateMany({
     where: { id: tenantId, NOT: { allowlist: { has: normalized } } },

@@ -5,17 +5,9 @@ import { prisma } from '../db';
 import type { Prisma } from '../db';
 import { normalizeEmail } from './accounts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
+import { AppError } from '../errors';
 
 export type MemberRole = 'owner' | 'member';
-
-export class TeamError extends Error {
-  constructor(
-    readonly code: 'NOT_FOUND' | 'CONFLICT' | 'LAST_OWNER' | 'INVALID',
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -49,7 +41,7 @@ export async function addMember(tenantId: string, input: { email: string; role: 
   const email = normalizeEmail(input.email);
   const user = await prisma().user.findUnique({ where: { email }, select: { id: true, memberships: { where: { tenantId }, select: { id: true } } } });
   if (user) {
-    if (user.memberships.length > 0) throw new TeamError('CONFLICT', `${email} is already a member of this tenant.`);
+    if (user.memberships.length > 0) throw new AppError('CONFLICT', `${email} is already a member of this tenant.`);
     await prisma().membership.create({ data: { tenantId, userId: user.id, role: input.role } });
     return { kind: 'added', userId: user.id, email };
   }
@@ -63,19 +55,19 @@ export async function addMember(tenantId: string, input: { email: string; role: 
 
 export async function revokeInvitation(tenantId: string, invitationId: string): Promise<void> {
   const { count } = await prisma().invitation.deleteMany({ where: { id: invitationId, tenantId, acceptedAt: null } });
-  if (count === 0) throw new TeamError('NOT_FOUND', 'No such pending invitation.');
+  if (count === 0) throw new AppError('NOT_FOUND', 'No such pending invitation.');
 }
 
 /** Refuses a change that would leave the tenant without an owner; runs inside the change's transaction. */
 async function assertAnotherOwner(tx: Prisma.TransactionClient, tenantId: string, userId: string) {
   const others = await tx.membership.count({ where: { tenantId, role: 'owner', userId: { not: userId } } });
-  if (others === 0) throw new TeamError('LAST_OWNER', 'A tenant must keep at least one owner. Make someone else an owner first.');
+  if (others === 0) throw new AppError('LAST_OWNER', 'A tenant must keep at least one owner. Make someone else an owner first.');
 }
 
 export async function changeMemberRole(tenantId: string, userId: string, role: MemberRole): Promise<void> {
   await prisma().$transaction(async (tx) => {
     const membership = await tx.membership.findUnique({ where: { userId_tenantId: { userId, tenantId } } });
-    if (!membership) throw new TeamError('NOT_FOUND', 'No such member.');
+    if (!membership) throw new AppError('NOT_FOUND', 'No such member.');
     if (membership.role === role) return;
     if (membership.role === 'owner') await assertAnotherOwner(tx, tenantId, userId);
     await tx.membership.update({ where: { id: membership.id }, data: { role } });
@@ -85,7 +77,7 @@ export async function changeMemberRole(tenantId: string, userId: string, role: M
 export async function removeMember(tenantId: string, userId: string): Promise<void> {
   await prisma().$transaction(async (tx) => {
     const membership = await tx.membership.findUnique({ where: { userId_tenantId: { userId, tenantId } } });
-    if (!membership) throw new TeamError('NOT_FOUND', 'No such member.');
+    if (!membership) throw new AppError('NOT_FOUND', 'No such member.');
     if (membership.role === 'owner') await assertAnotherOwner(tx, tenantId, userId);
     await tx.membership.delete({ where: { id: membership.id } });
   });
@@ -114,22 +106,22 @@ export async function findInvitation(token: string, now = new Date()): Promise<I
 
 async function pendingInvitation(tx: Prisma.TransactionClient, token: string, now: Date) {
   const inv = await tx.invitation.findUnique({ where: { tokenHash: hashInvitationToken(token) } });
-  if (!inv) throw new TeamError('NOT_FOUND', 'This invitation link is not valid.');
-  if (inv.acceptedAt) throw new TeamError('CONFLICT', 'This invitation has already been used.');
-  if (inv.expiresAt <= now) throw new TeamError('INVALID', 'This invitation has expired. Ask the owner for a new one.');
+  if (!inv) throw new AppError('NOT_FOUND', 'This invitation link is not valid.');
+  if (inv.acceptedAt) throw new AppError('CONFLICT', 'This invitation has already been used.');
+  if (inv.expiresAt <= now) throw new AppError('INVITATION_INVALID', 'This invitation has expired. Ask the owner for a new one.');
   return inv;
 }
 
 /** The invitee has no account: create it with the invited email and join the tenant. */
 export async function acceptInvitationAsNewUser(token: string, input: { name: string; password: string }, now = new Date()) {
   if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new TeamError('INVALID', `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    throw new AppError('WEAK_PASSWORD', `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`);
   }
   const passwordHash = await hashPassword(input.password);
   return prisma().$transaction(async (tx) => {
     const inv = await pendingInvitation(tx, token, now);
     if (await tx.user.findUnique({ where: { email: inv.email } })) {
-      throw new TeamError('CONFLICT', `An account for ${inv.email} already exists. Sign in to accept the invitation.`);
+      throw new AppError('CONFLICT', `An account for ${inv.email} already exists. Sign in to accept the invitation.`);
     }
     const user = await tx.user.create({ data: { email: inv.email, name: input.name.trim(), passwordHash } });
     await tx.membership.create({ data: { userId: user.id, tenantId: inv.tenantId, role: inv.role } });
@@ -143,7 +135,7 @@ export async function acceptInvitationForUser(token: string, user: { id: string;
   return prisma().$transaction(async (tx) => {
     const inv = await pendingInvitation(tx, token, now);
     if (inv.email !== normalizeEmail(user.email)) {
-      throw new TeamError('INVALID', `This invitation is for ${inv.email}; you are signed in as ${user.email}.`);
+      throw new AppError('INVITATION_INVALID', `This invitation is for ${inv.email}; you are signed in as ${user.email}.`);
     }
     const existing = await tx.membership.findUnique({ where: { userId_tenantId: { userId: user.id, tenantId: inv.tenantId } } });
     if (!existing) await tx.membership.create({ data: { userId: user.id, tenantId: inv.tenantId, role: inv.role } });

@@ -14,7 +14,7 @@ import { activeSigner } from '../keys/signing-keys';
 import { latestCheckpoint } from '../log/repository';
 import { withCosignatures } from '../log/service';
 import { cid } from '../receipts/canonical';
-import { UsageProofError } from './errors';
+import { AppError } from '../errors';
 import { batchesById, periodCounts, storedStatement, storeStatement } from './repository';
 
 export const ROUNDING = 'half-up per line, in cents';
@@ -68,17 +68,17 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** `current`, `previous` or `YYYY-MM-DD`, the first day of one of the tenant's billing periods. */
 export async function resolvePeriod(tenantId: string, ref: string, now: Date = new Date()): Promise<BillingPeriod> {
   const tenant = await prisma().tenant.findUnique({ where: { id: tenantId }, select: { periodStart: true, periodEnd: true } });
-  if (!tenant) throw new UsageProofError(404, 'TENANT_NOT_FOUND', `no tenant "${tenantId}"`);
+  if (!tenant) throw new AppError('TENANT_NOT_FOUND', `no tenant "${tenantId}"`);
   const current = tenantPeriod(tenant, now);
   if (ref === 'current') return current;
   if (ref === 'previous') return tenantPeriod(tenant, new Date(current.start.getTime() - 1));
   const at = DATE.test(ref) ? new Date(`${ref}T23:59:59.999Z`) : null;
-  if (!at || Number.isNaN(at.getTime())) throw new UsageProofError(400, 'PERIOD_INVALID', `period must be "current", "previous" or a date like 2026-01-01, got "${ref}"`);
+  if (!at || Number.isNaN(at.getTime())) throw new AppError('PERIOD_INVALID', `period must be "current", "previous" or a date like 2026-01-01, got "${ref}"`);
   const period = tenantPeriod(tenant, at);
   if (period.start.toISOString().slice(0, 10) !== ref) {
-    throw new UsageProofError(400, 'PERIOD_INVALID', `${ref} is not the first day of a billing period (that day lies in the period starting ${period.start.toISOString()})`);
+    throw new AppError('PERIOD_INVALID', `${ref} is not the first day of a billing period (that day lies in the period starting ${period.start.toISOString()})`);
   }
-  if (period.start > now) throw new UsageProofError(400, 'PERIOD_INVALID', `the period starting ${ref} has not begun`);
+  if (period.start > now) throw new AppError('PERIOD_INVALID', `the period starting ${ref} has not begun`);
   return period;
 }
 
@@ -93,7 +93,7 @@ export async function usageStatement(tenantId: string, periodRef: string, now: D
     if (stored) return JSON.parse(stored) as SignedStatement;
   }
   const checkpoint = await latestCheckpoint();
-  if (!checkpoint) throw new UsageProofError(404, 'LOG_NOT_STARTED', 'the transparency log has no checkpoint yet');
+  if (!checkpoint) throw new AppError('LOG_NOT_STARTED', 'the transparency log has no checkpoint yet');
   // Every unit the statement counts is named by a batch root: batch what the checkpoint holds.
   await batchTenantUsage(tenantId, checkpoint.size, { now: () => now });
   const counts = await periodCounts(tenantId, period, checkpoint.size);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
-import { AccountError, signUp } from '@/server/tenants/accounts';
-import { PasswordResetError, requestPasswordReset, resetPassword } from '@/server/tenants/password-reset';
+import { signUp } from '@/server/tenants/accounts';
+import { requestPasswordReset, resetPassword } from '@/server/tenants/password-reset';
 import { audit } from '@/server/audit/log';
 import { authedProcedure, publicProcedure, router } from '../init';
 
@@ -16,14 +15,9 @@ export const accountRouter = router({
       }),
     )
     .mutation(async ({ input, ctx }) => {
-      try {
-        const { user, tenant } = await signUp(input, ctx.ip);
-        await audit({ id: user.id, email: user.email, ip: ctx.ip }, 'tenant.signup', { tenantId: tenant.id, target: tenant.id });
-        return { tenantId: tenant.id };
-      } catch (err) {
-        if (err instanceof AccountError) throw new TRPCError({ code: err.code === 'THROTTLED' ? 'TOO_MANY_REQUESTS' : 'BAD_REQUEST', message: err.message, cause: err });
-        throw err;
-      }
+      const { user, tenant } = await signUp(input, ctx.ip);
+      await audit({ id: user.id, email: user.email, ip: ctx.ip }, 'tenant.signup', { tenantId: tenant.id, target: tenant.id });
+      return { tenantId: tenant.id };
     }),
 
   /** Always answers the same, whether or not the address has an account. */
@@ -35,14 +29,9 @@ export const accountRouter = router({
   resetPassword: publicProcedure
     .input(z.object({ token: z.string().min(20).max(100), password: z.string().min(10, 'Password must be at least 10 characters').max(200) }))
     .mutation(async ({ input, ctx }) => {
-      try {
-        const { email } = await resetPassword(input.token, input.password);
-        await audit({ id: null, email, ip: ctx.ip }, 'auth.password.reset', { target: email });
-        return { email };
-      } catch (err) {
-        if (err instanceof PasswordResetError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
-        throw err;
-      }
+      const { email } = await resetPassword(input.token, input.password);
+      await audit({ id: null, email, ip: ctx.ip }, 'auth.password.reset', { target: email });
+      return { email };
     }),
 
   me: authedProcedure.query(({ ctx }) => ctx.principal),

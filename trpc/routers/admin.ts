@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
+import { AppError } from '@/server/errors';
 import { audit, listAuditLog } from '@/server/audit/log';
 import { loadConfig } from '@/server/config';
 import { listSigningKeys, rotateSigningKey } from '@/server/keys/signing-keys';
@@ -19,7 +19,7 @@ export const adminRouter = router({
 
   tenant: adminProcedure.input(z.object({ id: z.string().min(1).max(64) })).query(async ({ input }) => {
     const detail = await tenantDetail(input.id);
-    if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: `No tenant with id ${input.id}.` });
+    if (!detail) throw new AppError('NOT_FOUND', `No tenant with id ${input.id}.`);
     return detail;
   }),
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
+import { AppError } from '@/server/errors';
 import { audit } from '@/server/audit/log';
 import { evaluateForward } from '@/server/egress/policy';
 import { globalAllowlist } from '@/server/settings/global-allowlist';
-import { addTenantAllowlistEntry, removeTenantAllowlistEntry, SettingsError, tenantSettings } from '@/server/tenants/settings';
+import { addTenantAllowlistEntry, removeTenantAllowlistEntry, tenantSettings } from '@/server/tenants/settings';
 import { ownerProcedure, router, tenantProcedure } from '../init';
 
 const entry = z.string().trim().min(1, 'Enter a host such as api.example.com').max(300, 'An entry is at most 300 characters');
@@ -15,19 +15,14 @@ export const allowlistRouter = router({
   })),
 
   add: ownerProcedure.input(z.object({ entry })).mutation(async ({ input, ctx }) => {
-    try {
-      const result = await addTenantAllowlistEntry(ctx.tenant.id, input.entry);
-      if (result.added) await audit(ctx.actor, 'allowlist.tenant.add', { tenantId: ctx.tenant.id, target: result.entry });
-      return result;
-    } catch (err) {
-      if (err instanceof SettingsError) throw new TRPCError({ code: 'BAD_REQUEST', message: err.message });
-      throw err;
-    }
+    const result = await addTenantAllowlistEntry(ctx.tenant.id, input.entry);
+    if (result.added) await audit(ctx.actor, 'allowlist.tenant.add', { tenantId: ctx.tenant.id, target: result.entry });
+    return result;
   }),
 
   remove: ownerProcedure.input(z.object({ entry })).mutation(async ({ input, ctx }) => {
     if (!(await removeTenantAllowlistEntry(ctx.tenant.id, input.entry))) {
-      throw new TRPCError({ code: 'NOT_FOUND', message: `${input.entry} is not on the list.` });
+      throw new AppError('NOT_FOUND', `${input.entry} is not on the list.`);
     }
     await audit(ctx.actor, 'allowlist.tenant.remove', { tenantId: ctx.tenant.id, target: input.entry });
     return { removed: true };

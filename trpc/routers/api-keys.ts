@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
+import { AppError } from '@/server/errors';
 import { clearApiKeyCache } from '@/server/apikeys/authenticate';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '@/server/apikeys/repository';
 import { publicApiKey } from '@/server/apikeys/status';
@@ -37,7 +37,7 @@ export const apiKeysRouter = router({
 
   revoke: ownerProcedure.input(z.object({ id: keyId })).mutation(async ({ input, ctx }) => {
     if (!(await revokeApiKey(ctx.tenant.id, input.id))) {
-      throw new TRPCError({ code: 'NOT_FOUND', message: 'No such active key.' });
+      throw new AppError('NOT_FOUND', 'No such active key.');
     }
     clearApiKeyCache();
     await audit(ctx.actor, 'apikey.revoke', { tenantId: ctx.tenant.id, target: input.id });
@@ -48,7 +48,7 @@ export const apiKeysRouter = router({
     .input(z.object({ id: keyId, overlap: z.enum(Object.keys(ROTATION_OVERLAPS) as [keyof typeof ROTATION_OVERLAPS]) }))
     .mutation(async ({ input, ctx }) => {
       const rotated = await rotateApiKey(ctx.tenant.id, input.id, ROTATION_OVERLAPS[input.overlap]);
-      if (!rotated) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such active key.' });
+      if (!rotated) throw new AppError('NOT_FOUND', 'No such active key.');
       clearApiKeyCache();
       await audit(ctx.actor, 'apikey.rotate', {
         tenantId: ctx.tenant.id,

@@ -1,15 +1,14 @@
 // Billing in the portal: the tenant's period preview, the catalog, checkout and the customer
 // portal through the active provider, usage history, reconciliation downloads; and for admins,
 // reserved capacity per tenant and the plan catalog with its default tiers.
-import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { audit } from '@/server/audit/log';
-import { ReservedConfigError, reservedToJson } from '@/server/billing/catalog';
+import { reservedToJson } from '@/server/billing/catalog';
 import { billingDashboard } from '@/server/billing/dashboard';
-import { CatalogEditError, saveDefaultTiers, savePlan } from '@/server/billing/plans-admin';
+import { saveDefaultTiers, savePlan } from '@/server/billing/plans-admin';
 import { toCents } from '@/server/billing/money';
-import { applyDuePlanChanges, cancelScheduledChange, scheduledChangeOf, clearScheduledChange, PlanChangeError, quotePlanChange, scheduleDowngrade, type PlanChangeQuote } from '@/server/billing/plan-change';
-import { activeBillingProvider, BillingProviderError } from '@/server/billing/provider';
+import { applyDuePlanChanges, cancelScheduledChange, scheduledChangeOf, clearScheduledChange, quotePlanChange, scheduleDowngrade, type PlanChangeQuote } from '@/server/billing/plan-change';
+import { activeBillingProvider } from '@/server/billing/provider';
 import { getReservedCapacity, removeReservedCapacity, saveReservedCapacity } from '@/server/billing/reserved';
 import { reconciliationCsv, signedReconciliation, usageHistory } from '@/server/billing/statements';
 import { loadDefaultTiers, loadPlans } from '@/server/billing/terms';
@@ -19,17 +18,6 @@ import { adminProcedure, authedProcedure, ownerProcedure, router, tenantProcedur
 const digits = (what: string) => z.string().trim().max(18, `${what} is too large`).regex(/^\d+$/, `${what} must be a whole number`);
 const usd = z.string().trim().min(1, 'Enter a price in dollars').max(40, 'That price is too long');
 const tenantId = z.string().min(1).max(128);
-
-/** Domain refusals become BAD_REQUEST with their message; anything else stays internal. */
-async function asBadRequest<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof ReservedConfigError) throw new TRPCError({ code: 'BAD_REQUEST', message: error.issues.join('\n') });
-    if (error instanceof CatalogEditError || error instanceof BillingProviderError || error instanceof PlanChangeError) throw new TRPCError({ code: 'BAD_REQUEST', message: error.message });
-    throw error;
-  }
-}
 
 const reservedTier = z.object({ threshold: digits('Threshold'), pricePerUnit: usd, stripeItem: z.string().trim().max(200).nullable() });
 
@@ -50,20 +38,18 @@ const adminReservedRouter = router({
         fuTiers: z.array(reservedTier).max(20),
       }),
     )
-    .mutation(({ input, ctx }) =>
-      asBadRequest(async () => {
-        const tiers = (list: z.infer<typeof reservedTier>[]) => list.map((t) => ({ threshold: t.threshold, price_per_unit: t.pricePerUnit, stripe_item: t.stripeItem || null }));
-        const saved = await saveReservedCapacity(ctx.actor, input.tenantId, {
-          vex_reserved: input.vexReserved,
-          fu_reserved: input.fuReserved,
-          subscription_plan: input.subscriptionPlan || null,
-          monthly_fee: input.monthlyFee,
-          vex_overage_tiers: tiers(input.vexTiers),
-          fu_overage_tiers: tiers(input.fuTiers),
-        });
-        return reservedToJson(saved);
-      }),
-    ),
+    .mutation(async ({ input, ctx }) => {
+      const tiers = (list: z.infer<typeof reservedTier>[]) => list.map((t) => ({ threshold: t.threshold, price_per_unit: t.pricePerUnit, stripe_item: t.stripeItem || null }));
+      const saved = await saveReservedCapacity(ctx.actor, input.tenantId, {
+        vex_reserved: input.vexReserved,
+        fu_reserved: input.fuReserved,
+        subscription_plan: input.subscriptionPlan || null,
+        monthly_fee: input.monthlyFee,
+        vex_overage_tiers: tiers(input.vexTiers),
+        fu_overage_tiers: tiers(input.fuTiers),
+      });
+      return reservedToJson(saved);
+    }),
   remove: adminProcedure.input(z.object({ tenantId })).mutation(({ input, ctx }) => removeReservedCapacity(ctx.actor, input.tenantId)),
 });
 
@@ -82,17 +68,13 @@ const adminPlansRouter = router({
         active: z.boolean(),
       }),
     )
-    .mutation(({ input, ctx }) =>
-      asBadRequest(async () => {
-        const plan = await savePlan(ctx.actor, { ...input, includedVex: BigInt(input.includedVex), includedFu: BigInt(input.includedFu) });
-        return { id: plan.id };
-      }),
-    ),
+    .mutation(async ({ input, ctx }) => {
+      const plan = await savePlan(ctx.actor, { ...input, includedVex: BigInt(input.includedVex), includedFu: BigInt(input.includedFu) });
+      return { id: plan.id };
+    }),
   saveTiers: adminProcedure
     .input(z.object({ meter: z.enum(['vex', 'fu']), tiers: z.array(defaultTier).min(1).max(20) }))
-    .mutation(({ input, ctx }) =>
-      asBadRequest(() => saveDefaultTiers(ctx.actor, input.meter, input.tiers.map((t) => ({ ...t, upTo: t.upTo === null ? null : BigInt(t.upTo) })))),
-    ),
+    .mutation(({ input, ctx }) => saveDefaultTiers(ctx.actor, input.meter, input.tiers.map((t) => ({ ...t, upTo: t.upTo === null ? null : BigInt(t.upTo) })))),
 });
 
 /** A quote as the portal shows it: money in exact units (bigint), times as ISO strings. */
@@ -136,32 +118,28 @@ export const billingRouter = router({
   plans: authedProcedure.query(async () => ({ plans: await loadPlans(), tiers: await loadDefaultTiers() })),
 
   /** What changing to a plan costs now, per month, and when it takes effect; shown before `checkout`. */
-  quote: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).query(({ input, ctx }) => asBadRequest(async () => quoteToJson(await quotePlanChange(ctx.tenant.id, input.planId)))),
+  quote: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).query(async ({ input, ctx }) => quoteToJson(await quotePlanChange(ctx.tenant.id, input.planId))),
 
   /** Confirmed plan change: upgrades and first plans at once (Stripe: Checkout), downgrades at the period's end. */
-  checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).mutation(({ input, ctx }) =>
-    asBadRequest(async () => {
-      const provider = activeBillingProvider();
-      const quote = await quotePlanChange(ctx.tenant.id, input.planId);
-      if (quote.direction === 'downgrade' && provider.kind === 'local') {
-        await scheduleDowngrade(quote, ctx.tenant.id);
-        await audit(ctx.actor, 'billing.plan.scheduled', { tenantId: ctx.tenant.id, target: input.planId, detail: { from: quote.from?.id ?? null, at: quote.effectiveAt.toISOString() } });
-        return { kind: 'scheduled' as const, planId: input.planId, at: quote.effectiveAt.toISOString() };
-      }
-      const result = await provider.startCheckout({ tenantId: ctx.tenant.id, planId: input.planId, email: ctx.principal.email });
-      if (result.kind === 'completed') await clearScheduledChange(ctx.tenant.id);
-      await audit(ctx.actor, 'billing.checkout', { tenantId: ctx.tenant.id, target: input.planId, detail: { provider: provider.kind, result: result.kind } });
-      return result;
-    }),
-  ),
+  checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).mutation(async ({ input, ctx }) => {
+    const provider = activeBillingProvider();
+    const quote = await quotePlanChange(ctx.tenant.id, input.planId);
+    if (quote.direction === 'downgrade' && provider.kind === 'local') {
+      await scheduleDowngrade(quote, ctx.tenant.id);
+      await audit(ctx.actor, 'billing.plan.scheduled', { tenantId: ctx.tenant.id, target: input.planId, detail: { from: quote.from?.id ?? null, at: quote.effectiveAt.toISOString() } });
+      return { kind: 'scheduled' as const, planId: input.planId, at: quote.effectiveAt.toISOString() };
+    }
+    const result = await provider.startCheckout({ tenantId: ctx.tenant.id, planId: input.planId, email: ctx.principal.email });
+    if (result.kind === 'completed') await clearScheduledChange(ctx.tenant.id);
+    await audit(ctx.actor, 'billing.checkout', { tenantId: ctx.tenant.id, target: input.planId, detail: { provider: provider.kind, result: result.kind } });
+    return result;
+  }),
 
-  portal: ownerProcedure.mutation(({ ctx }) =>
-    asBadRequest(async () => {
-      const result = await activeBillingProvider().openPortal(ctx.tenant.id);
-      await audit(ctx.actor, 'billing.portal', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
-      return result;
-    }),
-  ),
+  portal: ownerProcedure.mutation(async ({ ctx }) => {
+    const result = await activeBillingProvider().openPortal(ctx.tenant.id);
+    await audit(ctx.actor, 'billing.portal', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
+    return result;
+  }),
 
   /** Keeps the current plan: drops a downgrade waiting for the period's end. */
   cancelScheduled: ownerProcedure.mutation(async ({ ctx }) => {
@@ -171,13 +149,11 @@ export const billingRouter = router({
   }),
 
   /** Local provider only; Stripe subscriptions are cancelled in the Customer Portal. */
-  cancel: ownerProcedure.mutation(({ ctx }) =>
-    asBadRequest(async () => {
-      await activeBillingProvider().cancel(ctx.tenant.id);
-      await audit(ctx.actor, 'billing.cancel', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
-      return { canceled: true };
-    }),
-  ),
+  cancel: ownerProcedure.mutation(async ({ ctx }) => {
+    await activeBillingProvider().cancel(ctx.tenant.id);
+    await audit(ctx.actor, 'billing.cancel', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
+    return { canceled: true };
+  }),
 
   history: tenantProcedure.query(({ ctx }) => usageHistory(ctx.tenant.id)),
 

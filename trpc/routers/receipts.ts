@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
+import { AppError } from '@/server/errors';
 import { exportChain, listReceipts, loadChain } from '@/server/chains/repository';
 import { router, tenantProcedure } from '../init';
 
 const traceId = z.string().trim().min(1).max(200);
-const notFound = (id: string) => new TRPCError({ code: 'NOT_FOUND', message: `No trace ${id} in this tenant.` });
+const notFound = (id: string) => new AppError('NOT_FOUND', `No trace ${id} in this tenant.`);
 
 // Every read is scoped to the caller's tenant; another tenant's trace is simply "not found".
 export const receiptsRouter = router({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TRPCError } from '@trpc/server';
+import { AppError } from '@/server/errors';
 import { listRequests, requestDetail, requestErrorCodes } from '@/server/requestlog/repository';
 import { router, tenantProcedure } from '../init';
 
@@ -31,7 +31,7 @@ export const requestsRouter = router({
 
   detail: tenantProcedure.input(z.object({ id: z.string().max(19).regex(/^\d{1,19}$/) })).query(async ({ input, ctx }) => {
     const detail = await requestDetail(ctx.tenant.id, input.id);
-    if (!detail) throw new TRPCError({ code: 'NOT_FOUND', message: 'No such request in this tenant.' });
+    if (!detail) throw new AppError('NOT_FOUND', 'No such request in this tenant.');
     return detail;
   }),
 });

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Alert, Badge, Button, Card, EmptyState, Input, Spinner } from '@/components/ui';
-import { readableError } from '@/lib/errors';
+import { inputIssues, readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
 interface Row {
@@ -14,15 +14,11 @@ let nextKey = 0;
 const toRows = (entries: string[]): Row[] => entries.map((value) => ({ key: nextKey++, value }));
 
 /** The server checks each entry; its zod issues point at ['entries', index]. */
+/** Input problems by the entry they are about; anything else is shown as a whole instead. */
 function errorsByIndex(err: unknown): Map<number, string> {
   const byIndex = new Map<number, string>();
-  try {
-    const issues = JSON.parse(err instanceof Error ? err.message : '') as { path?: unknown[]; message: string }[];
-    for (const issue of issues) {
-      if (issue.path?.[0] === 'entries' && typeof issue.path[1] === 'number') byIndex.set(issue.path[1], issue.message);
-    }
-  } catch {
-    // not a validation error; shown as a whole instead
+  for (const issue of inputIssues(err)) {
+    if (issue.path[0] === 'entries' && typeof issue.path[1] === 'number') byIndex.set(issue.path[1], issue.message);
   }
   return byIndex;
 }

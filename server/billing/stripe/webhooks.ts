@@ -2,11 +2,12 @@
 // events Signet handles to one subscription state change. Idempotency by event id is the
 // caller's (the StripeEvent table).
 import Stripe from 'stripe';
+import { AppError } from '../../errors';
 import { DEFAULT_PLANS, type PlanDefinition } from '../catalog';
 
-export class WebhookSignatureError extends Error {
+export class WebhookSignatureError extends AppError {
   constructor(message: string) {
-    super(message);
+    super('WEBHOOK_SIGNATURE_INVALID', message);
     this.name = 'WebhookSignatureError';
   }
 }

@@ -1,7 +1,7 @@
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { currentPrincipal } from '@/lib/auth';
 import { bodyTooLarge, withinBodyLimit } from '@/lib/request-body';
 import { loadConfig } from '@/server/config';
+import { handleTrpcRequest } from '@/trpc/fetch-handler';
 import { appRouter } from '@/trpc/root';
 
 // CSRF: state-changing calls must come from our own pages. Browsers always send Origin on
@@ -27,16 +27,11 @@ async function handler(original: Request) {
   maxBodyBytes ??= loadConfig().portalMaxBodyBytes;
   const req = await withinBodyLimit(original, maxBodyBytes);
   if (!req) return bodyTooLarge(maxBodyBytes);
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req,
-    router: appRouter,
-    createContext: async () => ({
-      principal: await currentPrincipal(),
-      ip: req.headers.get('x-signet-client-ip'),
-      requestedTenantId: req.headers.get('x-signet-tenant'),
-    }),
-  });
+  return handleTrpcRequest(req, appRouter, async () => ({
+    principal: await currentPrincipal(),
+    ip: req.headers.get('x-signet-client-ip'),
+    requestedTenantId: req.headers.get('x-signet-tenant'),
+  }));
 }
 
 export { handler as GET, handler as POST };
