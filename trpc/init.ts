@@ -34,6 +34,8 @@ export interface AppErrorData {
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Never send stack traces to the browser, in development either: the server's log has them.
+  isDev: false,
   errorFormatter({ shape, error, ctx }) {
     const data: typeof shape.data & AppErrorData = { ...shape.data };
     if (ctx?.requestId) data.requestId = ctx.requestId;
