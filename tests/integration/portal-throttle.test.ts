@@ -125,7 +125,7 @@ describe('sign-up throttling', () => {
     await expect(caller('192.0.2.10').account.signUp(form('new5@example.com'))).rejects.toMatchObject({
       code: 'TOO_MANY_REQUESTS',
       message: 'Too many sign-up attempts from your network. Wait 1 second before trying again.',
-      cause: { throttle: { scope: 'address', locked: false, retryAfterSeconds: 1 } },
+      cause: { code: 'THROTTLED', details: { throttle: { scope: 'address', locked: false, retryAfterSeconds: 1 } } },
     });
     expect(vi.mocked((await import('@/server/tenants/passwords')).hashPassword).mock.calls.length).toBe(hashed);
     await expect(caller('192.0.2.11').account.signUp(form('new5@example.com'))).resolves.toMatchObject({ tenantId: expect.any(String) });
