@@ -1,8 +1,9 @@
 // POST /v1/exchange as a pipeline of small named phases:
 // auth → sanitize → validate input → repair arguments → transform → validate output →
 // invariants → policy → forward → receipt → usage.
-// Every refusal is an ExchangeError (status + SPEC code); nothing is written for it. A used
-// idempotency key replays its stored response instead (replay.ts says when it is looked up).
+// Every refusal is an ExchangeError (an AppError: its SPEC code fixes the status); nothing is
+// written for it. A used idempotency key replays its stored response instead (replay.ts says
+// when it is looked up).
 import { randomUUID } from 'node:crypto';
 import { authenticateApiKey, type ApiPrincipal } from '../apikeys/authenticate';
 import { getDatabase } from '../db';
