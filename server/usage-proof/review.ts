@@ -10,7 +10,7 @@ import { jwks } from '../keys/signing-keys';
 import { latestCheckpoint } from '../log/repository';
 import { logVkey } from '../log/service';
 import { writeBundle } from './bundle';
-import { UsageProofError } from './errors';
+import { AppError } from '../errors';
 import { periodCounts, storedStatement } from './repository';
 import { resolvePeriod, statementTreeSize, usageStatement, type SignedStatement, type UsageStatement } from './statement';
 import { UsageBundleLines, type UsageReport } from './verify';
@@ -147,7 +147,7 @@ export async function reviewPeriod(tenantId: string, periodRef: string, now: Dat
   try {
     signed = await usageStatement(tenantId, periodRef, now);
   } catch (error) {
-    if (error instanceof UsageProofError) throw error;
+    if (error instanceof AppError) throw error; // a refusal (no such tenant or period), not a drift
     statementError = (error as Error).message;
   }
   const treeSize = signed ? statementTreeSize(signed.statement) : ((await latestCheckpoint())?.size ?? 0);

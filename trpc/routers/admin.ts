@@ -5,7 +5,6 @@ import { loadConfig } from '@/server/config';
 import { listSigningKeys, rotateSigningKey } from '@/server/keys/signing-keys';
 import { saveGlobalAllowlist, storedGlobalAllowlist } from '@/server/settings/global-allowlist';
 import { listTenants, tenantDetail } from '@/server/tenants/directory';
-import { UsageProofError } from '@/server/usage-proof/errors';
 import { reviewPeriod } from '@/server/usage-proof/review';
 import { adminProcedure, router } from '../init';
 import { allowlistEntry } from '../schemas';
@@ -41,14 +40,7 @@ export const adminRouter = router({
 
   usageReview: adminProcedure
     .input(z.object({ tenantId: z.string().min(1).max(64), period: z.string().trim().min(1).max(16) }))
-    .query(async ({ input }) => {
-      try {
-        return await reviewPeriod(input.tenantId, input.period);
-      } catch (err) {
-        if (err instanceof UsageProofError) throw new TRPCError({ code: err.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', message: err.message });
-        throw err;
-      }
-    }),
+    .query(({ input }) => reviewPeriod(input.tenantId, input.period)),
 
   signingKeys: adminProcedure.query(() => listSigningKeys()),
 
