@@ -122,6 +122,7 @@ export const ERRORS = {
 
   // Failures on our side or upstream.
   INTERNAL: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', message: 'internal error; nothing was recorded for this request' },
+  AUDIT_LOG_FAILED: { status: 500, trpc: 'INTERNAL_SERVER_ERROR', message: 'The change was not made: the audit log could not record it.' },
   FALLBACK_PROVIDER_ERROR: { status: 502, trpc: 'BAD_GATEWAY', message: 'The LLM fallback provider failed.' },
   FALLBACK_UNAVAILABLE: { status: 503, trpc: 'SERVICE_UNAVAILABLE', message: 'The LLM fallback is unavailable.' },
   DATABASE_UNAVAILABLE: { status: 503, trpc: 'SERVICE_UNAVAILABLE', message: 'the database is unreachable; retry later with the same idempotency key' },

@@ -9,8 +9,13 @@ export interface SqlQueryable {
   exec(text: string): Promise<void>;
 }
 
+/** A raw-SQL client inside a transaction; `inTransaction` tells it apart from the client itself. */
+export interface SqlTransaction extends SqlQueryable {
+  readonly inTransaction: true;
+}
+
 export interface SqlClient extends SqlQueryable {
-  transaction<T>(fn: (tx: SqlQueryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /** A new pipelined connection of its own (see SqlPipeline), closed with close(). */
   pipeline(): SqlPipeline;
   /** Closes the pipelined connections (the pool or PGlite is closed by its owner). */
@@ -41,7 +46,7 @@ export function pgliteSql(pg: PGlite): SqlClient {
   const direct = wrap(pg);
   return {
     ...direct,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn) => pg.transaction((tx) => fn({ ...wrap(tx), inTransaction: true })),
     pipeline: () => ({ query: direct.query, pipelines: false }),
     close: async () => {},
   };
@@ -161,7 +166,7 @@ export function pgSql(pool: Pool, config: ClientConfig): SqlClient {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        const result = await fn({ ...wrap(client), inTransaction: true });
         await client.query('COMMIT');
         return result;
       } catch (err) {
