@@ -1,4 +1,5 @@
-import { prisma } from '../db';
+import { prisma, type Prisma } from '../db';
+import type { Tx } from '../db/transaction';
 import { generateApiKey, hashApiKey } from './secret';
 
 export interface NewApiKeyInput {
@@ -10,10 +11,15 @@ export interface NewApiKeyInput {
   fuMonthlyLimit?: bigint | null;
 }
 
-/** Creates a key and returns its secret, which is never retrievable again. */
-export async function createApiKey(input: NewApiKeyInput) {
+type Db = Prisma.TransactionClient;
+
+/**
+ * Creates a key and returns its secret, which is never retrievable again. The portal passes
+ * the transaction its audit entry is written in; a key whose entry failed is never created.
+ */
+export async function createApiKey(input: NewApiKeyInput, db: Db = prisma()) {
   const { key, prefix } = generateApiKey();
-  const row = await prisma().apiKey.create({
+  const row = await db.apiKey.create({
     data: {
       tenantId: input.tenantId,
       name: input.name,
@@ -32,8 +38,8 @@ export function listApiKeys(tenantId: string) {
   return prisma().apiKey.findMany({ where: { tenantId }, orderBy: { createdAt: 'desc' } });
 }
 
-export async function revokeApiKey(tenantId: string, id: string, at = new Date()) {
-  const { count } = await prisma().apiKey.updateMany({
+export async function revokeApiKey(tenantId: string, id: string, db: Db = prisma(), at = new Date()) {
+  const { count } = await db.apiKey.updateMany({
     where: { id, tenantId, revokedAt: null },
     data: { revokedAt: at },
   });
@@ -44,19 +50,12 @@ export async function revokeApiKey(tenantId: string, id: string, at = new Date()
  * Rotation: a new key with the same settings; the old one keeps working until the overlap
  * window ends (its expiry is moved to now + overlap, never later than it already was).
  */
-export async function rotateApiKey(tenantId: string, id: string, overlapSeconds: number) {
-  const old = await prisma().apiKey.findFirst({ where: { id, tenantId, revokedAt: null } });
+export async function rotateApiKey(tx: Tx, tenantId: string, id: string, overlapSeconds: number) {
+  const old = await tx.apiKey.findFirst({ where: { id, tenantId, revokedAt: null } });
   if (!old) return null;
   const overlapEnd = new Date(Date.now() + overlapSeconds * 1000);
   const expiresAt = old.expiresAt && old.expiresAt < overlapEnd ? old.expiresAt : overlapEnd;
-  const created = await createApiKey({
-    tenantId,
-    name: old.name,
-    expiresAt: null,
-    allowlist: old.allowlist,
-    fallbackEnabled: old.fallbackEnabled,
-    fuMonthlyLimit: old.fuMonthlyLimit,
-  });
-  await prisma().apiKey.update({ where: { id: old.id }, data: { expiresAt, replacedById: created.apiKey.id } });
+  const created = await createApiKey({ tenantId, name: old.name, expiresAt: null, allowlist: old.allowlist, fallbackEnabled: old.fallbackEnabled, fuMonthlyLimit: old.fuMonthlyLimit }, tx);
+  await tx.apiKey.update({ where: { id: old.id }, data: { expiresAt, replacedById: created.apiKey.id } });
   return { ...created, previousExpiresAt: expiresAt };
 }

@@ -4,6 +4,7 @@
 // Downgrades wait for the end of the period (no credit for the period already paid), stored on
 // the tenant and applied by `applyDuePlanChanges` (the outbox worker's timer and every billing read).
 import { prisma } from '../db';
+import { inTransaction, type Tx } from '../db/transaction';
 import type { PlanDefinition } from './catalog';
 import type { Money } from './money';
 import type { BillingPeriod } from './period';
@@ -67,10 +68,10 @@ export async function quotePlanChange(tenantId: string, planId: string, now: Dat
   };
 }
 
-/** Stores a downgrade for the end of the period (replacing any earlier one). */
-export async function scheduleDowngrade(quote: PlanChangeQuote, tenantId: string): Promise<void> {
+/** Stores a downgrade for the end of the period (replacing any earlier one), in the caller's transaction. */
+export async function scheduleDowngrade(tx: Tx, quote: PlanChangeQuote, tenantId: string): Promise<void> {
   if (quote.direction !== 'downgrade') throw new PlanChangeError('only downgrades wait for the end of the period');
-  await prisma().tenant.update({ where: { id: tenantId }, data: { scheduledPlanId: quote.to.id, scheduledPlanAt: quote.effectiveAt } });
+  await tx.tenant.update({ where: { id: tenantId }, data: { scheduledPlanId: quote.to.id, scheduledPlanAt: quote.effectiveAt } });
 }
 
 /** The downgrade waiting for the end of the period, if any. */
@@ -81,13 +82,13 @@ export async function scheduledChangeOf(tenantId: string): Promise<{ plan: PlanD
   return plan ? { plan, at: tenant.scheduledPlanAt } : null;
 }
 
-export async function cancelScheduledChange(tenantId: string): Promise<void> {
-  await prisma().tenant.update({ where: { id: tenantId }, data: { scheduledPlanId: null, scheduledPlanAt: null } });
+export async function cancelScheduledChange(tx: Tx, tenantId: string): Promise<void> {
+  await tx.tenant.update({ where: { id: tenantId }, data: { scheduledPlanId: null, scheduledPlanAt: null } });
 }
 
 /** Clears a scheduled downgrade when the plan changes another way (an upgrade, a cancellation). */
-export async function clearScheduledChange(tenantId: string): Promise<void> {
-  await prisma().tenant.updateMany({ where: { id: tenantId, scheduledPlanId: { not: null } }, data: { scheduledPlanId: null, scheduledPlanAt: null } });
+export async function clearScheduledChange(tx: Tx, tenantId: string): Promise<void> {
+  await tx.tenant.updateMany({ where: { id: tenantId, scheduledPlanId: { not: null } }, data: { scheduledPlanId: null, scheduledPlanAt: null } });
 }
 
 /** Applies every scheduled downgrade whose time has come (one tenant's, or all). Returns how many. */
@@ -98,7 +99,7 @@ export async function applyDuePlanChanges(now: Date = new Date(), tenantId?: str
   });
   let applied = 0;
   for (const tenant of due) {
-    await prisma().$transaction(async (tx) => {
+    await inTransaction(async (tx) => {
       // Claim it: another instance may be applying the same change.
       const claimed = await tx.tenant.updateMany({ where: { id: tenant.id, scheduledPlanId: tenant.scheduledPlanId, scheduledPlanAt: tenant.scheduledPlanAt }, data: { scheduledPlanId: null, scheduledPlanAt: null } });
       if (claimed.count === 0) return;

@@ -1,8 +1,9 @@
 // Admin edits to the catalog: a plan's name, fee and included units, and the default overage
-// tiers per meter. Validated, then audit-logged. Stripe prices are not changed from here:
+// tiers per meter. Validated, then saved with their audit entry in one transaction. Stripe prices are not changed from here:
 // `npm run stripe:setup` replaces them from the catalog.
 import { audit, type AuditActor } from '../audit/log';
 import { prisma } from '../db';
+import { inTransaction } from '../db/transaction';
 import type { Meter } from './catalog';
 import { formatUsd, parseUsd, toCents, fromCents } from './money';
 import { withTariffChange } from './tariffs';
@@ -43,20 +44,22 @@ export async function savePlan(actor: AuditActor, edit: PlanEdit) {
   const existing = await prisma().plan.findUnique({ where: { id: edit.id } });
   if (!existing) throw new CatalogEditError([`no plan "${edit.id}"`]);
   const onPlan = async () => (await prisma().tenant.findMany({ where: { planId: edit.id }, select: { id: true } })).map((t) => t.id);
-  const plan = await withTariffChange(onPlan, () =>
-    prisma().plan.update({
-      where: { id: edit.id },
-      data: { name: edit.name.trim(), monthlyFeeCents: feeCents, includedVex: edit.includedVex, includedFu: edit.includedFu, active: edit.active },
+  return withTariffChange(onPlan, () =>
+    inTransaction(async (tx) => {
+      const plan = await tx.plan.update({
+        where: { id: edit.id },
+        data: { name: edit.name.trim(), monthlyFeeCents: feeCents, includedVex: edit.includedVex, includedFu: edit.includedFu, active: edit.active },
+      });
+      await audit(tx, actor, 'billing.plan.save', {
+        target: edit.id,
+        detail: {
+          before: { name: existing.name, monthly_fee_cents: existing.monthlyFeeCents.toString(), included_vex: existing.includedVex.toString(), included_fu: existing.includedFu.toString(), active: existing.active },
+          after: { name: plan.name, monthly_fee_cents: plan.monthlyFeeCents.toString(), included_vex: plan.includedVex.toString(), included_fu: plan.includedFu.toString(), active: plan.active },
+        },
+      });
+      return plan;
     }),
   );
-  await audit(actor, 'billing.plan.save', {
-    target: edit.id,
-    detail: {
-      before: { name: existing.name, monthly_fee_cents: existing.monthlyFeeCents.toString(), included_vex: existing.includedVex.toString(), included_fu: existing.includedFu.toString(), active: existing.active },
-      after: { name: plan.name, monthly_fee_cents: plan.monthlyFeeCents.toString(), included_vex: plan.includedVex.toString(), included_fu: plan.includedFu.toString(), active: plan.active },
-    },
-  });
-  return plan;
 }
 
 export interface TierEdit {
@@ -75,15 +78,15 @@ export async function saveDefaultTiers(actor: AuditActor, meter: Meter, tiers: T
   // The default tiers rate every tenant without reserved capacity.
   const rated = async () => (await prisma().tenant.findMany({ where: { reserved: null }, select: { id: true } })).map((t) => t.id);
   await withTariffChange(rated, () =>
-    prisma().$transaction(async (tx) => {
+    inTransaction(async (tx) => {
       await tx.overageTier.deleteMany({ where: { meter } });
       await tx.overageTier.createMany({ data: normalized.map((t, position) => ({ meter, position, upTo: t.upTo, pricePerUnit: t.price, stripeItem: t.stripeItem })) });
+      await audit(tx, actor, 'billing.tiers.save', {
+        target: meter,
+        detail: { tiers: normalized.map((t) => ({ up_to: t.upTo?.toString() ?? null, price_per_unit: t.price, stripe_item: t.stripeItem })) },
+      });
     }),
   );
-  await audit(actor, 'billing.tiers.save', {
-    target: meter,
-    detail: { tiers: normalized.map((t) => ({ up_to: t.upTo?.toString() ?? null, price_per_unit: t.price, stripe_item: t.stripeItem })) },
-  });
 }
 
 export function validateTiers(tiers: TierEdit[]): string[] {

@@ -2,12 +2,16 @@
 // embedded default). Both expose the same operations and end in the same subscription state
 // transition, so nothing else in the product needs to know which one is active.
 import type Stripe from 'stripe';
+import { audit, type AuditActor } from '../audit/log';
 import { loadConfig, type Config } from '../config';
 import { prisma } from '../db';
+import { inTransaction, type Tx } from '../db/transaction';
 import { METER_EVENT_NAMES, METERS, planMeteredLookupKey, type Meter, type PlanId } from './catalog';
 import { createCheckoutSession, createCustomer, createPortalSession } from './stripe/checkout';
 import { createStripe, type StripeClientOptions } from './stripe/client';
 import { sendMeterEvent } from './stripe/meter-events';
+import type { SubscriptionStateChange } from './stripe/webhooks';
+import { clearScheduledChange } from './plan-change';
 import { applySubscriptionChange, type ProviderKind } from './subscription';
 import { existingTenants, withTariffChange } from './tariffs';
 import { AppError } from '../errors';
@@ -24,6 +28,8 @@ export interface CheckoutRequest {
   planId: string;
   /** The owner starting checkout; becomes the Stripe customer's email. */
   email: string | null;
+  /** Who the audit entry names. */
+  actor: AuditActor;
 }
 
 export type CheckoutResult =
@@ -50,10 +56,12 @@ export interface BillingProvider {
   kind: ProviderKind;
   /** True for the local provider: nothing is charged anywhere. */
   testMode: boolean;
+  // Each operation writes its audit entry: the local provider in the transaction of its change,
+  // Stripe after its remote call (see recordRemoteCall).
   startCheckout(request: CheckoutRequest): Promise<CheckoutResult>;
-  openPortal(tenantId: string): Promise<PortalResult>;
+  openPortal(tenantId: string, actor: AuditActor): Promise<PortalResult>;
   /** Local only: ends the subscription (Stripe tenants cancel in the Customer Portal). */
-  cancel(tenantId: string): Promise<void>;
+  cancel(tenantId: string, actor: AuditActor): Promise<void>;
   /** Reports a batch's billed units; throws when the provider could not take it. */
   sendBatch(batch: OutgoingBatch): Promise<SendResult>;
 }
@@ -64,59 +72,56 @@ async function requirePlan(planId: string) {
   return plan;
 }
 
+/** A local subscription change with its audit entries, in one transaction between tariff recordings. */
+function applyLocally(tenantId: string, change: Pick<SubscriptionStateChange, 'type' | 'status' | 'planLookupKey'>, record: (tx: Tx) => Promise<void>) {
+  return withTariffChange(existingTenants([tenantId]), () =>
+    inTransaction(async (tx) => {
+      const applied = await applySubscriptionChange(
+        { eventId: `local_${Date.now().toString(36)}`, occurredAt: new Date(), tenantId, customerId: null, subscriptionId: null, periodStart: null, periodEnd: null, ...change },
+        'local',
+        tx,
+      );
+      if (!applied) throw new BillingProviderError(`no tenant "${tenantId}"`);
+      await record(tx);
+      return applied;
+    }),
+  );
+}
+
 export function localProvider(): BillingProvider {
   return {
     kind: 'local',
     testMode: true,
-    async startCheckout({ tenantId, planId }) {
+    async startCheckout({ tenantId, planId, actor }) {
       const plan = await requirePlan(planId);
-      const applied = await withTariffChange(existingTenants([tenantId]), () =>
-        applySubscriptionChange(
-          {
-            eventId: `local_${Date.now().toString(36)}`,
-            type: 'checkout.session.completed',
-            occurredAt: new Date(),
-            tenantId,
-            customerId: null,
-            subscriptionId: null,
-            status: 'active',
-            planLookupKey: plan.lookupKey,
-            periodStart: null,
-            periodEnd: null,
-          },
-          'local',
-        ),
-      );
-      if (!applied) throw new BillingProviderError(`no tenant "${tenantId}"`);
+      const applied = await applyLocally(tenantId, { type: 'checkout.session.completed', status: 'active', planLookupKey: plan.lookupKey }, async (tx) => {
+        await clearScheduledChange(tx, tenantId);
+        await audit(tx, actor, 'billing.checkout', { tenantId, target: planId, detail: { provider: 'local', result: 'completed' } });
+      });
       return { kind: 'completed', planId: plan.id, status: applied.status };
     },
-    async openPortal() {
+    async openPortal(tenantId, actor) {
+      await inTransaction((tx) => audit(tx, actor, 'billing.portal', { tenantId, target: tenantId, detail: { provider: 'local', result: 'local' } }));
       return { kind: 'local' };
     },
-    async cancel(tenantId) {
-      const applied = await withTariffChange(existingTenants([tenantId]), () =>
-        applySubscriptionChange(
-          {
-            eventId: `local_${Date.now().toString(36)}`,
-            type: 'customer.subscription.deleted',
-            occurredAt: new Date(),
-            tenantId,
-            customerId: null,
-            subscriptionId: null,
-            status: 'canceled',
-            planLookupKey: null,
-            periodStart: null,
-            periodEnd: null,
-          },
-          'local',
-        ),
+    async cancel(tenantId, actor) {
+      await applyLocally(tenantId, { type: 'customer.subscription.deleted', status: 'canceled', planLookupKey: null }, (tx) =>
+        audit(tx, actor, 'billing.cancel', { tenantId, target: tenantId }),
       );
-      if (!applied) throw new BillingProviderError(`no tenant "${tenantId}"`);
     },
     async sendBatch() {
       return { status: 'sent' };
     },
   };
+}
+
+/**
+ * A Stripe call crosses the network: no database transaction can include it (it cannot be rolled
+ * back, nor held open while Stripe answers), so once it returns one write records the attempt and
+ * its result. A call that fails records nothing; the owner sees the error and may try again.
+ */
+function recordRemoteCall(actor: AuditActor, action: string, tenantId: string, target: string, result: string) {
+  return inTransaction((tx) => audit(tx, actor, action, { tenantId, target, detail: { provider: 'stripe', result } }));
 }
 
 export interface StripeProviderOptions {
@@ -145,7 +150,7 @@ export function stripeProvider(options: StripeProviderOptions): BillingProvider 
   return {
     kind: 'stripe',
     testMode: options.secretKey.startsWith('sk_test_'),
-    async startCheckout({ tenantId, planId, email }) {
+    async startCheckout({ tenantId, planId, email, actor }) {
       const plan = await requirePlan(planId);
       const metered = METERS.map((meter) => planMeteredLookupKey(plan.id as PlanId, meter));
       const prices = await pricesByLookupKey(stripe, [plan.lookupKey, ...metered]);
@@ -158,12 +163,14 @@ export function stripeProvider(options: StripeProviderOptions): BillingProvider 
         successUrl: `${billingUrl}?checkout=success`,
         cancelUrl: `${billingUrl}?checkout=canceled`,
       });
+      await recordRemoteCall(actor, 'billing.checkout', tenantId, planId, 'redirect');
       return { kind: 'redirect', url: session.url };
     },
-    async openPortal(tenantId) {
+    async openPortal(tenantId, actor) {
       const tenant = await prisma().tenant.findUnique({ where: { id: tenantId } });
       if (!tenant?.stripeCustomerId) throw new BillingProviderError('there is no Stripe subscription to manage yet; choose a plan first');
       const session = await createPortalSession(stripe, { customerId: tenant.stripeCustomerId, returnUrl: billingUrl });
+      await recordRemoteCall(actor, 'billing.portal', tenantId, tenantId, 'redirect');
       return { kind: 'redirect', url: session.url };
     },
     async cancel() {

@@ -1,9 +1,11 @@
 // Reserved capacity per tenant: imported from the guide's reserved.json (SP_RESERVED_CONFIG, at
 // start-up and on POST /v1/admin/reload-reserved) and edited by admins. Every change is
-// validated like the file, audit-logged, and reflected in signet_reserved_capacity.
+// validated like the file, committed with its audit entry, and then reflected in
+// signet_reserved_capacity.
 import { readFile } from 'node:fs/promises';
 import { audit, type AuditActor } from '../audit/log';
 import { prisma } from '../db';
+import { inTransaction, type Tx } from '../db/transaction';
 import { reservedCapacity as reservedGauge } from '../metrics/registry';
 import { METERS, ReservedConfigError, parseReservedConfig, parseReservedConfigText, reservedToJson, tiersToJson, type ReservedCapacity } from './catalog';
 import { toCents } from './money';
@@ -19,7 +21,7 @@ function setGauge(capacity: ReservedCapacity): void {
   for (const meter of METERS) reservedGauge.set({ tenant: capacity.tenantId, type: meter }, Number(capacity.reserved[meter]));
 }
 
-async function upsertReserved(capacity: ReservedCapacity): Promise<void> {
+async function upsertReserved(tx: Tx, capacity: ReservedCapacity): Promise<void> {
   const data = {
     vexReserved: capacity.reserved.vex,
     fuReserved: capacity.reserved.fu,
@@ -29,23 +31,28 @@ async function upsertReserved(capacity: ReservedCapacity): Promise<void> {
     fuTiers: tiersJson(capacity.tiers.fu),
     updatedAt: new Date(),
   };
-  await prisma().reservedCapacity.upsert({ where: { tenantId: capacity.tenantId }, create: { tenantId: capacity.tenantId, ...data }, update: data });
+  await tx.reservedCapacity.upsert({ where: { tenantId: capacity.tenantId }, create: { tenantId: capacity.tenantId, ...data }, update: data });
 }
 
 /**
  * Imports a reserved.json file: every entry is validated first (one bad entry imports nothing),
- * missing tenants are created, and each entry replaces that tenant's reserved capacity. Tenants
- * not in the file keep theirs.
+ * missing tenants are created, and each entry replaces that tenant's reserved capacity, all in
+ * one transaction with the audit entry. Tenants not in the file keep theirs.
  */
 export async function importReservedConfig(path: string, actor: AuditActor = SYSTEM_ACTOR): Promise<{ tenants: string[] }> {
   const entries = parseReservedConfigText(await readFile(path, 'utf8'));
-  for (const capacity of entries) {
-    await prisma().tenant.upsert({ where: { id: capacity.tenantId }, create: { id: capacity.tenantId, name: capacity.tenantId }, update: {} });
-    await withTariffChange(async () => [capacity.tenantId], () => upsertReserved(capacity));
-    setGauge(capacity);
-  }
   const tenants = entries.map((e) => e.tenantId);
-  await audit(actor, 'billing.reserved.import', { target: path, detail: { tenants } });
+  // A tenant the import creates has no terms before it; existingTenants records it after.
+  await withTariffChange(existingTenants(tenants), () =>
+    inTransaction(async (tx) => {
+      for (const capacity of entries) {
+        await tx.tenant.upsert({ where: { id: capacity.tenantId }, create: { id: capacity.tenantId, name: capacity.tenantId }, update: {} });
+        await upsertReserved(tx, capacity);
+      }
+      await audit(tx, actor, 'billing.reserved.import', { target: path, detail: { tenants } });
+    }),
+  );
+  for (const capacity of entries) setGauge(capacity);
   return { tenants };
 }
 
@@ -62,16 +69,25 @@ export async function getReservedCapacity(tenantId: string): Promise<ReservedCap
 export async function saveReservedCapacity(actor: AuditActor, tenantId: string, entry: unknown): Promise<ReservedCapacity> {
   const [capacity] = parseReservedConfig({ [tenantId]: entry });
   if (!(await prisma().tenant.findUnique({ where: { id: tenantId }, select: { id: true } }))) throw new ReservedConfigError([`tenant: no tenant "${tenantId}"`]);
-  await withTariffChange(async () => [tenantId], () => upsertReserved(capacity!));
+  await withTariffChange(async () => [tenantId], () =>
+    inTransaction(async (tx) => {
+      await upsertReserved(tx, capacity!);
+      await audit(tx, actor, 'billing.reserved.save', { tenantId, target: tenantId, detail: { ...reservedToJson(capacity!), vex_overage_tiers: tiersJson(capacity!.tiers.vex), fu_overage_tiers: tiersJson(capacity!.tiers.fu) } });
+    }),
+  );
   setGauge(capacity!);
-  await audit(actor, 'billing.reserved.save', { tenantId, target: tenantId, detail: { ...reservedToJson(capacity!), vex_overage_tiers: tiersJson(capacity!.tiers.vex), fu_overage_tiers: tiersJson(capacity!.tiers.fu) } });
   return capacity!;
 }
 
 export async function removeReservedCapacity(actor: AuditActor, tenantId: string): Promise<boolean> {
-  const { count } = await withTariffChange(existingTenants([tenantId]), () => prisma().reservedCapacity.deleteMany({ where: { tenantId } }));
+  const { count } = await withTariffChange(existingTenants([tenantId]), () =>
+    inTransaction(async (tx) => {
+      const removed = await tx.reservedCapacity.deleteMany({ where: { tenantId } });
+      if (removed.count > 0) await audit(tx, actor, 'billing.reserved.remove', { tenantId, target: tenantId });
+      return removed;
+    }),
+  );
   for (const meter of METERS) reservedGauge.remove({ tenant: tenantId, type: meter });
-  if (count > 0) await audit(actor, 'billing.reserved.remove', { tenantId, target: tenantId });
   return count > 0;
 }
 

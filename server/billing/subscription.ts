@@ -1,12 +1,11 @@
 // The one state transition for a tenant's subscription. Stripe webhooks and the local provider's
 // checkout both end here, so the product sees the same tenant state whichever provider is active.
-import { prisma } from '../db';
+import { audit, NO_ACTOR } from '../audit/log';
 import type { Prisma } from '../db/generated/client';
+import type { Tx } from '../db/transaction';
 import type { SubscriptionStateChange } from './stripe/webhooks';
 
 export type ProviderKind = 'local' | 'stripe';
-
-type Tx = Prisma.TransactionClient;
 
 export interface AppliedChange {
   tenantId: string;
@@ -16,10 +15,11 @@ export interface AppliedChange {
 
 /**
  * Applies a subscription state change to its tenant (found by tenant id, else Stripe customer or
- * subscription id). Returns null when the change names no known tenant or is stale: invoice
- * events and deletions only apply to the tenant's current subscription.
+ * subscription id), in the caller's transaction with its audit entry. Returns null when the
+ * change names no known tenant or is stale: invoice events and deletions only apply to the
+ * tenant's current subscription.
  */
-export async function applySubscriptionChange(change: SubscriptionStateChange, provider: ProviderKind, tx: Tx = prisma()): Promise<AppliedChange | null> {
+export async function applySubscriptionChange(change: SubscriptionStateChange, provider: ProviderKind, tx: Tx): Promise<AppliedChange | null> {
   const tenant = await findTenant(tx, change);
   if (!tenant) return null;
   const current = tenant.stripeSubscriptionId;
@@ -38,13 +38,10 @@ export async function applySubscriptionChange(change: SubscriptionStateChange, p
     if (change.periodStart && change.periodEnd) Object.assign(data, { periodStart: change.periodStart, periodEnd: change.periodEnd });
   }
   const updated = await tx.tenant.update({ where: { id: tenant.id }, data, select: { id: true, planId: true, subscriptionStatus: true } });
-  await tx.auditLog.create({
-    data: {
-      action: 'billing.subscription',
-      tenantId: tenant.id,
-      target: change.subscriptionId ?? change.eventId,
-      detail: { provider, event: change.type, event_id: change.eventId, status: change.status, plan: updated.planId },
-    },
+  await audit(tx, NO_ACTOR, 'billing.subscription', {
+    tenantId: tenant.id,
+    target: change.subscriptionId ?? change.eventId,
+    detail: { provider, event: change.type, event_id: change.eventId, status: change.status, plan: updated.planId },
   });
   return { tenantId: updated.id, planId: updated.planId, status: updated.subscriptionStatus };
 }

@@ -87,7 +87,8 @@ export function existingTenants(ids: string[]): () => Promise<string[]> {
 
 /**
  * Runs a change of billing terms between two recordings: the terms before it (in case they were
- * never recorded) and after it, effective from now.
+ * never recorded) and after it, effective from now. The recordings read through the global
+ * client, so a change that is a transaction (with its audit entry) runs whole inside `change`.
  */
 export async function withTariffChange<T>(tenantIds: () => Promise<string[]>, change: () => Promise<T>): Promise<T> {
   const before = await tenantIds();

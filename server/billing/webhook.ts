@@ -1,7 +1,7 @@
 // Receiving Stripe webhooks: verify the signature, record the event id (idempotency), and apply
 // the subscription state change it implies, all or nothing in one transaction.
 import Stripe from 'stripe';
-import { prisma } from '../db';
+import { inTransaction } from '../db/transaction';
 import { loadPlans } from './terms';
 import { applySubscriptionChange, type AppliedChange } from './subscription';
 import { parseWebhook, subscriptionStateFromEvent, type ParseWebhookOptions } from './stripe/webhooks';
@@ -23,7 +23,7 @@ export async function receiveStripeWebhook(rawBody: string | Uint8Array, signatu
   const change = subscriptionStateFromEvent(event, await loadPlans({ includeInactive: true }));
   const tenants = change?.tenantId ? existingTenants([change.tenantId]) : async () => [];
   return withTariffChange(tenants, () =>
-    prisma().$transaction(async (tx): Promise<WebhookOutcome> => {
+    inTransaction(async (tx): Promise<WebhookOutcome> => {
       const recorded = await tx.stripeEvent.createMany({ data: [{ id: event.id, type: event.type }], skipDuplicates: true });
       if (recorded.count === 0) return { result: 'duplicate', ...base };
       const applied = change ? await applySubscriptionChange(change, 'stripe', tx) : null;

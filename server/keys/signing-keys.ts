@@ -2,6 +2,7 @@
 // receipts keep verifying. Instances sharing PostgreSQL agree on the active key through the
 // database; each refreshes its cached signer every few seconds, so a rotation is picked up.
 import { createHash, randomBytes } from 'node:crypto';
+import { audit, type AuditActor } from '../audit/log';
 import { getDatabase, prisma } from '../db';
 import { createSigner, generateSeed, publicJwk } from '../receipts/node-signer';
 import type { Jwks } from '../receipts/types';
@@ -86,15 +87,19 @@ async function insertActiveKey(tx: { query: (t: string, p?: unknown[]) => Promis
   return kid;
 }
 
-/** Makes a new key active; the previous one is retired but stays in the JWKS. */
-export async function rotateSigningKey(): Promise<string> {
-  const kid = await getDatabase().sql.transaction(async (tx) => {
+/** Makes a new key active; the previous one is retired but stays in the JWKS. Audited in the rotation's transaction. */
+export async function rotateSigningKey(actor: AuditActor): Promise<{ kid: string; retired: string | null }> {
+  const rotation = await getDatabase().sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [0x5167_6e66]);
-    return insertActiveKey(tx);
+    const [active] = await tx.query<{ kid: string }>('SELECT kid FROM signing_keys WHERE active');
+    const retired = active?.kid ?? null;
+    const kid = await insertActiveKey(tx);
+    await audit(tx, actor, 'signing_key.rotate', { target: kid, detail: { retired } });
+    return { kid, retired };
   });
   cached = null;
   served = null;
-  return kid;
+  return rotation;
 }
 
 /** The signer for the active key (cached; refreshed every few seconds). */

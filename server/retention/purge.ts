@@ -4,7 +4,9 @@
 // retention cutoff; asking for a date inside the retention period is refused outright.
 // The receipts trigger (prisma/migrations/*_receipts_append_only) allows DELETE only while
 // signet.retention_purge is 'on', which each batch's transaction sets for itself alone (SET LOCAL).
-// Batches of SP_RETENTION_BATCH traces, one transaction each, so no lock outlives a batch.
+// Batches of SP_RETENTION_BATCH traces, one transaction each, so no lock outlives a batch; each
+// batch's audit entry (what it removed) commits with its deletions, so the log never claims a
+// purge that rolled back nor misses one that committed.
 import { audit, type AuditActor } from '../audit/log';
 import { loadConfig } from '../config';
 import { getDatabase } from '../db';
@@ -57,22 +59,18 @@ export async function purgeExpiredTraces(req: PurgeRequest): Promise<PurgeReport
   // One transaction per batch of traces, in (tenant, id) order: locks are held for one batch
   // only, and a trace an exchange is appending to right now is skipped (it is not expired).
   for (;;) {
-    const batch = await purgeBatch(req, after, batchSize);
-    totals.batches++;
-    totals.traces += batch.traces;
-    totals.receipts += batch.receipts;
-    totals.usageEvents += batch.usageEvents;
-    totals.idempotencyRecords += batch.idempotencyRecords;
-    if (!batch.last || batch.traces < batchSize) break;
-    after = batch.last;
+    const done = await purgeBatch(req, cutoff, ++totals.batches, after, batchSize);
+    totals.traces += done.traces;
+    totals.receipts += done.receipts;
+    totals.usageEvents += done.usageEvents;
+    totals.idempotencyRecords += done.idempotencyRecords;
+    if (!done.last || done.traces < batchSize) break;
+    after = done.last;
   }
-  const report = totals;
-  const result: PurgeReport = { cutoff: cutoff.toISOString(), before: req.before.toISOString(), ...report, dryRun: Boolean(req.dryRun) };
-  if (!req.dryRun) await audit(req.actor ?? SYSTEM, 'retention.purge', { detail: { ...result } });
-  return result;
+  return { cutoff: cutoff.toISOString(), before: req.before.toISOString(), ...totals, dryRun: Boolean(req.dryRun) };
 }
 
-async function purgeBatch(req: PurgeRequest, after: { tenant_id: string; id: string } | null, batchSize: number) {
+async function purgeBatch(req: PurgeRequest, cutoff: Date, batch: number, after: { tenant_id: string; id: string } | null, batchSize: number) {
   return getDatabase().sql.transaction(async (tx) => {
     // Traces (tenant, id) whose every receipt is expired; locked so no exchange appends to one meanwhile.
     const expired = await tx.query<{ tenant_id: string; id: string }>(
@@ -90,8 +88,15 @@ async function purgeBatch(req: PurgeRequest, after: { tenant_id: string; id: str
     // An idempotency record names its trace and its API key, whose tenant completes the pair.
     const theirRecords = `FROM idempotency_records i USING api_keys k WHERE k.id = i.api_key_id AND ${ofTraces('k.tenant_id', 'i.trace_id')}`;
     const last = expired.at(-1) ?? null;
+    // A purge that finds nothing still leaves its one entry (batch 1); a later empty batch none.
+    const record = (counts: { traces: number; receipts: number; usageEvents: number; idempotencyRecords: number }) =>
+      audit(tx, req.actor ?? SYSTEM, 'retention.purge', { detail: { cutoff: cutoff.toISOString(), before: req.before.toISOString(), batch, ...counts } });
     if (req.dryRun || expired.length === 0) {
-      if (expired.length === 0) return { traces: 0, receipts: 0, usageEvents: 0, idempotencyRecords: 0, last };
+      if (expired.length === 0) {
+        const none = { traces: 0, receipts: 0, usageEvents: 0, idempotencyRecords: 0 };
+        if (!req.dryRun && batch === 1) await record(none);
+        return { ...none, last };
+      }
       return {
         traces: expired.length,
         receipts: await counted(`SELECT count(*)::text AS n FROM receipts WHERE ${ofTraces('tenant_id', 'trace_id')}`),
@@ -107,6 +112,8 @@ async function purgeBatch(req: PurgeRequest, after: { tenant_id: string; id: str
     const idempotencyRecords = await counted(`WITH d AS (DELETE ${theirRecords} RETURNING 1) SELECT count(*)::text AS n FROM d`);
     const receipts = await counted(`WITH d AS (DELETE FROM receipts WHERE ${ofTraces('tenant_id', 'trace_id')} RETURNING 1) SELECT count(*)::text AS n FROM d`);
     await tx.query(`DELETE FROM traces WHERE ${ofTraces('tenant_id', 'id')}`, traces);
-    return { traces: expired.length, receipts, usageEvents, idempotencyRecords, last };
+    const counts = { traces: expired.length, receipts, usageEvents, idempotencyRecords };
+    await record(counts);
+    return { ...counts, last };
   });
 }

@@ -1,19 +1,29 @@
 // The platform-wide forward allowlist: SP_HEL_ALLOWLIST from the environment plus what admins
 // add in the portal (stored in settings), cached briefly for the exchange hot path.
+import { audit, type AuditActor } from '../audit/log';
 import { loadConfig } from '../config';
-import { prisma } from '../db';
+import { prisma, type Prisma } from '../db';
+import { inTransaction } from '../db/transaction';
 
 const KEY = 'hel.allowlist';
 const TTL_MS = 3000;
 let cache: { at: number; entries: string[] } | null = null;
 
-export async function storedGlobalAllowlist(): Promise<string[]> {
-  const row = await prisma().setting.findUnique({ where: { key: KEY } });
+export async function storedGlobalAllowlist(db: Prisma.TransactionClient = prisma()): Promise<string[]> {
+  const row = await db.setting.findUnique({ where: { key: KEY } });
   return Array.isArray(row?.value) ? (row.value as string[]) : [];
 }
 
-export async function saveGlobalAllowlist(entries: string[]): Promise<void> {
-  await prisma().setting.upsert({ where: { key: KEY }, create: { key: KEY, value: entries }, update: { value: entries, updatedAt: new Date() } });
+/** Replaces the admins' entries; the audit entry (what was added and removed) commits with them. */
+export async function saveGlobalAllowlist(actor: AuditActor, entries: string[]): Promise<void> {
+  await inTransaction(async (tx) => {
+    const before = await storedGlobalAllowlist(tx);
+    await tx.setting.upsert({ where: { key: KEY }, create: { key: KEY, value: entries }, update: { value: entries, updatedAt: new Date() } });
+    await audit(tx, actor, 'allowlist.global.update', {
+      target: KEY,
+      detail: { added: entries.filter((e) => !before.includes(e)), removed: before.filter((e) => !entries.includes(e)) },
+    });
+  });
   cache = null;
 }
 

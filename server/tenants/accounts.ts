@@ -1,8 +1,10 @@
 // Users, tenants and memberships: sign-up creates a tenant and its owner; sign-in checks the
 // password and returns who the user is and where they belong.
 import { randomBytes } from 'node:crypto';
+import { audit } from '../audit/log';
 import { prisma } from '../db';
 import { Prisma } from '../db';
+import { inTransaction } from '../db/transaction';
 import type { ThrottleNotice } from '@/lib/throttle-notice';
 import { throttleMessage } from '@/lib/throttle-notice';
 import { hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords';
@@ -17,7 +19,10 @@ function newTenantId() {
   return `tn_${randomBytes(6).toString('hex')}`;
 }
 
-/** `address` is the client's address (throttling counts attempts per email and per address). */
+/**
+ * `address` is the client's address (throttling counts attempts per email and per address). The
+ * password is hashed before the transaction opens: an Argon2id hash must not hold a connection.
+ */
 export async function signUp(input: { email: string; password: string; name: string; company: string }, address: string | null) {
   const email = normalizeEmail(input.email);
   if (input.password.length < MIN_PASSWORD_LENGTH) {
@@ -28,10 +33,11 @@ export async function signUp(input: { email: string; password: string; name: str
   const passwordHash = await hashPassword(input.password);
   let created;
   try {
-    created = await prisma().$transaction(async (tx) => {
+    created = await inTransaction(async (tx) => {
       const tenant = await tx.tenant.create({ data: { id: newTenantId(), name: input.company.trim() } });
       const user = await tx.user.create({ data: { email, name: input.name.trim(), passwordHash } });
       await tx.membership.create({ data: { userId: user.id, tenantId: tenant.id, role: 'owner' } });
+      await audit(tx, { id: user.id, email: user.email, ip: address }, 'tenant.signup', { tenantId: tenant.id, target: tenant.id });
       return { user, tenant };
     });
   } catch (err) {

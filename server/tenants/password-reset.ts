@@ -1,7 +1,9 @@
 // "Forgot password?": a one-use link valid for an hour, emailed to the account's address. Only
 // the token's SHA-256 is stored. Asking never tells whether an account exists.
 import { createHash, randomBytes } from 'node:crypto';
+import { audit } from '../audit/log';
 import { prisma } from '../db';
+import { inTransaction } from '../db/transaction';
 import { portalLink, sendEmail } from '../email/mailer';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
 import { AppError } from '../errors';
@@ -32,17 +34,21 @@ export async function resetTokenUsable(token: string, now = new Date()): Promise
   return reset !== null && reset.usedAt === null && reset.expiresAt > now;
 }
 
-/** Sets the new password and uses up this link and every other open one of the account. */
-export async function resetPassword(token: string, password: string, now = new Date()): Promise<{ email: string }> {
+/**
+ * Sets the new password and uses up this link and every other open one of the account, audited
+ * in the same transaction (`address` is the client's). The hash comes first, outside it.
+ */
+export async function resetPassword(token: string, password: string, address: string | null, now = new Date()): Promise<{ email: string }> {
   if (password.length < MIN_PASSWORD_LENGTH) throw new AppError('WEAK_PASSWORD', `Password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   const passwordHash = await hashPassword(password);
-  return prisma().$transaction(async (tx) => {
+  return inTransaction(async (tx) => {
     const reset = await tx.passwordReset.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: { select: { email: true } } } });
     if (!reset || reset.usedAt || reset.expiresAt <= now) throw new AppError('RESET_LINK_INVALID');
     const claimed = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: now } });
     if (claimed.count === 0) throw new AppError('RESET_LINK_INVALID');
     await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
     await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: now } });
+    await audit(tx, { id: null, email: reset.user.email, ip: address }, 'auth.password.reset', { target: reset.user.email });
     return { email: reset.user.email };
   });
 }

@@ -1,6 +1,7 @@
 // A tenant's own settings edited in the portal: its forward allowlist and LLM fallback.
 import { validateAllowlistEntry } from '../egress/allowlist';
-import { getDatabase, prisma } from '../db';
+import { prisma } from '../db';
+import type { Tx } from '../db/transaction';
 import { AppError } from '../errors';
 
 export async function tenantSettings(tenantId: string) {
@@ -10,28 +11,27 @@ export async function tenantSettings(tenantId: string) {
   });
 }
 
+// The edits below run in the caller's transaction, beside their audit entry.
+
 /** Adds one entry (canonical spelling); returns it and whether it was new. Atomic per entry. */
-export async function addTenantAllowlistEntry(tenantId: string, entry: string) {
+export async function addTenantAllowlistEntry(tx: Tx, tenantId: string, entry: string) {
   const checked = validateAllowlistEntry(entry);
   if (!checked.ok) throw new AppError('ALLOWLIST_ENTRY_INVALID', checked.error);
   const normalized = checked.normalized;
-  const { count } = await prisma().tenant.updateMany({
+  const { count } = await tx.tenant.updateMany({
     where: { id: tenantId, NOT: { allowlist: { has: normalized } } },
     data: { allowlist: { push: normalized } },
   });
   return { entry: normalized, added: count === 1 };
 }
 
-export async function removeTenantAllowlistEntry(tenantId: string, entry: string): Promise<boolean> {
-  const rows = await getDatabase().sql.query(
-    'UPDATE tenants SET allowlist = array_remove(allowlist, $2) WHERE id = $1 AND $2 = ANY(allowlist) RETURNING id',
-    [tenantId, entry],
-  );
-  return rows.length === 1;
+export async function removeTenantAllowlistEntry(tx: Tx, tenantId: string, entry: string): Promise<boolean> {
+  const removed = await tx.$executeRaw`UPDATE tenants SET allowlist = array_remove(allowlist, ${entry}::text) WHERE id = ${tenantId} AND ${entry}::text = ANY(allowlist)`;
+  return removed === 1;
 }
 
-export async function saveFallbackSettings(tenantId: string, settings: { fallbackEnabled: boolean; fuMonthlyLimit: bigint | null }) {
-  return prisma().tenant.update({
+export async function saveFallbackSettings(tx: Tx, tenantId: string, settings: { fallbackEnabled: boolean; fuMonthlyLimit: bigint | null }) {
+  return tx.tenant.update({
     where: { id: tenantId },
     data: settings,
     select: { fallbackEnabled: true, fuMonthlyLimit: true },

@@ -10,6 +10,7 @@
 import { audit } from '../audit/log';
 import { loadConfig } from '../config';
 import { getDatabase } from '../db';
+import type { SqlQueryable } from '../db/sql';
 import type { ThrottleNotice } from '@/lib/throttle-notice';
 
 export const DELAY_AFTER = 5;
@@ -59,9 +60,9 @@ async function count(key: string): Promise<{ failures: number } | { retryAfterSe
 }
 
 /** The delay runs from the end of an attempt (a hash may take a while under load), not its start. */
-async function restamp(keys: string[]) {
+async function restamp(keys: string[], sql: SqlQueryable = getDatabase().sql) {
   if (keys.length === 0) return;
-  await getDatabase().sql.query(`UPDATE auth_throttles SET last_failure_at = greatest(last_failure_at, clock_timestamp()) WHERE key = ANY($1::text[])`, [keys]);
+  await sql.query(`UPDATE auth_throttles SET last_failure_at = greatest(last_failure_at, clock_timestamp()) WHERE key = ANY($1::text[])`, [keys]);
 }
 
 async function uncount(key: string) {
@@ -90,17 +91,23 @@ export async function claimAttempt(
   return { claim: { kind, counted, account: who.account, address: who.address } };
 }
 
-/** The attempt failed: its count stands, and reaching the delay or the lockout is audited. */
+/**
+ * The attempt failed: its count stands, and reaching the delay or the lockout is audited in the
+ * transaction that settles it (the restamp). The count itself was committed by claimAttempt,
+ * before the hash, and stays even if this fails: a failed audit write must not lift a lock.
+ */
 export async function attemptFailed(claim: Claim) {
-  await restamp(claim.counted.map((c) => c.key));
-  for (const c of claim.counted) {
-    if (c.failures !== DELAY_AFTER && c.failures !== LOCK_AFTER) continue;
-    const action = `auth.${claim.kind}.${c.failures === LOCK_AFTER ? 'locked' : 'throttled'}`;
-    await audit({ id: null, email: claim.account, ip: claim.address }, action, {
-      target: c.scope === 'account' ? claim.account : claim.address,
-      detail: { scope: c.scope, failures: c.failures },
-    });
-  }
+  await getDatabase().sql.transaction(async (tx) => {
+    await restamp(claim.counted.map((c) => c.key), tx);
+    for (const c of claim.counted) {
+      if (c.failures !== DELAY_AFTER && c.failures !== LOCK_AFTER) continue;
+      const action = `auth.${claim.kind}.${c.failures === LOCK_AFTER ? 'locked' : 'throttled'}`;
+      await audit(tx, { id: null, email: claim.account, ip: claim.address }, action, {
+        target: c.scope === 'account' ? claim.account : claim.address,
+        detail: { scope: c.scope, failures: c.failures },
+      });
+    }
+  });
 }
 
 /**

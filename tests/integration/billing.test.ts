@@ -313,7 +313,8 @@ describe('checkout → active plan', () => {
       await applyStripeCatalog(createStripe('sk_test_fake', fake.clientOptions()), buildStripeCatalog());
       await api.tenantWithKey('stripe-co');
       const provider = stripeProvider({ secretKey: 'sk_test_fake', publicUrl: 'https://signet.example', client: fake.clientOptions() });
-      const result = await provider.startCheckout({ tenantId: 'stripe-co', planId: 'professional', email: 'owner@stripe-co.test' });
+      const OWNER = { id: null, email: 'owner@stripe-co.test', ip: null };
+      const result = await provider.startCheckout({ tenantId: 'stripe-co', planId: 'professional', email: 'owner@stripe-co.test', actor: OWNER });
       expect(result.kind).toBe('redirect');
       const [session] = [...fake.checkoutSessions.values()];
       expect(result).toEqual({ kind: 'redirect', url: session!.url });
@@ -324,7 +325,7 @@ describe('checkout → active plan', () => {
       expect(prices).toEqual(['signet_professional_monthly', 'signet_professional_vex_metered', 'signet_professional_fu_metered']);
 
       // A second checkout reuses the tenant's customer.
-      await provider.startCheckout({ tenantId: 'stripe-co', planId: 'professional', email: null });
+      await provider.startCheckout({ tenantId: 'stripe-co', planId: 'professional', email: null, actor: OWNER });
       expect(fake.customers.size).toBe(1);
 
       const completed = signedEvent({
@@ -343,9 +344,9 @@ describe('checkout → active plan', () => {
         stripeSubscriptionId: 'sub_fake_1',
       });
 
-      const portal = await provider.openPortal('stripe-co');
+      const portal = await provider.openPortal('stripe-co', OWNER);
       expect(portal).toEqual({ kind: 'redirect', url: expect.stringMatching(/^https:\/\/billing\.stripe\.test\//) });
-      await expect(provider.cancel('stripe-co')).rejects.toThrow(/Customer Portal/);
+      await expect(provider.cancel('stripe-co', OWNER)).rejects.toThrow(/Customer Portal/);
     } finally {
       await fake.close();
     }

@@ -38,7 +38,7 @@ describe('/.well-known/jwks.json', () => {
 
   it('names a rotated key at once on this instance, with a new ETag', async () => {
     const before = (await get()).headers.get('etag')!;
-    const kid = await rotateSigningKey();
+    const { kid } = await rotateSigningKey({ id: null, email: 'ops@signet.test', ip: null });
     const after = await get({ 'If-None-Match': before });
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(before);

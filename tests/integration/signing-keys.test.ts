@@ -34,7 +34,7 @@ describe('signing keys', () => {
   });
 
   it('rotates to a new active key and keeps the retired one published', async () => {
-    const kid = await rotateSigningKey();
+    const { kid } = await rotateSigningKey({ id: null, email: 'ops@signet.test', ip: null });
     expect((await activeSigner(Date.now() + 120_000)).kid).toBe(kid);
     expect((await jwks()).keys.map((k) => k.kid)).toEqual(expect.arrayContaining(['ops-2026', kid]));
   });

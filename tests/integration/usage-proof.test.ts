@@ -314,7 +314,7 @@ describe('closed periods and past terms', () => {
     // The Starter terms took effect two months ago; the tenant upgrades today.
     await api.db.sql.query("UPDATE tariff_versions SET effective_from = now() - interval '62 days' WHERE tenant_id = 'terms-co'");
     await api.db.sql.query("UPDATE tenants SET created_at = now() - interval '62 days' WHERE id = 'terms-co'");
-    await localProvider().startCheckout({ tenantId: 'terms-co', planId: 'professional', email: null });
+    await localProvider().startCheckout({ tenantId: 'terms-co', planId: 'professional', email: null, actor: { id: null, email: 'owner@terms-co.test', ip: null } });
     const current = await usageStatement('terms-co', 'current');
     const previous = await usageStatement('terms-co', 'previous');
     expect(current.statement.tariff).toMatchObject({ plan: 'professional', fee: '1999', included: { vex: 100_000 } });

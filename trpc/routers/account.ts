@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { signUp } from '@/server/tenants/accounts';
 import { requestPasswordReset, resetPassword } from '@/server/tenants/password-reset';
-import { audit } from '@/server/audit/log';
 import { authedProcedure, publicProcedure, router } from '../init';
 
 export const accountRouter = router({
@@ -15,8 +14,7 @@ export const accountRouter = router({
       }),
     )
     .mutation(async ({ input, ctx }) => {
-      const { user, tenant } = await signUp(input, ctx.ip);
-      await audit({ id: user.id, email: user.email, ip: ctx.ip }, 'tenant.signup', { tenantId: tenant.id, target: tenant.id });
+      const { tenant } = await signUp(input, ctx.ip);
       return { tenantId: tenant.id };
     }),
 
@@ -28,11 +26,7 @@ export const accountRouter = router({
 
   resetPassword: publicProcedure
     .input(z.object({ token: z.string().min(20).max(100), password: z.string().min(10, 'Password must be at least 10 characters').max(200) }))
-    .mutation(async ({ input, ctx }) => {
-      const { email } = await resetPassword(input.token, input.password);
-      await audit({ id: null, email, ip: ctx.ip }, 'auth.password.reset', { target: email });
-      return { email };
-    }),
+    .mutation(({ input, ctx }) => resetPassword(input.token, input.password, ctx.ip)),
 
   me: authedProcedure.query(({ ctx }) => ctx.principal),
 });

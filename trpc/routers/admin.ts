@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '@/server/errors';
-import { audit, listAuditLog } from '@/server/audit/log';
+import { listAuditLog } from '@/server/audit/log';
 import { loadConfig } from '@/server/config';
 import { listSigningKeys, rotateSigningKey } from '@/server/keys/signing-keys';
 import { saveGlobalAllowlist, storedGlobalAllowlist } from '@/server/settings/global-allowlist';
@@ -28,13 +28,8 @@ export const adminRouter = router({
   })),
 
   saveGlobalAllowlist: adminProcedure.input(z.object({ entries: z.array(allowlistEntry).max(500, 'At most 500 entries') })).mutation(async ({ input, ctx }) => {
-    const before = await storedGlobalAllowlist();
     const entries = [...new Set(input.entries)];
-    await saveGlobalAllowlist(entries);
-    await audit(ctx.actor, 'allowlist.global.update', {
-      target: 'hel.allowlist',
-      detail: { added: entries.filter((e) => !before.includes(e)), removed: before.filter((e) => !entries.includes(e)) },
-    });
+    await saveGlobalAllowlist(ctx.actor, entries);
     return { entries };
   }),
 
@@ -44,12 +39,7 @@ export const adminRouter = router({
 
   signingKeys: adminProcedure.query(() => listSigningKeys()),
 
-  rotateSigningKey: adminProcedure.mutation(async ({ ctx }) => {
-    const retired = (await listSigningKeys()).find((k) => k.active)?.kid ?? null;
-    const kid = await rotateSigningKey();
-    await audit(ctx.actor, 'signing_key.rotate', { target: kid, detail: { retired } });
-    return { kid, retired };
-  }),
+  rotateSigningKey: adminProcedure.mutation(({ ctx }) => rotateSigningKey(ctx.actor)),
 
   auditLog: adminProcedure
     .input(

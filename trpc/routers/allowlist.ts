@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '@/server/errors';
 import { audit } from '@/server/audit/log';
+import { inTransaction } from '@/server/db/transaction';
 import { evaluateForward } from '@/server/egress/policy';
 import { globalAllowlist } from '@/server/settings/global-allowlist';
 import { addTenantAllowlistEntry, removeTenantAllowlistEntry, tenantSettings } from '@/server/tenants/settings';
@@ -15,16 +16,18 @@ export const allowlistRouter = router({
   })),
 
   add: ownerProcedure.input(z.object({ entry })).mutation(async ({ input, ctx }) => {
-    const result = await addTenantAllowlistEntry(ctx.tenant.id, input.entry);
-    if (result.added) await audit(ctx.actor, 'allowlist.tenant.add', { tenantId: ctx.tenant.id, target: result.entry });
-    return result;
+    return inTransaction(async (tx) => {
+      const result = await addTenantAllowlistEntry(tx, ctx.tenant.id, input.entry);
+      if (result.added) await audit(tx, ctx.actor, 'allowlist.tenant.add', { tenantId: ctx.tenant.id, target: result.entry });
+      return result;
+    });
   }),
 
   remove: ownerProcedure.input(z.object({ entry })).mutation(async ({ input, ctx }) => {
-    if (!(await removeTenantAllowlistEntry(ctx.tenant.id, input.entry))) {
-      throw new AppError('NOT_FOUND', `${input.entry} is not on the list.`);
-    }
-    await audit(ctx.actor, 'allowlist.tenant.remove', { tenantId: ctx.tenant.id, target: input.entry });
+    await inTransaction(async (tx) => {
+      if (!(await removeTenantAllowlistEntry(tx, ctx.tenant.id, input.entry))) throw new AppError('NOT_FOUND', `${input.entry} is not on the list.`);
+      await audit(tx, ctx.actor, 'allowlist.tenant.remove', { tenantId: ctx.tenant.id, target: input.entry });
+    });
     return { removed: true };
   }),
 

@@ -4,6 +4,7 @@ import { clearApiKeyCache } from '@/server/apikeys/authenticate';
 import { createApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '@/server/apikeys/repository';
 import { publicApiKey } from '@/server/apikeys/status';
 import { audit } from '@/server/audit/log';
+import { inTransaction } from '@/server/db/transaction';
 import { ownerProcedure, router, tenantProcedure } from '../init';
 import { allowlistEntry, unitCount } from '../schemas';
 
@@ -30,31 +31,37 @@ export const apiKeysRouter = router({
       }),
     )
     .mutation(async ({ input, ctx }) => {
-      const { key, apiKey } = await createApiKey({ tenantId: ctx.tenant.id, ...input, allowlist: [...new Set(input.allowlist)] });
-      await audit(ctx.actor, 'apikey.create', { tenantId: ctx.tenant.id, target: apiKey.prefix, detail: { name: apiKey.name } });
+      const { key, apiKey } = await inTransaction(async (tx) => {
+        const created = await createApiKey({ tenantId: ctx.tenant.id, ...input, allowlist: [...new Set(input.allowlist)] }, tx);
+        await audit(tx, ctx.actor, 'apikey.create', { tenantId: ctx.tenant.id, target: created.apiKey.prefix, detail: { name: created.apiKey.name } });
+        return created;
+      });
       return { secret: key, apiKey: publicApiKey(apiKey) };
     }),
 
   revoke: ownerProcedure.input(z.object({ id: keyId })).mutation(async ({ input, ctx }) => {
-    if (!(await revokeApiKey(ctx.tenant.id, input.id))) {
-      throw new AppError('NOT_FOUND', 'No such active key.');
-    }
+    await inTransaction(async (tx) => {
+      if (!(await revokeApiKey(ctx.tenant.id, input.id, tx))) throw new AppError('NOT_FOUND', 'No such active key.');
+      await audit(tx, ctx.actor, 'apikey.revoke', { tenantId: ctx.tenant.id, target: input.id });
+    });
     clearApiKeyCache();
-    await audit(ctx.actor, 'apikey.revoke', { tenantId: ctx.tenant.id, target: input.id });
     return { revoked: true };
   }),
 
   rotate: ownerProcedure
     .input(z.object({ id: keyId, overlap: z.enum(Object.keys(ROTATION_OVERLAPS) as [keyof typeof ROTATION_OVERLAPS]) }))
     .mutation(async ({ input, ctx }) => {
-      const rotated = await rotateApiKey(ctx.tenant.id, input.id, ROTATION_OVERLAPS[input.overlap]);
-      if (!rotated) throw new AppError('NOT_FOUND', 'No such active key.');
-      clearApiKeyCache();
-      await audit(ctx.actor, 'apikey.rotate', {
-        tenantId: ctx.tenant.id,
-        target: input.id,
-        detail: { newKey: rotated.apiKey.prefix, oldKeyExpiresAt: rotated.previousExpiresAt.toISOString() },
+      const rotated = await inTransaction(async (tx) => {
+        const done = await rotateApiKey(tx, ctx.tenant.id, input.id, ROTATION_OVERLAPS[input.overlap]);
+        if (!done) throw new AppError('NOT_FOUND', 'No such active key.');
+        await audit(tx, ctx.actor, 'apikey.rotate', {
+          tenantId: ctx.tenant.id,
+          target: input.id,
+          detail: { newKey: done.apiKey.prefix, oldKeyExpiresAt: done.previousExpiresAt.toISOString() },
+        });
+        return done;
       });
+      clearApiKeyCache();
       return { secret: rotated.key, apiKey: publicApiKey(rotated.apiKey), previousExpiresAt: rotated.previousExpiresAt };
     }),
 });

@@ -3,11 +3,12 @@
 // reserved capacity per tenant and the plan catalog with its default tiers.
 import { z } from 'zod';
 import { audit } from '@/server/audit/log';
+import { inTransaction } from '@/server/db/transaction';
 import { reservedToJson } from '@/server/billing/catalog';
 import { billingDashboard } from '@/server/billing/dashboard';
 import { saveDefaultTiers, savePlan } from '@/server/billing/plans-admin';
 import { toCents } from '@/server/billing/money';
-import { applyDuePlanChanges, cancelScheduledChange, scheduledChangeOf, clearScheduledChange, quotePlanChange, scheduleDowngrade, type PlanChangeQuote } from '@/server/billing/plan-change';
+import { applyDuePlanChanges, cancelScheduledChange, scheduledChangeOf, quotePlanChange, scheduleDowngrade, type PlanChangeQuote } from '@/server/billing/plan-change';
 import { activeBillingProvider } from '@/server/billing/provider';
 import { getReservedCapacity, removeReservedCapacity, saveReservedCapacity } from '@/server/billing/reserved';
 import { reconciliationCsv, signedReconciliation, usageHistory } from '@/server/billing/statements';
@@ -125,33 +126,30 @@ export const billingRouter = router({
     const provider = activeBillingProvider();
     const quote = await quotePlanChange(ctx.tenant.id, input.planId);
     if (quote.direction === 'downgrade' && provider.kind === 'local') {
-      await scheduleDowngrade(quote, ctx.tenant.id);
-      await audit(ctx.actor, 'billing.plan.scheduled', { tenantId: ctx.tenant.id, target: input.planId, detail: { from: quote.from?.id ?? null, at: quote.effectiveAt.toISOString() } });
+      await inTransaction(async (tx) => {
+        await scheduleDowngrade(tx, quote, ctx.tenant.id);
+        await audit(tx, ctx.actor, 'billing.plan.scheduled', { tenantId: ctx.tenant.id, target: input.planId, detail: { from: quote.from?.id ?? null, at: quote.effectiveAt.toISOString() } });
+      });
       return { kind: 'scheduled' as const, planId: input.planId, at: quote.effectiveAt.toISOString() };
     }
-    const result = await provider.startCheckout({ tenantId: ctx.tenant.id, planId: input.planId, email: ctx.principal.email });
-    if (result.kind === 'completed') await clearScheduledChange(ctx.tenant.id);
-    await audit(ctx.actor, 'billing.checkout', { tenantId: ctx.tenant.id, target: input.planId, detail: { provider: provider.kind, result: result.kind } });
-    return result;
+    // The provider writes the 'billing.checkout' entry (with its change, or after Stripe answers).
+    return provider.startCheckout({ tenantId: ctx.tenant.id, planId: input.planId, email: ctx.principal.email, actor: ctx.actor });
   }),
 
-  portal: ownerProcedure.mutation(async ({ ctx }) => {
-    const result = await activeBillingProvider().openPortal(ctx.tenant.id);
-    await audit(ctx.actor, 'billing.portal', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
-    return result;
-  }),
+  portal: ownerProcedure.mutation(({ ctx }) => activeBillingProvider().openPortal(ctx.tenant.id, ctx.actor)),
 
   /** Keeps the current plan: drops a downgrade waiting for the period's end. */
   cancelScheduled: ownerProcedure.mutation(async ({ ctx }) => {
-    await cancelScheduledChange(ctx.tenant.id);
-    await audit(ctx.actor, 'billing.plan.unscheduled', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
+    await inTransaction(async (tx) => {
+      await cancelScheduledChange(tx, ctx.tenant.id);
+      await audit(tx, ctx.actor, 'billing.plan.unscheduled', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
+    });
     return { canceled: true };
   }),
 
   /** Local provider only; Stripe subscriptions are cancelled in the Customer Portal. */
   cancel: ownerProcedure.mutation(async ({ ctx }) => {
-    await activeBillingProvider().cancel(ctx.tenant.id);
-    await audit(ctx.actor, 'billing.cancel', { tenantId: ctx.tenant.id, target: ctx.tenant.id });
+    await activeBillingProvider().cancel(ctx.tenant.id, ctx.actor);
     return { canceled: true };
   }),
 

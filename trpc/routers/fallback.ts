@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { audit } from '@/server/audit/log';
+import { inTransaction } from '@/server/db/transaction';
 import { calendarMonth } from '@/server/billing/period';
 import { saveFallbackSettings, tenantSettings } from '@/server/tenants/settings';
 import { usageTotals } from '@/server/usage/ledger';
@@ -16,11 +17,13 @@ export const fallbackRouter = router({
   save: ownerProcedure
     .input(z.object({ fallbackEnabled: z.boolean(), fuMonthlyLimit: unitCount.nullable() }))
     .mutation(async ({ input, ctx }) => {
-      const saved = await saveFallbackSettings(ctx.tenant.id, input);
-      await audit(ctx.actor, 'fallback.update', {
-        tenantId: ctx.tenant.id,
-        detail: { fallbackEnabled: saved.fallbackEnabled, fuMonthlyLimit: saved.fuMonthlyLimit?.toString() ?? null },
+      return inTransaction(async (tx) => {
+        const saved = await saveFallbackSettings(tx, ctx.tenant.id, input);
+        await audit(tx, ctx.actor, 'fallback.update', {
+          tenantId: ctx.tenant.id,
+          detail: { fallbackEnabled: saved.fallbackEnabled, fuMonthlyLimit: saved.fuMonthlyLimit?.toString() ?? null },
+        });
+        return saved;
       });
-      return saved;
     }),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { audit } from '@/server/audit/log';
+import { inTransaction } from '@/server/db/transaction';
 import { portalLink, sendEmail } from '@/server/email/mailer';
 import {
   acceptInvitationAsNewUser,
@@ -26,11 +27,14 @@ export const teamRouter = router({
   add: ownerProcedure
     .input(z.object({ email: z.string().trim().email('Enter a valid email address').max(254), role }))
     .mutation(async ({ input, ctx }) => {
-      const result = await addMember(ctx.tenant.id, input);
-      await audit(ctx.actor, result.kind === 'added' ? 'team.member.add' : 'team.invite', {
-        tenantId: ctx.tenant.id,
-        target: result.email,
-        detail: { role: input.role },
+      const result = await inTransaction(async (tx) => {
+        const added = await addMember(tx, ctx.tenant.id, input);
+        await audit(tx, ctx.actor, added.kind === 'added' ? 'team.member.add' : 'team.invite', {
+          tenantId: ctx.tenant.id,
+          target: added.email,
+          detail: { role: input.role },
+        });
+        return added;
       });
       if (result.kind === 'added') return { ...result, emailed: false };
       const link = portalLink(`/invite/${result.token}`);
@@ -44,20 +48,26 @@ export const teamRouter = router({
     }),
 
   changeRole: ownerProcedure.input(z.object({ userId, role })).mutation(async ({ input, ctx }) => {
-    await changeMemberRole(ctx.tenant.id, input.userId, input.role);
-    await audit(ctx.actor, 'team.member.role', { tenantId: ctx.tenant.id, target: input.userId, detail: { role: input.role } });
+    await inTransaction(async (tx) => {
+      await changeMemberRole(tx, ctx.tenant.id, input.userId, input.role);
+      await audit(tx, ctx.actor, 'team.member.role', { tenantId: ctx.tenant.id, target: input.userId, detail: { role: input.role } });
+    });
     return { ok: true };
   }),
 
   remove: ownerProcedure.input(z.object({ userId })).mutation(async ({ input, ctx }) => {
-    await removeMember(ctx.tenant.id, input.userId);
-    await audit(ctx.actor, 'team.member.remove', { tenantId: ctx.tenant.id, target: input.userId });
+    await inTransaction(async (tx) => {
+      await removeMember(tx, ctx.tenant.id, input.userId);
+      await audit(tx, ctx.actor, 'team.member.remove', { tenantId: ctx.tenant.id, target: input.userId });
+    });
     return { ok: true };
   }),
 
   revokeInvitation: ownerProcedure.input(z.object({ id: z.string().min(1).max(64) })).mutation(async ({ input, ctx }) => {
-    await revokeInvitation(ctx.tenant.id, input.id);
-    await audit(ctx.actor, 'team.invite.revoke', { tenantId: ctx.tenant.id, target: input.id });
+    await inTransaction(async (tx) => {
+      await revokeInvitation(tx, ctx.tenant.id, input.id);
+      await audit(tx, ctx.actor, 'team.invite.revoke', { tenantId: ctx.tenant.id, target: input.id });
+    });
     return { ok: true };
   }),
 
@@ -70,14 +80,15 @@ export const teamRouter = router({
       }),
     )
     .mutation(async ({ input, ctx }) => {
-      const joined = await acceptInvitationAsNewUser(input.token, input);
-      await audit({ id: joined.userId, email: joined.email, ip: ctx.ip }, 'team.invite.accept', { tenantId: joined.tenantId, target: joined.email });
+      const joined = await acceptInvitationAsNewUser(input.token, input, ctx.ip);
       return { email: joined.email };
     }),
 
   accept: authedProcedure.input(z.object({ token })).mutation(async ({ input, ctx }) => {
-    const joined = await acceptInvitationForUser(input.token, { id: ctx.principal.userId, email: ctx.principal.email });
-    await audit(ctx.actor, 'team.invite.accept', { tenantId: joined.tenantId, target: ctx.principal.email });
-    return joined;
+    return inTransaction(async (tx) => {
+      const joined = await acceptInvitationForUser(tx, input.token, { id: ctx.principal.userId, email: ctx.principal.email });
+      await audit(tx, ctx.actor, 'team.invite.accept', { tenantId: joined.tenantId, target: ctx.principal.email });
+      return joined;
+    });
   }),
 });
