@@ -6,7 +6,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { Database } from '../db';
+import type { SqlTransaction } from '../db/sql';
+import type { Tx } from '../db/transaction';
+import type { audit } from './log';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCE_DIRS = ['api', 'app', 'lib', 'scripts', 'server', 'trpc'];
@@ -39,6 +43,15 @@ function strayAuditWrites(source: string): string[] {
 }
 
 describe('audit call sites', () => {
+  // Checked by tsc (npx tsc --noEmit -p .): neither global client is accepted where audit wants its transaction.
+  it('takes a transaction client, never a global one', () => {
+    type First = Parameters<typeof audit>[0];
+    expectTypeOf<Database['prisma']>().not.toExtend<First>();
+    expectTypeOf<Database['sql']>().not.toExtend<First>();
+    expectTypeOf<Tx>().toExtend<First>();
+    expectTypeOf<SqlTransaction>().toExtend<First>();
+  });
+
   it('recognises each way around the transaction', () => {
     expect(strayAuditWrites(`await audit(ctx.actor, 'apikey.create');`)).toHaveLength(1);
     expect(strayAuditWrites(`await audit(prisma(), actor, 'x');`)).toHaveLength(1);
