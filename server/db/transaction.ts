@@ -1,8 +1,8 @@
 // A change and what records it (its audit entry) commit together or not at all: the change runs
 // in one interactive transaction, on PGlite and PostgreSQL alike (both driver adapters support
 // them). Nothing inside may use the global client: PGlite has one connection, so a query through
-// the global client waits for the transaction that is waiting for it, until Prisma's 5 s
-// transaction timeout ends both (seen while testing).
+// the global client waits for the transaction that is waiting for it until Prisma's 5 s timeout
+// aborts the transaction, and then commits on its own, outside it (seen while testing).
 import { prisma } from './index';
 import type { Prisma } from './generated/client';
 
