@@ -11,12 +11,13 @@ export function registerExchangeRoutes(app: OpenAPIHono, deps: ExchangeDeps, max
   const examples = Object.fromEntries(
     deps.registry.examples().map((e) => [e.name.replace(/[^A-Za-z0-9]+/g, '_'), { summary: e.description, value: { payload_type: e.payloadType, target_type: e.targetType, payload: e.payload } }]),
   );
+  // Servers answer this route on Node's request directly (api/listener.ts); this declaration
+  // documents it and serves app.request() in tests. Either way the pipeline validates the body.
   const route = createRoute({
     method: 'post',
     path: '/v1/exchange',
     summary: 'Validate, repair, map, (optionally) forward a tool call, and return its signed receipt',
-    description:
-      'Servers answer this route on the Node request directly (api/listener.ts); app.request() in tests reaches this declaration. The pipeline parses and validates the body itself (server/exchange/request.ts), with the codes of SPEC §4.',
+    description: 'The body is read strictly (UTF-8, bounded nesting, exact numbers) and refused with the codes of SPEC §4: INVALID_JSON, INVALID_REQUEST, INVALID_UNICODE.',
     middleware: bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
