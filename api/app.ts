@@ -1,7 +1,7 @@
 // The fast front door: every public API path (/v1/*, /.well-known/*, /healthz, /readyz, /metrics,
 // /openapi.json) is served by this Hono app, in the same process as Next but without Next's
 // per-request routing cost. Route files are thin: parse, call a domain function, map to HTTP.
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { routePath } from 'hono/route';
 import type { ExchangeDeps, ExchangeFacts } from '@/server/exchange/pipeline';
 import { requestIdOf } from '@/server/telemetry/request-id';
@@ -71,15 +71,31 @@ export function createApiApp(opts: ApiOptions) {
   registerStripeWebhookRoute(app);
   registerAdminRoutes(app);
 
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Signet API',
-      version: '1',
-      description: 'Verified AI-to-AI exchanges with signed, hash-linked receipts. Contract: SPEC.md.',
-    },
-  });
+  registerDocumentRoute(app);
   return app;
+}
+
+const documentRoute = createRoute({
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document: every route of the API, its request and its responses (OpenAPI 3.1)',
+  responses: { 200: { description: 'The OpenAPI document', content: { 'application/json': { schema: z.object({ openapi: z.string(), info: z.object({ title: z.string(), version: z.string() }).passthrough() }).passthrough() } } } },
+});
+
+/** The document describes itself too, so that every route the app serves is in it. Built once: routes do not change after start. */
+function registerDocumentRoute(app: OpenAPIHono) {
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.openapi(documentRoute, (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Signet API',
+        version: '1',
+        description: 'Verified AI-to-AI exchanges with signed, hash-linked receipts. Contract: SPEC.md.',
+      },
+    });
+    return c.json(document, 200);
+  });
 }
 
 export const API_PATH = /^\/(v1\/|\.well-known\/|healthz$|readyz$|metrics$|openapi\.json$)/;

@@ -4,9 +4,10 @@ import type { Context } from 'hono';
 import { AppError, asAppError, type ErrorCode } from '@/server/errors';
 import { redactSecrets } from '@/server/security/redact';
 import { logger } from '@/server/telemetry/logger';
+import type { ErrorEnvelope } from './openapi';
 
-/** `detail` repeats the message at the top level: the guide's existing SDKs show that field. */
-export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+/** `detail` repeats the message at the top level: the guide's existing SDKs show that field. Typed as the documented envelope. */
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>): ErrorEnvelope {
   return { error: { code, message, ...details }, detail: message };
 }
 

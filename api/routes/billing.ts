@@ -1,19 +1,19 @@
 // GET /v1/billing/dashboard: the calling tenant's plan, period, ledger usage, allowance, overage
 // by tier and projected charges (SPEC §4). Counts and cents are digit strings and money is an
 // exact decimal dollar string, so no value ever passes through a binary float.
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { AUTH_FAILURE_CODES, authenticateApiKey } from '@/server/apikeys/authenticate';
 import { billingDashboard, dashboardToJson } from '@/server/billing/dashboard';
 import { usageProofBundle } from '@/server/usage-proof/bundle';
 import { activeMembership } from '@/server/tenants/principal';
-import { usageLedger } from '@/server/billing/ledger-export';
+import { LEDGER_COLUMNS, usageLedger } from '@/server/billing/ledger-export';
 import { parsePeriodRef } from '@/server/billing/statements';
 import { tenantBilling } from '@/server/billing/terms';
 import { getDatabase } from '@/server/db';
+import { usageProofBundleSchema, type UsageProofBundle } from '@/server/receipts/wire-schema';
 import { AppError } from '@/server/errors';
 import { sessionPrincipal } from '../session';
-import { apiKeyHeader, errorResponses } from '../openapi';
+import { apiKeyHeader, checkedByHandler, errorResponses, serializedJson } from '../openapi';
 
 const digits = z.string().regex(/^\d+$/).openapi({ description: 'A non-negative integer as a decimal string (exact beyond 2^53)' });
 const usd = z.string().openapi({ description: 'Exact US dollars as a decimal string, e.g. "0.0008" or "1999"' });
@@ -69,35 +69,68 @@ const usageProofQuery = z.object({
   form: z.enum(['receipts', 'compact']).default('receipts').openapi({ description: '`receipts`: an inclusion path per receipt; `compact`: the log tiles covering the tenant\'s leaves' }),
 });
 
-export function registerBillingRoutes(app: OpenAPIHono) {
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: '/v1/billing/dashboard',
-    summary: "The calling tenant's billing period: usage from the ledger, included or reserved units, overage by tier, projected charges",
-    description:
-      'The period is the Stripe subscription period when one is known, otherwise the calendar month (UTC), half-open [start, end). Line amounts are exact; *_cents values are rounded half-up per line and totals add the rounded lines.',
-    request: { headers: z.object(apiKeyHeader) },
-    responses: { 200: { description: 'The dashboard', content: { 'application/json': { schema: dashboardSchema } } }, ...errorResponses([401]) },
-  });
+const dashboardRoute = createRoute({
+  method: 'get',
+  path: '/v1/billing/dashboard',
+  summary: "The calling tenant's billing period: usage from the ledger, included or reserved units, overage by tier, projected charges",
+  description:
+    'The period is the Stripe subscription period when one is known, otherwise the calendar month (UTC), half-open [start, end). Line amounts are exact; *_cents values are rounded half-up per line and totals add the rounded lines.',
+  request: { headers: z.object(apiKeyHeader) },
+  responses: { 200: { description: 'The dashboard', content: { 'application/json': { schema: dashboardSchema } } }, ...errorResponses([401, 503]) },
+});
 
-  app.get('/v1/billing/dashboard', async (c) => {
+const usageProofRoute = createRoute({
+  method: 'get',
+  path: '/v1/billing/usage-proof',
+  summary: "The calling tenant's signed usage statement for a period, with the proof of every unit it bills (SPEC §8)",
+  description:
+    'Streamed JSON: the statement, statement_cid, kid, signature, the billing provider\'s record of the batches (`provider`), then (compact form) `tiles`, then `receipts` in leaf order, one per line. Verify with `npx signet-verify usage <bundle> --jwks … --log-key …`. A signed-in portal member may download their tenant\'s (`?tenant=`) without a key.',
+  request: { headers: z.object(apiKeyHeader), query: usageProofQuery.extend({ tenant: z.string().optional().openapi({ description: 'With a portal session instead of a key: which of your tenants' }) }) },
+  responses: {
+    200: { description: 'The usage proof bundle, as an attachment', content: { 'application/json': { schema: usageProofBundleSchema.openapi('UsageProofBundle') } } },
+    ...errorResponses([400, 401, 404, 503], { 400: 'Invalid period (PERIOD_INVALID) or form', 404: 'No such tenant (a session naming another tenant)' }),
+  },
+});
+
+// One NDJSON line; `satisfies` keeps it to exactly the columns the export writes.
+const ledgerLine = z.object({
+  receipt_hash: z.string(),
+  meter: z.enum(['vex', 'fu']),
+  units: digits,
+  occurred_at: z.string().openapi({ format: 'date-time' }),
+  api_key_id: z.string().nullable(),
+  batch_id: z.string().nullable(),
+} satisfies Record<(typeof LEDGER_COLUMNS)[number], z.ZodType>);
+
+const usageLedgerRoute = createRoute({
+  method: 'get',
+  path: '/v1/billing/usage-ledger',
+  summary: "Every usage row of the calling tenant's period (what the reconciliation report sums), streamed",
+  description:
+    'CSV (RFC 4180, header line) or NDJSON (one object per line, the schema given), in (meter, occurred_at) order, streamed in batches so any size of period is served in constant memory. `period` is `current` (default) or a month `YYYY-MM` (UTC).',
+  request: {
+    headers: z.object(apiKeyHeader),
+    query: z.object({ period: z.string().optional(), format: z.enum(['csv', 'ndjson']).optional() }),
+  },
+  responses: {
+    200: {
+      description: 'The ledger rows, as an attachment',
+      content: { 'text/csv': { schema: z.string().openapi({ description: `Header line: ${LEDGER_COLUMNS.join(',')}` }) }, 'application/x-ndjson': { schema: ledgerLine } },
+    },
+    ...errorResponses([400, 401, 503]),
+  },
+});
+
+// The handlers authenticate before they read the query (see checkedByHandler).
+export function registerBillingRoutes(app: OpenAPIHono) {
+  app.openapi(checkedByHandler(app, dashboardRoute), async (c) => {
     const principal = await callingTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
     const dashboard = await billingDashboard(principal.tenantId, { keyItems: { vex: principal.stripeItemVex, fu: principal.stripeItemFu } });
     c.header('Cache-Control', 'no-store');
-    return c.json(dashboardToJson(dashboard));
+    return c.json(dashboardToJson(dashboard), 200);
   });
 
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: '/v1/billing/usage-proof',
-    summary: "The calling tenant's signed usage statement for a period, with the proof of every unit it bills (SPEC §8)",
-    description:
-      'Streamed JSON: the statement, statement_cid, kid, signature, the billing provider\'s record of the batches (`provider`), then (compact form) `tiles`, then `receipts` in leaf order, one per line. Verify with `npx signet-verify usage <bundle> --jwks … --log-key …`.',
-    request: { headers: z.object(apiKeyHeader), query: usageProofQuery },
-    responses: { 200: { description: 'The usage proof bundle', content: { 'application/json': { schema: z.object({}).passthrough() } } }, ...errorResponses([400, 401, 404]) },
-  });
-
-  app.get('/v1/billing/usage-proof', async (c) => {
+  app.openapi(checkedByHandler(app, usageProofRoute), async (c) => {
     const principal = await usageProofTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'), c.req.header('cookie'), c.req.query('tenant'));
     const query = usageProofQuery.safeParse({ period: c.req.query('period') ?? undefined, form: c.req.query('form') ?? undefined });
     if (!query.success) throw new AppError('INVALID_REQUEST', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -113,29 +146,14 @@ export function registerBillingRoutes(app: OpenAPIHono) {
         await chunks.return(undefined);
       },
     });
-    c.header('Cache-Control', 'no-store');
-    c.header('Content-Type', 'application/json; charset=utf-8');
-    c.header('Content-Disposition', `attachment; filename="usage-proof-${principal.tenantId}-${query.data.period}-${query.data.form}.json"`);
-    return c.body(body);
+    return serializedJson<UsageProofBundle, 200>(c, body, 200, {
+      'Cache-Control': 'no-store',
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="usage-proof-${principal.tenantId}-${query.data.period}-${query.data.form}.json"`,
+    });
   });
 
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: '/v1/billing/usage-ledger',
-    summary: "Every usage row of the calling tenant's period (what the reconciliation report sums), streamed",
-    description:
-      'CSV (RFC 4180, header line) or NDJSON, in (meter, occurred_at) order, streamed in batches so any size of period is served in constant memory. `period` is `current` (default) or a month `YYYY-MM` (UTC).',
-    request: {
-      headers: z.object(apiKeyHeader),
-      query: z.object({ period: z.string().optional(), format: z.enum(['csv', 'ndjson']).optional() }),
-    },
-    responses: {
-      200: { description: 'The ledger rows', content: { 'text/csv': { schema: z.string() }, 'application/x-ndjson': { schema: z.string() } } },
-      ...errorResponses([400, 401]),
-    },
-  });
-
-  app.get('/v1/billing/usage-ledger', async (c) => {
+  app.openapi(checkedByHandler(app, usageLedgerRoute), async (c) => {
     const principal = await callingTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
     const format = c.req.query('format') ?? 'csv';
     if (format !== 'csv' && format !== 'ndjson') throw new AppError('INVALID_REQUEST', 'format must be csv or ndjson');

@@ -2,12 +2,12 @@
 // tenant (`?tenant=`; a chain is (tenant, trace_id), SPEC §2). Anyone else gets 404, never 403,
 // so trace ids do not leak.
 import type { Context } from 'hono';
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { AUTH_FAILURE_CODES, authenticateApiKey } from '@/server/apikeys/authenticate';
 import { exportChain, loadChain, recordExportFetch } from '@/server/chains/repository';
+import { exportBundleSchema, receiptSchema } from '@/server/receipts/wire-schema';
 import { AppError } from '@/server/errors';
-import { errorResponses } from '../openapi';
+import { apiKeyHeader, checkedByHandler, errorResponses } from '../openapi';
 import { sessionPrincipal } from '../session';
 
 /** The tenant whose chain the caller reads: its key's own, or the one an auditor/admin names. */
@@ -37,35 +37,54 @@ function traceIdParam(c: Context): string {
   return id;
 }
 
-export function registerReceiptRoutes(app: OpenAPIHono) {
-  const params = z.object({ trace_id: z.string().openapi({ param: { name: 'trace_id', in: 'path' } }) });
-  const query = z.object({
+const request = {
+  headers: z.object(apiKeyHeader),
+  params: z.object({ trace_id: z.string().openapi({ param: { name: 'trace_id', in: 'path' }, description: '1–128 letters, digits, ".", "_", ":" or "-" (anything else: 404)' }) }),
+  query: z.object({
     tenant: z.string().optional().openapi({ param: { name: 'tenant', in: 'query' }, description: "The trace's tenant: required with an auditor or admin session; with an API key, only the key's own tenant" }),
-  });
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: '/v1/receipts/chain/{trace_id}',
-    summary: "A trace's receipts in hop order (SPEC §2), as a bare JSON array",
-    request: { params, query },
-    responses: { 200: { description: 'The chain: a JSON array of receipts, hop 1 first', content: { 'application/json': { schema: z.array(z.record(z.string(), z.unknown())) } } }, ...errorResponses([400, 401, 404]) },
-  });
-  app.openAPIRegistry.registerPath({
-    method: 'get',
-    path: '/v1/receipts/export/{trace_id}',
-    summary: 'The signed export bundle (SPEC §3), with X-SIGNET-Response-CID, X-SIGNET-Signature and X-SIGNET-KID headers (and the same as X-ODIN-*)',
-    request: { params, query },
-    responses: { 200: { description: 'The bundle', content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } } }, ...errorResponses([400, 401, 404]) },
-  });
+  }),
+};
+const errors = errorResponses([400, 401, 404, 503], { 400: 'An auditor or admin session named no tenant (TENANT_REQUIRED)' });
+const receipt = receiptSchema.openapi('Receipt');
 
-  app.get('/v1/receipts/chain/:trace_id', async (c) => {
+const chainRoute = createRoute({
+  method: 'get',
+  path: '/v1/receipts/chain/{trace_id}',
+  summary: "A trace's receipts in hop order (SPEC §2), as a bare JSON array",
+  request,
+  responses: { 200: { description: 'The chain: a JSON array of receipts, hop 1 first', content: { 'application/json': { schema: z.array(receipt) } } }, ...errors },
+});
+
+const exportRoute = createRoute({
+  method: 'get',
+  path: '/v1/receipts/export/{trace_id}',
+  summary: 'The signed export bundle (SPEC §3, with `log` per §7)',
+  request,
+  responses: {
+    200: {
+      description: 'The bundle, as an attachment',
+      headers: z.object({
+        'X-SIGNET-Response-CID': z.string().openapi({ description: 'bundle_cid (also sent as X-ODIN-Response-CID)' }),
+        'X-SIGNET-Signature': z.string().openapi({ description: 'signature (also sent as X-ODIN-Signature)' }),
+        'X-SIGNET-KID': z.string().openapi({ description: 'kid (also sent as X-ODIN-KID)' }),
+      }),
+      content: { 'application/json': { schema: exportBundleSchema.extend({ chain: z.array(receipt) }).openapi('ExportBundle') } },
+    },
+    ...errors,
+  },
+});
+
+export function registerReceiptRoutes(app: OpenAPIHono) {
+  // The handlers check the key before the trace id, and answer a malformed trace id with 404.
+  app.openapi(checkedByHandler(app, chainRoute), async (c) => {
     const tenantId = await tenantFor(c);
     const traceId = traceIdParam(c);
     const chain = await loadChain(tenantId, traceId);
     if (!chain) throw traceNotFound();
-    return c.json(chain);
+    return c.json(chain, 200);
   });
 
-  app.get('/v1/receipts/export/:trace_id', async (c) => {
+  app.openapi(checkedByHandler(app, exportRoute), async (c) => {
     const tenantId = await tenantFor(c);
     const traceId = traceIdParam(c);
     const bundle = await exportChain(tenantId, traceId);
@@ -78,6 +97,6 @@ export function registerReceiptRoutes(app: OpenAPIHono) {
       c.header(`${prefix}-KID`, bundle.kid);
     }
     c.header('Content-Disposition', `attachment; filename="signet-${traceId}.json"`);
-    return c.json(bundle);
+    return c.json(bundle, 200);
   });
 }

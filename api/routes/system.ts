@@ -1,11 +1,11 @@
 // System routes: liveness, readiness, JWKS, Prometheus metrics (behind SP_METRICS_TOKEN when set).
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { getDatabase } from '@/server/db';
 import { DATABASE_RETRY_AFTER_S } from '@/server/db/unavailable';
 import { servedJwks } from '@/server/keys/signing-keys';
 import { registry } from '@/server/metrics/registry';
 import { sameSecret } from '@/server/security/same-secret';
+import { jwksSchema } from '@/server/receipts/wire-schema';
 import { VERSION } from '@/server/version';
 import { AppError } from '@/server/errors';
 import { errorResponses } from '../openapi';
@@ -68,13 +68,18 @@ const jwksRoute = createRoute({
     200: {
       description: 'JWKS (with a strong ETag; Cache-Control public, max-age=60)',
       content: {
-        'application/json': {
-          schema: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), use: z.literal('sig'), alg: z.literal('EdDSA') })) }),
-        },
+        'application/json': { schema: jwksSchema.openapi('Jwks') },
       },
     },
     304: { description: 'Not modified: If-None-Match names the current ETag' },
   },
+});
+
+const pingRoute = createRoute({
+  method: 'get',
+  path: '/v1/ping',
+  summary: 'No work: the floor the benchmark measures the API against (same process and router)',
+  responses: { 200: { description: 'Pong', content: { 'application/json': { schema: z.object({ ok: z.literal(true) }) } } } },
 });
 
 export interface SystemOptions {
@@ -109,6 +114,5 @@ export function registerSystemRoutes(app: OpenAPIHono, opts: SystemOptions) {
     return c.text(await registry.metrics(), 200, { 'Content-Type': registry.contentType });
   });
 
-  /** The floor for the benchmark: same process and router, no work. */
-  app.get('/v1/ping', (c) => c.json({ ok: true }));
+  app.openapi(pingRoute, (c) => c.json({ ok: true as const }, 200));
 }

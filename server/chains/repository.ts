@@ -4,7 +4,7 @@ import { getDatabase } from '../db';
 import { buildBundle } from '../receipts/build';
 import type { ExportBundle, Receipt } from '../receipts/types';
 import { activeSigner } from '../keys/signing-keys';
-import { bundleLog, type BundleLog } from '../log/service';
+import { bundleLog } from '../log/service';
 
 /**
  * A trace's chain as stored, or null when the tenant has no such trace. A trace is (tenant,
@@ -17,7 +17,7 @@ export async function loadChain(tenantId: string, traceId: string): Promise<Rece
 }
 
 /** The signed bundle, with `log` (outside bundle_cid, SPEC §7) once the log has a checkpoint. */
-export async function exportChain(tenantId: string, traceId: string, now = new Date()): Promise<(ExportBundle & { log?: BundleLog }) | null> {
+export async function exportChain(tenantId: string, traceId: string, now = new Date()): Promise<ExportBundle | null> {
   const chain = await loadChain(tenantId, traceId);
   if (!chain) return null;
   const bundle = buildBundle(traceId, chain, now.toISOString(), await activeSigner());

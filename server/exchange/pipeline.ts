@@ -17,6 +17,7 @@ import { deniedTotal, exchangesTotal, fallbackUsedTotal, fuTokensTotal } from '.
 import { cid } from '../receipts/canonical';
 import { buildReceipt } from '../receipts/build';
 import type { ForwardOutcome, ReceiptPolicy, ReceiptRepair } from '../receipts/types';
+import type { ExchangeResponseBody } from '../receipts/wire-schema';
 import { logRequest } from '../requestlog/writer';
 import { globalAllowlist } from '../settings/global-allowlist';
 import { inExchangeSpan, type TraceCarrier } from '../telemetry/tracing';
@@ -278,16 +279,20 @@ async function finishExchange(
           signer,
         );
         const { ts, receipt_hash, prev_receipt_hash, kid, sig } = receipt;
-        const responseBody = JSON.stringify({
+        // Typed as the documented schema (checked by the compiler, not parsed per request); every
+        // field is spelled out so that one the schema lacks fails to compile. JSON.stringify
+        // leaves the undefined ones out.
+        const response: ExchangeResponseBody = {
           trace_id: traceId,
           normalized,
           policy,
           receipt: { ts, cid: receipt.cid, receipt_hash, prev_receipt_hash, hop, kid, sig },
-          ...(forwarded && { forwarded }),
-          ...(fuTokens > 0 && { fallback_used: true, fu_tokens: fuTokens }),
-          ...(repair && { repair }),
-        });
-        return { receipt, responseBody };
+          forwarded,
+          fallback_used: fuTokens > 0 ? true : undefined,
+          fu_tokens: fuTokens > 0 ? fuTokens : undefined,
+          repair,
+        };
+        return { receipt, responseBody: JSON.stringify(response) };
       },
     }),
   );

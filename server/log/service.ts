@@ -2,6 +2,7 @@
 // and entry bundles, inclusion and consistency proofs (built from the stored tiles), and the
 // `log` field of export bundles.
 import { getDatabase } from '../db';
+import type { BundleLog } from '../receipts/types';
 import { encodeBase64 } from '../transparency/base64';
 import { HASH_SIZE, consistencyProof, inclusionProof, type Hash, type NodeSource } from '../transparency/merkle';
 import { formatVerifierKey, SIG_ED25519 } from '../transparency/note';
@@ -118,11 +119,6 @@ export async function consistency(from: number, to: number): Promise<{ from: num
   if (to > size) throw new AppError('LOG_CHECKPOINT_NOT_FOUND', `the log has ${size} entries; no tree of size ${to}`);
   const hashes = await overTiles((src) => consistencyProof(src, from, to));
   return { from, to, hashes: hashes.map(b64) };
-}
-
-export interface BundleLog {
-  checkpoint: string;
-  proofs: { hop: number; leaf_index: number; hashes: string[] }[];
 }
 
 /** The `log` field of an export bundle: the newest checkpoint and each sequenced hop's proof. */

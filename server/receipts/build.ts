@@ -2,7 +2,7 @@
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { cid, cidOfCanon, jcs } from './canonical';
 import { bodyShapeFailures, isUtcTimestamp } from './shape';
-import type { ExportBundle, ForwardOutcome, Receipt, ReceiptPolicy, ReceiptRepair, Signer } from './types';
+import type { ExportBundle, ForwardOutcome, Receipt, ReceiptPolicy, ReceiptRepair, SignedReceipt, Signer } from './types';
 
 export type { Signer } from './types';
 
@@ -24,9 +24,9 @@ export interface UnsignedReceiptFields {
 }
 
 /** Throws with every offending field named if the result would not be a well-formed receipt. */
-export function buildReceipt(fields: UnsignedReceiptFields, signer: Signer): Receipt {
+export function buildReceipt(fields: UnsignedReceiptFields, signer: Signer): SignedReceipt {
   const canon = jcs(fields.normalized);
-  const body: Omit<Receipt, 'receipt_hash' | 'sig'> = {
+  const body: Omit<SignedReceipt, 'receipt_hash' | 'sig'> = {
     trace_id: fields.trace_id,
     hop: fields.hop,
     ts: fields.ts,

@@ -1,4 +1,7 @@
-/** Wire types of SPEC §1–3. Field names are the contract; do not rename. */
+/**
+ * Wire types of SPEC §1–3 and §7. Field names are the contract; do not rename. wire-schema.ts
+ * describes the same shapes for the OpenAPI document and checks, at compile time, that both agree.
+ */
 
 export interface ReceiptPolicy {
   engine: 'HEL';
@@ -40,6 +43,15 @@ export interface Receipt {
   sig?: string;
 }
 
+/** A receipt as this service issues it: always signed. */
+export type SignedReceipt = Receipt & { kid: string; sig: string };
+
+/** SPEC §7: the export bundle's `log` field (outside bundle_cid): the newest checkpoint and each sequenced hop's inclusion proof. */
+export interface BundleLog {
+  checkpoint: string;
+  proofs: { hop: number; leaf_index: number; hashes: string[] }[];
+}
+
 export interface ExportBundle {
   trace_id: string;
   chain: Receipt[];
@@ -47,6 +59,8 @@ export interface ExportBundle {
   bundle_cid: string;
   kid: string;
   signature: string;
+  /** Present once the transparency log has a checkpoint. */
+  log?: BundleLog;
 }
 
 export interface Jwk {

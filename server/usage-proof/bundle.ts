@@ -9,6 +9,7 @@ import { HASH_SIZE, inclusionProof, rootHash, type Hash } from '../transparency/
 import { tileWidth, TILE_WIDTH } from '../transparency/tiles';
 import { countedReceipts, leafTileIndexes, providerRecord } from './repository';
 import type { BillingPeriod } from '../billing/period';
+import type { UsageProofHead, UsageProofReceipt, UsageProofTile } from '../receipts/wire-schema';
 import { resolvePeriod, statementTreeSize, usageStatement, type SignedStatement } from './statement';
 
 export type ProofForm = 'receipts' | 'compact';
@@ -27,7 +28,9 @@ export async function* writeBundle(signed: SignedStatement, period: BillingPerio
   const size = statementTreeSize(signed.statement);
   const identifiers = signed.statement.batches.flatMap((b) => (b.root ? [`${b.meter}:${b.root}`] : []));
   const provider = { kind: activeBillingProvider().kind, ...(await providerRecord(identifiers)) };
-  const head = JSON.stringify({ ...signed, provider });
+  // Each piece is typed as the documented bundle's (server/receipts/wire-schema.ts).
+  const headFields: UsageProofHead = { ...signed, provider };
+  const head = JSON.stringify(headFields);
   const tiles = new TileSet();
   if (form === 'compact') {
     yield `${head.slice(0, -1)},"tiles":[\n`;
@@ -50,7 +53,7 @@ export async function* writeBundle(signed: SignedStatement, period: BillingPerio
     }
     let text = '';
     page.forEach((r, i) => {
-      const entry = { receipt_hash: r.receiptHash, meter: r.meter, units: r.units, leaf_index: r.leafIndex, ...(paths && { hashes: paths[i]!.map((h) => Buffer.from(h).toString('base64')) }) };
+      const entry: UsageProofReceipt = { receipt_hash: r.receiptHash, meter: r.meter, units: r.units, leaf_index: r.leafIndex, ...(paths && { hashes: paths[i]!.map((h) => Buffer.from(h).toString('base64')) }) };
       text += `${first ? '' : ',\n'}${JSON.stringify(entry)}`;
       first = false;
     });
@@ -78,7 +81,7 @@ async function load(set: TileSet, keys: { level: number; index: number }[], size
  * tile into its entry one level up and computes the checkpoint's root from the right edge, so
  * every hash it reads is bound to the signed root.
  */
-async function compactTiles(tenantId: string, period: Parameters<typeof leafTileIndexes>[1], size: number, set: TileSet) {
+async function compactTiles(tenantId: string, period: Parameters<typeof leafTileIndexes>[1], size: number, set: TileSet): Promise<UsageProofTile[]> {
   const wanted = new Map<string, { level: number; index: number }>();
   for (const t of tilesNeeded((src) => rootHash(src, size))) wanted.set(tileKey(t.level, t.index), t);
   let level = 0;

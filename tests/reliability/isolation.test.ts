@@ -42,10 +42,10 @@ const API_ROUTES: Record<string, Record<KeyKind, number>> = {
   // Authenticated by Stripe's signature, not by API keys.
   'POST /v1/stripe/webhook': { none: 400, other: 400, revoked: 400, expired: 400, owner: 400 },
   // The transparency log is public (its entries are receipt hashes, which name no tenant); this
-  // test API runs without it, so it has no key and no checkpoint yet, and `*` is no tile path.
+  // test API runs without it, so it has no key and no checkpoint yet, and the pattern itself is no tile path.
   'GET /v1/log/checkpoint': { none: 404, other: 404, revoked: 404, expired: 404, owner: 404 },
   'GET /v1/log/key': { none: 404, other: 404, revoked: 404, expired: 404, owner: 404 },
-  'GET /v1/log/tile/*': { none: 400, other: 400, revoked: 400, expired: 400, owner: 400 },
+  'GET /v1/log/tile/:path{.+}': { none: 400, other: 400, revoked: 400, expired: 400, owner: 400 },
   'GET /v1/log/proof/inclusion': { none: 400, other: 400, revoked: 400, expired: 400, owner: 400 },
   'GET /v1/log/proof/consistency': { none: 400, other: 400, revoked: 400, expired: 400, owner: 400 },
 };
