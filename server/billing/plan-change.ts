@@ -5,7 +5,7 @@
 // the tenant and applied by `applyDuePlanChanges` (the outbox worker's timer and every billing read).
 import { prisma } from '../db';
 import type { PlanDefinition } from './catalog';
-import type { Money } from './money';
+import type { Money } from '@/lib/money';
 import type { BillingPeriod } from './period';
 import { applySubscriptionChange } from './subscription';
 import { loadPlans, tenantBilling } from './terms';

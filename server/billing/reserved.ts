@@ -6,7 +6,7 @@ import { audit, type AuditActor } from '../audit/log';
 import { prisma } from '../db';
 import { reservedCapacity as reservedGauge } from '../metrics/registry';
 import { METERS, ReservedConfigError, parseReservedConfig, parseReservedConfigText, reservedToJson, tiersToJson, type ReservedCapacity } from './catalog';
-import { toCents } from './money';
+import { toCents } from '@/lib/money';
 import { reservedFromRow } from './terms';
 import { existingTenants, withTariffChange } from './tariffs';
 

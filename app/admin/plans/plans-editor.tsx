@@ -6,7 +6,7 @@ import { Alert, Button, Card, Field, Input, Spinner } from '@/components/ui';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 import type { PlanDefinition, Tier } from '@/server/billing/catalog';
-import { formatUsd } from '@/server/billing/money';
+import { formatUsd } from '@/lib/money';
 
 const WHOLE = /^\d+$/;
 const MONEY = /^\d+(\.\d{1,2})?$/;
