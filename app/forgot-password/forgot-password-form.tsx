@@ -2,24 +2,24 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Field, Input } from '@/components/ui';
-import { readableError } from '@/lib/errors';
+import { formErrors, noFormErrors } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
 export function ForgotPasswordForm() {
   const trpc = useTRPC();
   const request = useMutation(trpc.account.requestPasswordReset.mutationOptions());
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState(noFormErrors<'email'>);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const email = String(new FormData(e.currentTarget).get('email'));
-    setError(null);
+    setErrors(noFormErrors());
     try {
       await request.mutateAsync({ email });
       setSentTo(email);
     } catch (err) {
-      setError(readableError(err));
+      setErrors(formErrors(err, ['email']));
     }
   }
 
@@ -31,8 +31,9 @@ export function ForgotPasswordForm() {
     );
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <Field label="Email" htmlFor="email" error={error}>
-        <Input id="email" name="email" type="email" autoComplete="email" required aria-invalid={error ? true : undefined} />
+      {errors.message && <Alert tone="error">{errors.message}</Alert>}
+      <Field label="Email" error={errors.fields.email}>
+        <Input name="email" type="email" autoComplete="email" required />
       </Field>
       <Button type="submit" className="w-full" disabled={request.isPending}>
         {request.isPending ? 'Sending…' : 'Email me a reset link'}
