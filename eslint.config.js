@@ -10,6 +10,25 @@ const TRPC_ERRORS = [
   { selector: "NewExpression[callee.name='TRPCError']", message: TRPC_ERROR_MESSAGE },
 ];
 
+// Layering: server/ is the domain and knows nothing of the portal (app/, components/, trpc/) or
+// the HTTP API (api/). The portal's browser code reaches the server through tRPC; of server/ it
+// may import types, and by name the isomorphic verifiers that the CLI and the browser share.
+// Tested in tests/lint/layering.test.ts.
+const FROM = String.raw`^(?:@/|(?:\.\./)+)`;
+const SERVER_IMPORTS_NO_CALLERS = {
+  patterns: [{ regex: `${FROM}(?:app|components|trpc|api)(?:/|$)`, message: 'server/ is the domain: it imports nothing from app/, components/, trpc/ or api/.' }],
+};
+const ISOMORPHIC = String.raw`(?:receipts/(?:verify|verify-native|canonical|strict-json)|transparency/[\w-]+|usage-proof/verify)`;
+const PORTAL_IMPORTS_NO_SERVER = {
+  patterns: [
+    {
+      regex: `${FROM}server/(?!${ISOMORPHIC}$)`,
+      allowTypeImports: true,
+      message: 'The portal reaches server code through trpc/ or lib/; only types and the shared verifiers (server/receipts/verify…, server/transparency/*, server/usage-proof/verify) are imported directly.',
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', '.next/', '.data/', 'server/db/generated/', 'test-results/', 'playwright-report/', 'next-env.d.ts', 'bench-results/', '.next-*/', '.reliability/', '.reports/'] },
   js.configs.recommended,
@@ -24,6 +43,15 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: ENV_MESSAGE }],
       'no-restricted-syntax': ['error', ENV_IMPORT, ...TRPC_ERRORS],
     },
+  },
+  { files: ['server/**'], rules: { 'no-restricted-imports': ['error', SERVER_IMPORTS_NO_CALLERS] } },
+  { files: ['app/**', 'components/**'], rules: { 'no-restricted-imports': ['error', PORTAL_IMPORTS_NO_SERVER] } },
+  {
+    // Next's server entry points: route handlers, and the root layout and pages, which render on
+    // the server only (none is a client component) and load their data there, before any tRPC
+    // client exists. Their client components, in sibling files, stay under the rule above.
+    files: ['app/**/route.ts', 'app/**/page.tsx', 'app/layout.tsx'],
+    rules: { 'no-restricted-imports': 'off' },
   },
   {
     // The one place AppErrors become TRPCErrors.

@@ -1,9 +1,8 @@
 import { defineConfig } from '@playwright/test';
-import { E2E_API_KEY } from './e2e/support';
+import { E2E_API_KEY, E2E_PORT as port, E2E_SMTP_PORT } from './e2e/support';
 
-// Playwright loads this file before any server exists, so it reads its variables itself.
-// SP_E2E_PORT (SIGNET_E2E_PORT: the deprecated name) lets several runs share a machine.
-const port = Number(process.env.SP_E2E_PORT || process.env.SIGNET_E2E_PORT || 8091);
+// Playwright loads this file before any server exists, so it (through e2e/support.ts) reads its
+// variables itself.
 
 export default defineConfig({
   testDir: 'e2e',
@@ -32,7 +31,16 @@ export default defineConfig({
     // A fixed API key (for a tenant of its own) lets specs call the API without the portal;
     // warnings and errors only, so the run's output is not one request-log line per page load.
     // SP_TRUST_PROXY: throttling specs send X-Forwarded-For to act as client addresses of their own.
-    env: { SP_PORT: String(port), SP_LOG_LEVEL: 'warn', SP_E2E_REBUILD: '1', SP_TRUST_PROXY: 'true', SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }) },
+    // SP_SMTP_URL: the SMTP server e2e/emailed-links.spec.ts starts.
+    env: {
+      SP_PORT: String(port),
+      SP_LOG_LEVEL: 'warn',
+      SP_E2E_REBUILD: '1',
+      SP_TRUST_PROXY: 'true',
+      SP_API_KEYS: JSON.stringify({ [E2E_API_KEY]: { tenant: 'partner' } }),
+      SP_SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`,
+      SP_EMAIL_FROM: 'Signet <signet@e2e.test>',
+    },
     stdout: 'pipe',
     // SIGTERM lets the server drain and scripts/e2e-server.sh drop the run's database.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./', import.meta.url)) } },
   test: {
-    include: ['server/**/*.test.ts', 'tests/**/*.test.ts', 'lib/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'tests/**/*.test.ts', 'tests/**/*.test.tsx', 'lib/**/*.test.ts'],
     // tests/reliability: the heavier suite, run by npm run test:reliability (vitest.reliability.config.ts).
     exclude: ['node_modules', 'e2e', 'tests/reliability/**'],
     testTimeout: 30_000,

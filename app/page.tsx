@@ -1,6 +1,6 @@
 import { redirect } from 'next/navigation';
 import { currentPrincipal } from '@/lib/auth';
-import { homePath } from '@/server/tenants/principal';
+import { homePath } from '@/lib/guards';
 
 export default async function Home() {
   const principal = await currentPrincipal();

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { Principal } from '@/server/tenants/principal';
+import { cx } from './cx';
 import { NavLinks } from './nav-links';
 import { SignOutButton } from './sign-out-button';
 
@@ -29,7 +30,7 @@ export function AppShell({ principal, area, nav, children }: { principal: Princi
             </Link>
             <nav aria-label="Areas" className="flex gap-1 text-sm">
               {areas.map((a) => (
-                <Link key={a.href} href={a.href} className={`rounded-md px-2 py-1 ${a.label === area ? 'bg-slate-100 font-medium text-slate-900' : 'text-slate-600 hover:text-slate-900'}`}>
+                <Link key={a.href} href={a.href} className={cx('rounded-md px-2 py-1', a.label === area ? 'bg-slate-100 font-medium text-slate-900' : 'text-slate-600 hover:text-slate-900')}>
                   {a.label}
                 </Link>
               ))}

@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
-import { Button, cx } from './ui';
+import { cx } from './cx';
+import { Button } from './ui';
 
 /** Copies `value` to the clipboard; the label confirms for two seconds. */
 export function CopyButton({ value, label = 'Copy', className }: { value: string; label?: string; className?: string }) {

@@ -2,7 +2,7 @@
 import { useState, useSyncExternalStore } from 'react';
 import { exchangeSnippet, SNIPPET_LANGUAGES, type SnippetLanguage } from '@/lib/snippets';
 import { CopyButton } from './copy-button';
-import { cx } from './ui';
+import { cx } from './cx';
 
 const subscribe = () => () => {};
 

@@ -2,6 +2,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { NavItem } from './app-shell';
+import { cx } from './cx';
 
 export function NavLinks({ items }: { items: NavItem[] }) {
   const path = usePathname();
@@ -15,7 +16,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
               <Link
                 href={item.href}
                 aria-current={active ? 'page' : undefined}
-                className={`block whitespace-nowrap rounded-md px-3 py-2 text-sm ${active ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`}
+                className={cx('block whitespace-nowrap rounded-md px-3 py-2 text-sm', active ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100')}
               >
                 {item.label}
               </Link>

@@ -1,5 +1,5 @@
 import { formatCount, percentOf } from './format';
-import { cx } from './ui';
+import { cx } from './cx';
 
 /** Used vs limit with exact numbers; turns amber past 80 % and red past 100 %. */
 export function ProgressBar({ label, used, limit, unit }: { label: string; used: bigint; limit: bigint | null; unit: string }) {

@@ -1,6 +1,6 @@
 // A plain responsive table: scrolls horizontally on narrow screens instead of squashing.
 import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
-import { cx } from './ui';
+import { cx } from './cx';
 
 export function Table({ caption, children }: { caption: string; children: ReactNode }) {
   return (

@@ -1,8 +1,8 @@
 'use client';
-// The notice a throttled sign-in or sign-up shows, counting down to when the form may be sent again.
+// The notice a throttled sign-in, sign-up or password-reset request shows, counting down to when the form may be sent again.
 import { useEffect, useState } from 'react';
 import { Alert } from '@/components/ui';
-import { throttleMessage, type ThrottleNotice } from '@/lib/throttle-notice';
+import { throttleMessage, type ThrottledAction, type ThrottleNotice } from '@/lib/throttle-notice';
 
 export function useThrottleCountdown() {
   const [state, setState] = useState<{ notice: ThrottleNotice; until: number } | null>(null);
@@ -23,7 +23,7 @@ export function useThrottleCountdown() {
   };
 }
 
-export function ThrottleAlert({ notice, action }: { notice: ThrottleNotice; action: 'sign-in' | 'sign-up' }) {
+export function ThrottleAlert({ notice, action }: { notice: ThrottleNotice; action: ThrottledAction }) {
   return (
     <Alert tone="warning">
       <strong className="block font-semibold">{notice.locked ? 'Temporarily locked' : 'Too many attempts'}</strong>

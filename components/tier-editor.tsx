@@ -2,6 +2,7 @@
 // Editing graduated overage tiers: one row per tier (threshold, unit price, Stripe item), with
 // inline validation. Reserved capacity bounds every tier; the default catalog's last tier is
 // open-ended ("every further unit").
+import { useId } from 'react';
 import { Button, Input } from './ui';
 
 export interface TierRow {
@@ -34,7 +35,6 @@ export function validateTierRows(rows: TierRow[], openEndedLast: boolean): (stri
 }
 
 export function TierEditor({
-  idPrefix,
   legend,
   unit,
   rows,
@@ -42,7 +42,6 @@ export function TierEditor({
   openEndedLast,
   onChange,
 }: {
-  idPrefix: string;
   legend: string;
   unit: string;
   rows: TierRow[];
@@ -50,6 +49,7 @@ export function TierEditor({
   openEndedLast: boolean;
   onChange: (rows: TierRow[]) => void;
 }) {
+  const idPrefix = useId();
   const update = (i: number, patch: Partial<TierRow>) => onChange(rows.map((row, j) => (j === i ? { ...row, ...patch } : row)));
   return (
     <fieldset className="space-y-3">
@@ -60,6 +60,8 @@ export function TierEditor({
       {rows.map((row, i) => {
         const last = i === rows.length - 1;
         const error = errors[i];
+        // A row's error describes the two inputs it is about.
+        const invalid = error ? { 'aria-invalid': true, 'aria-describedby': `${idPrefix}-${i}-error` } : {};
         return (
           <div key={i} className="rounded-md bg-slate-50 p-3 ring-1 ring-slate-200">
             <div className="grid gap-3 sm:grid-cols-[1fr_1fr_1.5fr_auto] sm:items-end">
@@ -70,14 +72,14 @@ export function TierEditor({
                 {openEndedLast && last ? (
                   <Input id={`${idPrefix}-${i}-threshold`} value="every further unit" disabled />
                 ) : (
-                  <Input id={`${idPrefix}-${i}-threshold`} inputMode="numeric" value={row.threshold} onChange={(e) => update(i, { threshold: e.target.value })} aria-invalid={Boolean(error)} />
+                  <Input id={`${idPrefix}-${i}-threshold`} inputMode="numeric" value={row.threshold} onChange={(e) => update(i, { threshold: e.target.value })} {...invalid} />
                 )}
               </div>
               <div className="space-y-1">
                 <label htmlFor={`${idPrefix}-${i}-price`} className="block text-xs font-medium text-slate-700">
                   Tier {i + 1}: price per unit (USD)
                 </label>
-                <Input id={`${idPrefix}-${i}-price`} inputMode="decimal" value={row.price} onChange={(e) => update(i, { price: e.target.value })} aria-invalid={Boolean(error)} />
+                <Input id={`${idPrefix}-${i}-price`} inputMode="decimal" value={row.price} onChange={(e) => update(i, { price: e.target.value })} {...invalid} />
               </div>
               <div className="space-y-1">
                 <label htmlFor={`${idPrefix}-${i}-item`} className="block text-xs font-medium text-slate-700">
@@ -90,7 +92,7 @@ export function TierEditor({
               </Button>
             </div>
             {error && (
-              <p role="alert" className="mt-2 text-xs text-red-700">
+              <p id={`${idPrefix}-${i}-error`} role="alert" className="mt-2 text-xs text-red-700">
                 Tier {i + 1}: {error}
               </p>
             )}

@@ -1,6 +1,6 @@
 // US dollar display for billing pages: totals in whole cents ("$1,999.00") and unit prices
 // exactly, however small ("$0.0008"). Input is exact (bigint cents or 1e-10 USD money units).
-import { formatCents, formatUsd, type Money } from '@/server/billing/money';
+import { formatCents, formatUsd, type Money } from '@/lib/money';
 
 function display(negative: boolean, whole: string, frac: string): string {
   return `${negative ? '−' : ''}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac.padEnd(2, '0')}`;

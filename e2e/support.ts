@@ -24,6 +24,13 @@ export const test = base.extend<{ cspViolations: string[] }>({
 
 // The e2e server's demo password (scripts/e2e-server.sh; SIGNET_DEMO_PASSWORD is the deprecated name).
 export const DEMO_PASSWORD = process.env.SP_DEMO_PASSWORD || process.env.SIGNET_DEMO_PASSWORD || 'e2e-demo-password';
+/** The e2e server's port: SP_E2E_PORT (SIGNET_E2E_PORT: the deprecated name) lets several runs share a machine. */
+export const E2E_PORT = Number(process.env.SP_E2E_PORT || process.env.SIGNET_E2E_PORT || 8091);
+/**
+ * Where the e2e server sends email (SP_SMTP_URL). e2e/emailed-links.spec.ts listens there while
+ * it runs; at other times a send fails at once and the portal shows the link instead.
+ */
+export const E2E_SMTP_PORT = E2E_PORT + 10_000;
 /** An API key playwright.config.ts imports through SP_API_KEYS, for tenant `partner`. */
 export const E2E_API_KEY = 'e2e_partner_key_0001';
 

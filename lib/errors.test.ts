@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorDetails, inputIssues, readableError } from './errors';
+import { errorDetails, formErrors, inputIssues, readableError } from './errors';
 
 // A failed call as @trpc/client hands it over: an Error with the server's formatted data.
 const failed = (message: string, data?: Record<string, unknown>) => Object.assign(new Error(message), { data });
@@ -20,5 +20,24 @@ describe('what the portal shows of a failed call', () => {
     expect(errorDetails(err)).toEqual({ throttle: { retryAfterSeconds: 3 } });
     expect(readableError('offline')).toBe('offline');
     expect(errorDetails(new Error('x'))).toBeUndefined();
+  });
+
+  it('puts every input problem under its field at once, and the rest in one message', () => {
+    const err = failed('Your name is required', {
+      zodIssues: [
+        { path: ['name'], message: 'Your name is required' },
+        { path: ['email'], message: 'Enter a valid email address' },
+        { path: ['email'], message: 'Too long' },
+        { path: ['password'], message: 'Password must be at least 10 characters' },
+      ],
+    });
+    expect(formErrors(err, ['name', 'company', 'email', 'password'])).toEqual({
+      fields: { name: 'Your name is required', email: 'Enter a valid email address', password: 'Password must be at least 10 characters' },
+      message: null,
+    });
+    // A problem with no field on this form (the reset token) is not dropped.
+    const token = failed('Too small', { zodIssues: [{ path: ['token'], message: 'Too small' }, { path: ['password'], message: 'Too short' }] });
+    expect(formErrors(token, ['password'])).toEqual({ fields: { password: 'Too short' }, message: 'Too small' });
+    expect(formErrors(failed('This invitation has expired'), ['name'])).toEqual({ fields: {}, message: 'This invitation has expired' });
   });
 });

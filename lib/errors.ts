@@ -25,3 +25,30 @@ export function inputIssues(err: unknown): ZodIssueData[] {
 export function errorDetails(err: unknown): Record<string, unknown> | undefined {
   return dataOf(err)?.details;
 }
+
+/** A failed call as a form shows it: every input problem under its field at once, the rest as one message. */
+export interface FormErrors<F extends string> {
+  fields: Partial<Record<F, string>>;
+  message: string | null;
+}
+
+export function noFormErrors<F extends string>(): FormErrors<F> {
+  return { fields: {}, message: null };
+}
+
+/**
+ * Sorts a failed call's input problems by the form's fields (the first problem of each field,
+ * by the top of its path). A problem with no field on the form, or a failure that is not about
+ * the input, becomes the form's message, so nothing the server said is lost.
+ */
+export function formErrors<F extends string>(err: unknown, fieldNames: readonly F[]): FormErrors<F> {
+  const fields: Partial<Record<F, string>> = {};
+  const elsewhere: string[] = [];
+  for (const issue of inputIssues(err)) {
+    const field = fieldNames.find((name) => name === issue.path[0]);
+    if (!field) elsewhere.push(issue.message);
+    else fields[field] ??= issue.message;
+  }
+  const anyField = Object.keys(fields).length > 0;
+  return { fields, message: elsewhere[0] ?? (anyField ? null : readableError(err)) };
+}

@@ -3,7 +3,15 @@
 import { headers } from 'next/headers';
 import { forbidden, redirect } from 'next/navigation';
 import { currentPrincipal } from './auth';
-import { homePath, type Principal } from '@/server/tenants/principal';
+import type { Principal } from '@/server/tenants/principal';
+
+/** Where a user lands after sign-in. */
+export function homePath(p: Principal): string {
+  if (p.memberships.length > 0) return '/dashboard';
+  if (p.platformRole === 'admin') return '/admin';
+  if (p.platformRole === 'auditor') return '/auditor';
+  return '/signin?error=NoAccess';
+}
 
 /** A path of this site to return to (never another origin: `//host` or `/\\host`). */
 export function safeReturnPath(value: string | null | undefined): string | null {

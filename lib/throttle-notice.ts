@@ -1,4 +1,4 @@
-// What a throttled sign-in or sign-up tells the person: shared by the server, which refuses,
+// What a throttled sign-in, sign-up or password-reset request tells the person: shared by the server, which refuses,
 // and the forms, which show the notice (next-auth passes only an error string through).
 export interface ThrottleNotice {
   /** Which counter refused: the account (email) or the client address. */
@@ -25,11 +25,19 @@ export function waitInWords(seconds: number): string {
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
-export function throttleMessage(n: ThrottleNotice, action: 'sign-in' | 'sign-up'): string {
-  const whose = n.scope === 'account' ? (action === 'sign-in' ? 'for this account' : 'for this email') : 'from your network';
-  const what = action === 'sign-in' ? 'failed sign-ins' : 'sign-up attempts';
+/** What was throttled, as the forms and the server's messages name it. */
+export type ThrottledAction = 'sign-in' | 'sign-up' | 'password-reset';
+
+const WORDS: Record<ThrottledAction, { name: string; attempts: string; account: string }> = {
+  'sign-in': { name: 'Sign-in', attempts: 'failed sign-ins', account: 'for this account' },
+  'sign-up': { name: 'Sign-up', attempts: 'sign-up attempts', account: 'for this email' },
+  // "for this email", never "account": the refusal is the same whether or not an account exists.
+  'password-reset': { name: 'Password reset', attempts: 'reset requests', account: 'for this email' },
+};
+
+export function throttleMessage(n: ThrottleNotice, action: ThrottledAction): string {
+  const words = WORDS[action];
+  const whose = n.scope === 'account' ? words.account : 'from your network';
   const wait = waitInWords(n.retryAfterSeconds);
-  return n.locked
-    ? `${action === 'sign-in' ? 'Sign-in' : 'Sign-up'} is locked: too many ${what} ${whose}. Try again in ${wait}.`
-    : `Too many ${what} ${whose}. Wait ${wait} before trying again.`;
+  return n.locked ? `${words.name} is locked: too many ${words.attempts} ${whose}. Try again in ${wait}.` : `Too many ${words.attempts} ${whose}. Wait ${wait} before trying again.`;
 }

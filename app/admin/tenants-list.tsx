@@ -19,8 +19,8 @@ export function TenantsList() {
   return (
     <Card>
       <div className="mb-4 max-w-sm">
-        <Field label="Search tenants" htmlFor="tenant-search" hint="Matches the tenant id or name.">
-          <Input id="tenant-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="acme or tn_…" autoComplete="off" />
+        <Field label="Search tenants" hint="Matches the tenant id or name.">
+          <Input type="search" value={search} onChange={(e) => setSearch(e.target.value)} placeholder="acme or tn_…" autoComplete="off" />
         </Field>
       </div>
       {tenants.isPending ? (

@@ -2,7 +2,8 @@
 // The transparency-log part of a verification: per-hop inclusion, the checkpoint's signature,
 // witness cosignatures and consistency with the checkpoint this browser saw before.
 import { Table, Td, Th } from '@/components/table';
-import { Badge, Card, cx } from '@/components/ui';
+import { cx } from '@/components/cx';
+import { Badge, Card } from '@/components/ui';
 import type { Head, LogReport } from '@/server/transparency/verify-log';
 
 function Line({ ok, children, testId }: { ok: boolean | null; children: React.ReactNode; testId: string }) {

@@ -1,14 +1,12 @@
 'use client';
 import { useQuery } from '@tanstack/react-query';
-import { useState, type DragEvent } from 'react';
-import { Alert, Button, Card, cx, Field, Input, Spinner } from '@/components/ui';
+import { useRef, useState, type DragEvent } from 'react';
+import { cx } from '@/components/cx';
+import { Alert, Button, Card, Field, Input, Spinner, Textarea } from '@/components/ui';
 import { useTRPC } from '@/lib/trpc-client';
 import { LogPanel } from './log-panel';
 import { useVerifierWorker } from './use-verifier-worker';
 import { VerificationResult } from './verification-result';
-
-const textareaClass =
-  'block w-full rounded-md border-0 px-3 py-2 font-mono text-xs text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
 
 /** The API's error envelope in words. */
 async function fetchJson(url: string, what: string): Promise<string> {
@@ -40,6 +38,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
   const [bundleSource, setBundleSource] = useState<string | null>(null);
   const [jwksText, setJwksTextState] = useState('');
   const [askKeys, setAskKeys] = useState(false);
+  const jwksInput = useRef<HTMLTextAreaElement>(null);
   const [loading, setLoading] = useState<'bundle' | 'jwks' | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
@@ -130,14 +129,13 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
               }}
             >
               <div className="sm:w-40">
-                <Field label="Tenant" htmlFor="trace-tenant">
-                  <Input id="trace-tenant" value={tenantId} onChange={(e) => setTenantId(e.target.value)} placeholder="tenant id" autoComplete="off" spellCheck={false} className="font-mono" />
+                <Field label="Tenant">
+                  <Input value={tenantId} onChange={(e) => setTenantId(e.target.value)} placeholder="tenant id" autoComplete="off" spellCheck={false} className="font-mono" />
                 </Field>
               </div>
               <div className="flex-1">
-                <Field label="Trace id" htmlFor="trace-id" hint="Exports the tenant's signed bundle from this Signet with your session.">
+                <Field label="Trace id" hint="Exports the tenant's signed bundle from this Signet with your session.">
                   <Input
-                    id="trace-id"
                     value={traceId}
                     onChange={(e) => {
                       setTraceId(e.target.value);
@@ -182,9 +180,8 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
               <input id="bundle-file" type="file" accept="application/json,.json" className="sr-only focus:not-sr-only" onChange={(e) => void readFile(e.target.files?.[0])} />
             </div>
 
-            <Field label="Bundle JSON" htmlFor="bundle-json" hint={bundleSource ? `Loaded ${bundleSource} (${describeSize(bundleText)}). You can edit it before verifying.` : 'Or paste an export bundle.'}>
-              <textarea
-                id="bundle-json"
+            <Field label="Bundle JSON" hint={bundleSource ? `Loaded ${bundleSource} (${describeSize(bundleText)}). You can edit it before verifying.` : 'Or paste an export bundle.'}>
+              <Textarea
                 value={bundleText}
                 onChange={(e) => {
                   setBundleText(e.target.value);
@@ -193,7 +190,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
                 rows={8}
                 spellCheck={false}
                 placeholder='{"trace_id": "…", "chain": […], "exported_at": "…", "bundle_cid": "…", "kid": "…", "signature": "…"}'
-                className={textareaClass}
+                className="font-mono text-xs"
               />
             </Field>
           </div>
@@ -207,8 +204,8 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
             <Button variant="secondary" onClick={() => void load('jwks')} disabled={loading !== null}>
               {loading === 'jwks' ? 'Fetching…' : 'Fetch /.well-known/jwks.json'}
             </Button>
-            <Field label="JWKS JSON" htmlFor="jwks-json" hint="Only the public keys; nothing secret is needed.">
-              <textarea id="jwks-json" value={jwksText} onChange={(e) => setJwksText(e.target.value)} rows={8} spellCheck={false} placeholder='{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "…", "kid": "…"}]}' className={textareaClass} />
+            <Field label="JWKS JSON" hint="Only the public keys; nothing secret is needed.">
+              <Textarea ref={jwksInput} value={jwksText} onChange={(e) => setJwksText(e.target.value)} rows={8} spellCheck={false} placeholder='{"keys": [{"kty": "OKP", "crv": "Ed25519", "x": "…", "kid": "…"}]}' className="font-mono text-xs" />
             </Field>
           </div>
         </Card>
@@ -218,19 +215,19 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
         <div className="grid gap-6 lg:grid-cols-2">
           <LogPanel witnessKeys={witnessKeys} paused={running} />
           <div className="space-y-4">
-            <Field label="Log key" htmlFor="log-key" hint="The log's verifier key (origin+id+key). Obtain it independently to trust it.">
+            <Field label="Log key" hint="The log's verifier key (origin+id+key). Obtain it independently to trust it.">
               <div className="flex gap-2">
-                <Input id="log-key" value={logKey} onChange={(e) => setLogKey(e.target.value)} spellCheck={false} className="font-mono" placeholder="host/v1/log+1234abcd+AU…" />
+                <Input value={logKey} onChange={(e) => setLogKey(e.target.value)} spellCheck={false} className="font-mono" placeholder="host/v1/log+1234abcd+AU…" />
                 <Button variant="secondary" onClick={() => void loadLogKey()}>
                   Fetch
                 </Button>
               </div>
             </Field>
-            <Field label="Witness keys" htmlFor="witness-keys" hint="One witness vkey per line: the witnesses you trust.">
-              <textarea id="witness-keys" value={witnessText} onChange={(e) => setWitnessText(e.target.value)} rows={3} spellCheck={false} className={textareaClass} placeholder="witness.example/w1+89abcdef+BK…" />
+            <Field label="Witness keys" hint="One witness vkey per line: the witnesses you trust.">
+              <Textarea value={witnessText} onChange={(e) => setWitnessText(e.target.value)} rows={3} spellCheck={false} className="font-mono text-xs" placeholder="witness.example/w1+89abcdef+BK…" />
             </Field>
-            <Field label="Witnesses required" htmlFor="witnesses-required" hint={`Default: all ${witnessKeys.length} of them.`}>
-              <Input id="witnesses-required" type="number" min={0} max={witnessKeys.length} value={witnessesRequired} onChange={(e) => setWitnessesRequired(e.target.value)} className="w-24" />
+            <Field label="Witnesses required" hint={`Default: all ${witnessKeys.length} of them.`}>
+              <Input type="number" min={0} max={witnessKeys.length} value={witnessesRequired} onChange={(e) => setWitnessesRequired(e.target.value)} className="w-24" />
             </Field>
           </div>
         </div>
@@ -245,7 +242,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
             <Button variant="secondary" onClick={() => void load('jwks')} disabled={loading !== null}>
               Fetch this Signet&apos;s JWKS (trusts this server)
             </Button>
-            <Button variant="ghost" onClick={() => document.getElementById('jwks-json')?.focus()}>
+            <Button variant="ghost" onClick={() => jwksInput.current?.focus()}>
               Paste a JWKS
             </Button>
           </div>

@@ -2,7 +2,8 @@
 import { useLayoutEffect, useState } from 'react';
 import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
-import { Badge, Button, Card, cx } from '@/components/ui';
+import { cx } from '@/components/cx';
+import { Badge, Button, Card } from '@/components/ui';
 import type { BundleReport, HopReport, Verdict } from '@/server/receipts/verify';
 import type { LogReport } from '@/server/transparency/verify-log';
 import { LogResult } from './log-result';

@@ -1,25 +1,30 @@
 'use client';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { ThrottleAlert, useThrottleCountdown } from '@/components/throttle-alert';
 import { Alert, Button, Field, Input } from '@/components/ui';
-import { readableError } from '@/lib/errors';
+import { errorDetails, formErrors, noFormErrors } from '@/lib/errors';
+import type { ThrottleNotice } from '@/lib/throttle-notice';
 import { useTRPC } from '@/lib/trpc-client';
 
 export function ForgotPasswordForm() {
   const trpc = useTRPC();
   const request = useMutation(trpc.account.requestPasswordReset.mutationOptions());
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState(noFormErrors<'email'>);
+  const throttle = useThrottleCountdown();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const email = String(new FormData(e.currentTarget).get('email'));
-    setError(null);
+    setErrors(noFormErrors());
     try {
       await request.mutateAsync({ email });
       setSentTo(email);
     } catch (err) {
-      setError(readableError(err));
+      const notice = errorDetails(err)?.throttle as ThrottleNotice | undefined;
+      if (notice) throttle.start(notice);
+      else setErrors(formErrors(err, ['email']));
     }
   }
 
@@ -31,10 +36,12 @@ export function ForgotPasswordForm() {
     );
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      <Field label="Email" htmlFor="email" error={error}>
-        <Input id="email" name="email" type="email" autoComplete="email" required aria-invalid={error ? true : undefined} />
+      {throttle.notice && <ThrottleAlert notice={throttle.notice} action="password-reset" />}
+      {errors.message && <Alert tone="error">{errors.message}</Alert>}
+      <Field label="Email" error={errors.fields.email}>
+        <Input name="email" type="email" autoComplete="email" required />
       </Field>
-      <Button type="submit" className="w-full" disabled={request.isPending}>
+      <Button type="submit" className="w-full" disabled={request.isPending || throttle.notice !== null}>
         {request.isPending ? 'Sending…' : 'Email me a reset link'}
       </Button>
     </form>

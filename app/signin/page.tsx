@@ -2,8 +2,7 @@ import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { AuthCard } from '@/components/auth-card';
 import { currentPrincipal } from '@/lib/auth';
-import { safeReturnPath } from '@/lib/guards';
-import { homePath } from '@/server/tenants/principal';
+import { homePath, safeReturnPath } from '@/lib/guards';
 import { SignInForm } from './sign-in-form';
 
 export const metadata = { title: 'Sign in' };

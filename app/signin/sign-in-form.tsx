@@ -31,11 +31,11 @@ export function SignInForm({ initialError, returnTo }: { initialError: string | 
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {throttle.notice && <ThrottleAlert notice={throttle.notice} action="sign-in" />}
       {error && <Alert tone="error">{error}</Alert>}
-      <Field label="Email" htmlFor="email">
-        <Input id="email" name="email" type="email" autoComplete="email" required />
+      <Field label="Email">
+        <Input name="email" type="email" autoComplete="email" required />
       </Field>
-      <Field label="Password" htmlFor="password" hint={<Link href="/forgot-password" className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">Forgot password?</Link>}>
-        <Input id="password" name="password" type="password" autoComplete="current-password" required />
+      <Field label="Password" hint={<Link href="/forgot-password" className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">Forgot password?</Link>}>
+        <Input name="password" type="password" autoComplete="current-password" required />
       </Field>
       <Button type="submit" className="w-full" disabled={pending || throttle.notice !== null}>
         {pending ? 'Signing in…' : 'Sign in'}

@@ -5,13 +5,16 @@ import { useState, type FormEvent } from 'react';
 import { ThrottleAlert, useThrottleCountdown } from '@/components/throttle-alert';
 import { Alert, Button, Field, Input } from '@/components/ui';
 import type { ThrottleNotice } from '@/lib/throttle-notice';
-import { errorDetails, readableError } from '@/lib/errors';
+import { errorDetails, formErrors, noFormErrors } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
+
+const FIELDS = ['name', 'company', 'email', 'password'] as const;
+type Fields = (typeof FIELDS)[number];
 
 export function SignUpForm() {
   const trpc = useTRPC();
   const signUp = useMutation(trpc.account.signUp.mutationOptions());
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState(noFormErrors<Fields>);
   const throttle = useThrottleCountdown();
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
@@ -23,35 +26,35 @@ export function SignUpForm() {
       email: String(form.get('email')),
       password: String(form.get('password')),
     };
-    setError(null);
+    setErrors(noFormErrors());
     try {
       await signUp.mutateAsync(input);
     } catch (err) {
       const notice = errorDetails(err)?.throttle as ThrottleNotice | undefined;
       if (notice) throttle.start(notice);
-      else setError(readableError(err));
+      else setErrors(formErrors(err, FIELDS));
       return;
     }
     const result = await signIn('credentials', { email: input.email, password: input.password, redirect: false });
     if (result?.ok) window.location.assign('/dashboard');
-    else setError('Account created, but signing in failed. Try signing in.');
+    else setErrors({ fields: {}, message: 'Account created, but signing in failed. Try signing in.' });
   }
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
       {throttle.notice && <ThrottleAlert notice={throttle.notice} action="sign-up" />}
-      {error && <Alert tone="error">{error}</Alert>}
-      <Field label="Your name" htmlFor="name">
-        <Input id="name" name="name" autoComplete="name" required />
+      {errors.message && <Alert tone="error">{errors.message}</Alert>}
+      <Field label="Your name" error={errors.fields.name}>
+        <Input name="name" autoComplete="name" required />
       </Field>
-      <Field label="Company" htmlFor="company">
-        <Input id="company" name="company" autoComplete="organization" required />
+      <Field label="Company" error={errors.fields.company}>
+        <Input name="company" autoComplete="organization" required />
       </Field>
-      <Field label="Work email" htmlFor="email">
-        <Input id="email" name="email" type="email" autoComplete="email" required />
+      <Field label="Work email" error={errors.fields.email}>
+        <Input name="email" type="email" autoComplete="email" required />
       </Field>
-      <Field label="Password" htmlFor="password" hint="At least 10 characters.">
-        <Input id="password" name="password" type="password" autoComplete="new-password" minLength={10} required />
+      <Field label="Password" hint="At least 10 characters." error={errors.fields.password}>
+        <Input name="password" type="password" autoComplete="new-password" minLength={10} required />
       </Field>
       <Button type="submit" className="w-full" disabled={signUp.isPending || throttle.notice !== null}>
         {signUp.isPending ? 'Creating account…' : 'Create account'}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLANS, DEFAULT_TIERS, findPlan, parseReservedConfig, parseReservedConfigText, ReservedConfigError, reservedToJson } from './catalog';
-import { formatUsd, parseUsd } from './money';
+import { formatUsd, parseUsd } from '@/lib/money';
 import { GUIDE_RESERVED_JSON } from './testing/guide-reserved';
 
 const guideFile = GUIDE_RESERVED_JSON;

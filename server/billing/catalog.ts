@@ -2,7 +2,7 @@
 // reserved-capacity file (reserved.json). Everything here is plain data; the database seeds
 // and admin edits start from it.
 import { z } from 'zod';
-import { formatUsd, fromCents, parseUsd, toCents, usdFromNumber, type Money } from './money';
+import { formatUsd, fromCents, parseUsd, toCents, usdFromNumber, type Money } from '@/lib/money';
 import { AppError } from '../errors';
 
 export const METERS = ['vex', 'fu'] as const;

@@ -2,7 +2,7 @@
 // projected charges and next unit prices. `GET /v1/billing/dashboard` and the portal's billing
 // page both show exactly this.
 import { METERS, type Meter, type PlanDefinition } from './catalog';
-import { formatUsd } from './money';
+import { formatUsd } from '@/lib/money';
 import type { BillingPeriod } from './period';
 import { previewToJson, rate, type InvoicePreview } from './rating';
 import { tenantBilling } from './terms';

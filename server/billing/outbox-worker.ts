@@ -23,7 +23,7 @@ import { getDatabase } from '../db';
 import type { SqlQueryable } from '../db/sql';
 import { billingBatchesTotal, billingOutboxOldestPending, billingOutboxPendingBatches, overageChargesTotal } from '../metrics/registry';
 import type { Meter } from './catalog';
-import { formatUsd } from './money';
+import { formatUsd } from '@/lib/money';
 import { batchIdentifier, batchRoot, billableUnitsInBatch, nextAttemptDelay, type BackoffOptions } from './outbox';
 import { applyDuePlanChanges } from './plan-change';
 import { sendUsageNotices } from './usage-notices';

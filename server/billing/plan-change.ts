@@ -6,7 +6,7 @@
 import { prisma } from '../db';
 import { inTransaction, type Tx } from '../db/transaction';
 import type { PlanDefinition } from './catalog';
-import type { Money } from './money';
+import type { Money } from '@/lib/money';
 import type { BillingPeriod } from './period';
 import { applySubscriptionChange } from './subscription';
 import { loadPlans, tenantBilling } from './terms';

@@ -5,7 +5,7 @@ import { audit, type AuditActor } from '../audit/log';
 import { prisma } from '../db';
 import { inTransaction } from '../db/transaction';
 import type { Meter } from './catalog';
-import { formatUsd, parseUsd, toCents, fromCents } from './money';
+import { formatUsd, parseUsd, toCents, fromCents } from '@/lib/money';
 import { withTariffChange } from './tariffs';
 import { AppError } from '../errors';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLANS, findPlan, parseReservedConfig, type PlanDefinition } from './catalog';
-import { formatUsd, parseUsd } from './money';
+import { formatUsd, parseUsd } from '@/lib/money';
 import { planTerms, previewToJson, rate, reservedTerms, type BillingTerms } from './rating';
 import { GUIDE_RESERVED_JSON } from './testing/guide-reserved';
 

@@ -3,7 +3,7 @@
 // cents rounded half-up, and a subtotal or total in cents is the sum of the cents shown above it,
 // so a printed invoice always adds up.
 import { DEFAULT_TIERS, METERS, type Meter, type PlanDefinition, type PlanId, type ReservedCapacity, type Tier, type TierSchedule } from './catalog';
-import { formatUsd, toCents, type Money } from './money';
+import { formatUsd, toCents, type Money } from '@/lib/money';
 
 export interface BillingTerms {
   /** `reserved`: reserved capacity replaces the plan's included units and carries its own tiers. */

@@ -3,7 +3,7 @@
 // error code. One flat row list feeds both the JSON (signed by the caller like an export bundle)
 // and the CSV.
 import { METERS } from './catalog';
-import { formatUsd } from './money';
+import { formatUsd } from '@/lib/money';
 import type { BillingPeriod } from './period';
 import type { InvoicePreview } from './rating';
 

@@ -8,7 +8,7 @@ import { prisma } from '../db';
 import { inTransaction, type Tx } from '../db/transaction';
 import { reservedCapacity as reservedGauge } from '../metrics/registry';
 import { METERS, ReservedConfigError, parseReservedConfig, parseReservedConfigText, reservedToJson, tiersToJson, type ReservedCapacity } from './catalog';
-import { toCents } from './money';
+import { toCents } from '@/lib/money';
 import { reservedFromRow } from './terms';
 import { existingTenants, withTariffChange } from './tariffs';
 

@@ -5,7 +5,7 @@
 import { prisma } from '../db';
 import { cid } from '../receipts/canonical';
 import { METERS, type Meter, type PlanId } from './catalog';
-import { formatUsd, parseUsd } from './money';
+import { formatUsd, parseUsd } from '@/lib/money';
 import type { BillingPeriod } from './period';
 import type { BillingTerms } from './rating';
 import { tenantBilling, type TenantBilling } from './terms';

@@ -3,7 +3,7 @@
 import { prisma } from '../db';
 import type { Plan, ReservedCapacity as ReservedRow, Tenant } from '../db/generated/client';
 import { METERS, parseReservedConfig, type PlanDefinition, type PlanId, type ReservedCapacity, type TierSchedule } from './catalog';
-import { formatCents, fromCents, parseUsd } from './money';
+import { formatCents, fromCents, parseUsd } from '@/lib/money';
 import { billingPeriod, type BillingPeriod } from './period';
 import { planTerms, reservedTerms, type BillingTerms } from './rating';
 

@@ -1,7 +1,7 @@
 // Seeds the default catalog (SPEC §6) into an empty database. Existing rows are left alone:
 // after the first start the catalog belongs to the admins.
 import { DEFAULT_PLANS, DEFAULT_TIERS, METERS } from '../billing/catalog';
-import { formatUsd, toCents } from '../billing/money';
+import { formatUsd, toCents } from '@/lib/money';
 import { prisma } from '../db';
 
 export async function seedCatalog(): Promise<void> {

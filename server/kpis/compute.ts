@@ -1,7 +1,7 @@
 // The admin KPIs, computed from stored rows (request log, export fetches, usage ledger, audit
 // trail, plans, reserved contracts), never from counters that reset. Pure: the repository
 // (repository.ts) reads the rows, this file turns them into per-month figures.
-import { parseUsd, toCents } from '../billing/money';
+import { parseUsd, toCents } from '@/lib/money';
 
 /** A UTC calendar month, "YYYY-MM". */
 export type Month = string;

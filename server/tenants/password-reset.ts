@@ -1,26 +1,40 @@
 // "Forgot password?": a one-use link valid for an hour, emailed to the account's address. Only
-// the token's SHA-256 is stored. Asking never tells whether an account exists.
+// the token's SHA-256 is stored. Asking never tells whether an account exists: requests are
+// throttled per email and per client address alike for every address, and the answer does not
+// wait for the mail server.
 import { createHash, randomBytes } from 'node:crypto';
 import { audit } from '../audit/log';
 import { prisma } from '../db';
 import { inTransaction } from '../db/transaction';
 import { portalLink, sendEmail } from '../email/mailer';
+import { throttleMessage } from '@/lib/throttle-notice';
+import { normalizeEmail } from './accounts';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords';
+import { attemptFailed, claimAttempt } from './throttle';
 import { AppError } from '../errors';
 
 const RESET_TTL_MS = 60 * 60 * 1000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Emails a reset link when the address has an account; otherwise does nothing, visibly the same. */
-export async function requestPasswordReset(emailAddress: string, now = new Date()): Promise<void> {
-  const email = emailAddress.trim().toLowerCase();
+/**
+ * Emails a reset link when the address has an account; otherwise does nothing, visibly the same.
+ * `address` is the client's address; a throttled request is refused with THROTTLED.
+ */
+export async function requestPasswordReset(emailAddress: string, address: string | null, now = new Date()): Promise<void> {
+  const email = normalizeEmail(emailAddress);
+  const attempt = await claimAttempt('reset', { account: email, address });
+  if ('refused' in attempt) throw new AppError('THROTTLED', throttleMessage(attempt.refused, 'password-reset'), { details: { throttle: attempt.refused } });
+  // Every request counts, as a failed sign-in does: nothing ever takes it back.
+  await attemptFailed(attempt.claim);
   const user = await prisma().user.findUnique({ where: { email }, select: { id: true, email: true } });
   if (!user) return;
   const token = randomBytes(32).toString('base64url');
   await prisma().passwordReset.create({ data: { userId: user.id, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + RESET_TTL_MS) } });
   const link = portalLink(`/reset-password/${token}`);
-  await sendEmail({
+  // Not awaited, so how long the answer takes does not tell a known address from an unknown
+  // one; sendEmail logs a failed send and never throws.
+  void sendEmail({
     to: user.email,
     subject: 'Reset your Signet password',
     text: `Someone (hopefully you) asked to reset the password of your Signet account ${user.email}.\n\nChoose a new password here (the link works once, for one hour):\n${link}\n\nIf you did not ask, ignore this email: your password stays as it is.\n`,

@@ -28,11 +28,3 @@ export async function loadPrincipal(userId: string): Promise<Principal | null> {
 export function activeMembership(p: Principal, requestedTenantId?: string | null) {
   return p.memberships.find((m) => m.tenantId === requestedTenantId) ?? p.memberships[0] ?? null;
 }
-
-/** Where a user lands after sign-in. */
-export function homePath(p: Principal): string {
-  if (p.memberships.length > 0) return '/dashboard';
-  if (p.platformRole === 'admin') return '/admin';
-  if (p.platformRole === 'auditor') return '/auditor';
-  return '/signin?error=NoAccess';
-}

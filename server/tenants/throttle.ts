@@ -1,8 +1,9 @@
-// Sign-in and sign-up throttling, per account (the email) and per client address. Counters
-// live in auth_throttles so every instance sees the same ones. An attempt is counted before
-// the password is hashed, in one atomic statement that refuses while the key is delayed, so a
-// refused attempt costs no Argon2id hash and concurrent attempts cannot slip past the count;
-// a successful sign-in takes its count back.
+// Sign-in, sign-up and password-reset throttling, per account (the email) and per client
+// address. Counters live in auth_throttles so every instance sees the same ones. An attempt is
+// counted before the password is hashed, in one atomic statement that refuses while the key is
+// delayed, so a refused attempt costs no Argon2id hash and concurrent attempts cannot slip past
+// the count; a successful sign-in takes its count back. Every password-reset request counts
+// (each may send an email), whether or not the address has an account.
 //
 // From the 5th failure within 15 minutes the next attempt must wait SP_AUTH_THROTTLE_BASE_MS
 // (1 s), doubling per failure up to 60 times that; the 20th locks the key for 15 minutes.
@@ -17,7 +18,7 @@ export const DELAY_AFTER = 5;
 export const LOCK_AFTER = 20;
 const WINDOW = `interval '15 minutes'`;
 
-export type AttemptKind = 'signin' | 'signup';
+export type AttemptKind = 'signin' | 'signup' | 'reset';
 type Scope = ThrottleNotice['scope'];
 
 export interface Claim {

@@ -4,7 +4,7 @@
 // pending) and served unchanged from then on.
 import { batchTenantUsage } from '../billing/outbox-worker';
 import { METERS, type Meter } from '../billing/catalog';
-import { formatCents, formatUsd } from '../billing/money';
+import { formatCents, formatUsd } from '@/lib/money';
 import type { BillingPeriod } from '../billing/period';
 import { rate } from '../billing/rating';
 import { billingTermsOf, tariffForPeriod, type TariffTerms } from '../billing/tariffs';

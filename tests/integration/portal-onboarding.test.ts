@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tierRangeText } from '@/app/dashboard/billing/tier-ranges';
 import { DEFAULT_TIERS } from '@/server/billing/catalog';
-import { toCents } from '@/server/billing/money';
+import { toCents } from '@/lib/money';
 import { applyDuePlanChanges, prorate, quotePlanChange } from '@/server/billing/plan-change';
 import { exchangeSnippet, type SnippetLanguage } from '@/lib/snippets';
 import { createUser } from '@/server/tenants/accounts';

@@ -1,6 +1,6 @@
-// Sign-in and sign-up throttling: per account and per client address, a growing delay from the
-// 5th failure, a lockout at the 20th, audit entries, counters in the database, and no Argon2id
-// hash for a refused attempt. Driven through next-auth's authorize and the tRPC sign-up.
+// Sign-in, sign-up and password-reset throttling: per account and per client address, a growing
+// delay from the 5th failure, a lockout at the 20th, audit entries, counters in the database,
+// and no Argon2id hash for a refused attempt. Driven through next-auth's authorize and tRPC.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { clientAddress } from '@/api/client-address';
 import { authOptions } from '@/lib/auth';
@@ -141,6 +141,50 @@ describe('sign-up throttling', () => {
     });
     const audited = await db.prisma.auditLog.findFirst({ where: { action: 'auth.signup.throttled' } });
     expect(audited).toMatchObject({ target: 'alice@example.com', ip: '198.51.100.24', detail: { scope: 'account', failures: 5 } });
+  });
+});
+
+describe('password-reset throttling', () => {
+  const caller = (ip: string) => createCallerFactory(appRouter)({ principal: null, ip, requestedTenantId: null });
+  /** What asking for a reset link answers: 'requested', or the refusal's code and message. */
+  const ask = (email: string, ip: string) =>
+    caller(ip)
+      .account.requestPasswordReset({ email })
+      .then(
+        (answer) => (answer.requested ? 'requested' : 'unexpected'),
+        (err: { code: string; message: string; cause?: { details?: unknown } }) => ({ code: err.code, message: err.message, details: err.cause?.details }),
+      );
+  const links = (email: string) => db.prisma.passwordReset.count({ where: { user: { email } } });
+
+  it('refuses the 6th request for one email within the window, from any address, and answers the same for an unknown one', async () => {
+    const answers = async (email: string) => {
+      const seen = [];
+      for (let i = 0; i < 6; i++) seen.push(await ask(email, `198.51.100.${i + 60}`));
+      return seen;
+    };
+    const known = await answers('Alice@example.com');
+    expect(known.slice(0, 5)).toEqual(Array(5).fill('requested'));
+    expect(known[5]).toEqual({
+      code: 'TOO_MANY_REQUESTS',
+      message: 'Too many reset requests for this email. Wait 1 second before trying again.',
+      details: { throttle: { scope: 'account', locked: false, retryAfterSeconds: 1 } },
+    });
+    // Five links were made (and would have been emailed); the refused request made none.
+    expect(await links('alice@example.com')).toBe(5);
+    expect(await answers('nobody@example.com')).toEqual(known);
+
+    await age('reset:account:alice@example.com', 1);
+    expect(await ask('alice@example.com', '198.51.100.99')).toBe('requested');
+    const audited = await db.prisma.auditLog.findFirst({ where: { action: 'auth.reset.throttled', target: 'alice@example.com' } });
+    expect(audited).toMatchObject({ actorEmail: 'alice@example.com', ip: '198.51.100.64', detail: { scope: 'account', failures: 5 } });
+  });
+
+  it('refuses an address after 5 requests across emails; other addresses may still ask', async () => {
+    for (let i = 0; i < 5; i++) expect(await ask(`someone${i}@example.com`, '192.0.2.90')).toBe('requested');
+    expect(await ask('bob@example.com', '192.0.2.90')).toMatchObject({ code: 'TOO_MANY_REQUESTS', message: 'Too many reset requests from your network. Wait 1 second before trying again.' });
+    expect(await links('bob@example.com')).toBe(0);
+    expect(await ask('bob@example.com', '192.0.2.91')).toBe('requested');
+    expect(await links('bob@example.com')).toBe(1);
   });
 });
 

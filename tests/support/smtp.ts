@@ -17,7 +17,8 @@ function decodeQuotedPrintable(text: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
-export async function startSmtpServer(): Promise<{ url: string; messages: ReceivedEmail[]; waitFor(to: string, count?: number): Promise<ReceivedEmail[]>; close(): Promise<void> }> {
+/** Listens on 127.0.0.1, on `port` (the e2e server's SP_SMTP_URL names one) or any free one. */
+export async function startSmtpServer(port = 0): Promise<{ url: string; messages: ReceivedEmail[]; waitFor(to: string, count?: number): Promise<ReceivedEmail[]>; close(): Promise<void> }> {
   const messages: ReceivedEmail[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -44,10 +45,10 @@ export async function startSmtpServer(): Promise<{ url: string; messages: Receiv
       });
     },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const listening = (server.server.address() as AddressInfo).port;
   return {
-    url: `smtp://127.0.0.1:${port}`,
+    url: `smtp://127.0.0.1:${listening}`,
     messages,
     async waitFor(to, count = 1) {
       for (let i = 0; i < 200; i++) {

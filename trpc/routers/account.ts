@@ -18,9 +18,9 @@ export const accountRouter = router({
       return { tenantId: tenant.id };
     }),
 
-  /** Always answers the same, whether or not the address has an account. */
-  requestPasswordReset: publicProcedure.input(z.object({ email: z.string().trim().email('Enter a valid email address').max(254) })).mutation(async ({ input }) => {
-    await requestPasswordReset(input.email);
+  /** Always answers the same, whether or not the address has an account (throttled alike). */
+  requestPasswordReset: publicProcedure.input(z.object({ email: z.string().trim().email('Enter a valid email address').max(254) })).mutation(async ({ input, ctx }) => {
+    await requestPasswordReset(input.email, ctx.ip);
     return { requested: true };
   }),
 

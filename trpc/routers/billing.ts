@@ -7,7 +7,7 @@ import { inTransaction } from '@/server/db/transaction';
 import { reservedToJson } from '@/server/billing/catalog';
 import { billingDashboard } from '@/server/billing/dashboard';
 import { saveDefaultTiers, savePlan } from '@/server/billing/plans-admin';
-import { toCents } from '@/server/billing/money';
+import { toCents } from '@/lib/money';
 import { applyDuePlanChanges, cancelScheduledChange, scheduledChangeOf, quotePlanChange, scheduleDowngrade, type PlanChangeQuote } from '@/server/billing/plan-change';
 import { activeBillingProvider } from '@/server/billing/provider';
 import { getReservedCapacity, removeReservedCapacity, saveReservedCapacity } from '@/server/billing/reserved';

@@ -23,9 +23,8 @@ export function AuditLogViewer() {
   return (
     <Card>
       <form className="mb-4 grid gap-4 sm:grid-cols-2 lg:max-w-2xl" onSubmit={(e) => e.preventDefault()} role="search" aria-label="Filter the audit log">
-        <Field label="Tenant" htmlFor="audit-tenant">
+        <Field label="Tenant">
           <Select
-            id="audit-tenant"
             value={tenantId}
             onChange={(e) => {
               setTenantId(e.target.value);
@@ -40,9 +39,8 @@ export function AuditLogViewer() {
             ))}
           </Select>
         </Field>
-        <Field label="Action starts with" htmlFor="audit-action" hint="For example signing_key, apikey. or allowlist.global">
+        <Field label="Action starts with" hint="For example signing_key, apikey. or allowlist.global">
           <Input
-            id="audit-action"
             value={actionPrefix}
             onChange={(e) => {
               setActionPrefix(e.target.value);

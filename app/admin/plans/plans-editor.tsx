@@ -6,7 +6,7 @@ import { Alert, Button, Card, Field, Input, Spinner } from '@/components/ui';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 import type { PlanDefinition, Tier } from '@/server/billing/catalog';
-import { formatUsd } from '@/server/billing/money';
+import { formatUsd } from '@/lib/money';
 
 const WHOLE = /^\d+$/;
 const MONEY = /^\d+(\.\d{1,2})?$/;
@@ -71,17 +71,17 @@ function PlanForm({ plan }: { plan: PlanDefinition & { active: boolean } }) {
       <form onSubmit={(e) => void onSubmit(e)} className="space-y-3" noValidate>
         {saved && <Alert tone="success">Saved.</Alert>}
         {save.error && <Alert tone="error">{readableError(save.error)}</Alert>}
-        <Field label="Name" htmlFor={id('name')} error={shown(errors.name)}>
-          <Input id={id('name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
+        <Field label="Name" error={shown(errors.name)}>
+          <Input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />
         </Field>
-        <Field label="Monthly fee (USD)" htmlFor={id('fee')} error={shown(errors.fee)}>
-          <Input id={id('fee')} inputMode="decimal" value={form.fee} onChange={(e) => setForm({ ...form, fee: e.target.value })} />
+        <Field label="Monthly fee (USD)" error={shown(errors.fee)}>
+          <Input inputMode="decimal" value={form.fee} onChange={(e) => setForm({ ...form, fee: e.target.value })} />
         </Field>
-        <Field label="VEx included" htmlFor={id('vex')} error={shown(errors.vex)}>
-          <Input id={id('vex')} inputMode="numeric" value={form.vex} onChange={(e) => setForm({ ...form, vex: e.target.value })} />
+        <Field label="VEx included" error={shown(errors.vex)}>
+          <Input inputMode="numeric" value={form.vex} onChange={(e) => setForm({ ...form, vex: e.target.value })} />
         </Field>
-        <Field label="FU tokens included" htmlFor={id('fu')} error={shown(errors.fu)}>
-          <Input id={id('fu')} inputMode="numeric" value={form.fu} onChange={(e) => setForm({ ...form, fu: e.target.value })} />
+        <Field label="FU tokens included" error={shown(errors.fu)}>
+          <Input inputMode="numeric" value={form.fu} onChange={(e) => setForm({ ...form, fu: e.target.value })} />
         </Field>
         <label htmlFor={id('active')} className="flex items-center gap-2 text-sm text-slate-800">
           <input id={id('active')} type="checkbox" className="h-4 w-4 rounded border-slate-300" checked={form.active} onChange={(e) => setForm({ ...form, active: e.target.checked })} />
@@ -123,7 +123,7 @@ function DefaultTiersForm({ meter, title, unit, tiers }: { meter: 'vex' | 'fu'; 
       <form onSubmit={(e) => void onSubmit(e)} className="space-y-4" noValidate>
         {saved && <Alert tone="success">Saved.</Alert>}
         {save.error && <Alert tone="error">{readableError(save.error)}</Alert>}
-        <TierEditor idPrefix={`default-${meter}`} legend={`${title} (graduated over billable units)`} unit={unit} rows={rows} errors={submitted ? errors : []} openEndedLast onChange={setRows} />
+        <TierEditor legend={`${title} (graduated over billable units)`} unit={unit} rows={rows} errors={submitted ? errors : []} openEndedLast onChange={setRows} />
         <Button type="submit" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : `Save ${meter === 'vex' ? 'VEx' : 'FU'} tiers`}
         </Button>

@@ -50,8 +50,8 @@ export function ReservedCapacityEditor({ initialTenant }: { initialTenant: strin
           <EmptyState title="No tenants yet" />
         ) : (
           <div className="max-w-sm">
-            <Field label="Tenant" htmlFor="reserved-tenant">
-              <Select id="reserved-tenant" value={tenantId} onChange={(e) => setTenantId(e.target.value)}>
+            <Field label="Tenant">
+              <Select value={tenantId} onChange={(e) => setTenantId(e.target.value)}>
                 <option value="">Choose a tenant…</option>
                 {tenants.data.map((t) => (
                   <option key={t.id} value={t.id}>
@@ -128,14 +128,14 @@ function TenantReserved({ tenantId, tenantName }: { tenantId: string; tenantName
         {save.error && <Alert tone="error">{readableError(save.error)}</Alert>}
         {submitted && !valid && <Alert tone="error">Fix the highlighted fields before saving.</Alert>}
         <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
-          <Field label="VEx reserved per period" htmlFor="vex-reserved" error={shown(errors.vexReserved)}>
-            <Input id="vex-reserved" inputMode="numeric" value={form.vexReserved} onChange={(e) => setForm({ ...form, vexReserved: e.target.value })} />
+          <Field label="VEx reserved per period" error={shown(errors.vexReserved)}>
+            <Input inputMode="numeric" value={form.vexReserved} onChange={(e) => setForm({ ...form, vexReserved: e.target.value })} />
           </Field>
-          <Field label="FU tokens reserved per period" htmlFor="fu-reserved" error={shown(errors.fuReserved)}>
-            <Input id="fu-reserved" inputMode="numeric" value={form.fuReserved} onChange={(e) => setForm({ ...form, fuReserved: e.target.value })} />
+          <Field label="FU tokens reserved per period" error={shown(errors.fuReserved)}>
+            <Input inputMode="numeric" value={form.fuReserved} onChange={(e) => setForm({ ...form, fuReserved: e.target.value })} />
           </Field>
-          <Field label="Subscription plan" htmlFor="reserved-plan" hint="Used when the tenant has no plan of its own.">
-            <Select id="reserved-plan" value={form.subscriptionPlan} onChange={(e) => setForm({ ...form, subscriptionPlan: e.target.value })}>
+          <Field label="Subscription plan" hint="Used when the tenant has no plan of its own.">
+            <Select value={form.subscriptionPlan} onChange={(e) => setForm({ ...form, subscriptionPlan: e.target.value })}>
               <option value="">None</option>
               {plans.data?.plans.map((p) => (
                 <option key={p.id} value={p.stripeItem}>
@@ -145,12 +145,12 @@ function TenantReserved({ tenantId, tenantName }: { tenantId: string; tenantName
               {form.subscriptionPlan && !plans.data?.plans.some((p) => p.stripeItem === form.subscriptionPlan) && <option value={form.subscriptionPlan}>{form.subscriptionPlan}</option>}
             </Select>
           </Field>
-          <Field label="Contract fee per month (USD)" htmlFor="reserved-fee" hint="Counts toward MRR; invoiced with the contract, not metered." error={shown(errors.monthlyFee)}>
-            <Input id="reserved-fee" inputMode="decimal" value={form.monthlyFee} onChange={(e) => setForm({ ...form, monthlyFee: e.target.value })} />
+          <Field label="Contract fee per month (USD)" hint="Counts toward MRR; invoiced with the contract, not metered." error={shown(errors.monthlyFee)}>
+            <Input inputMode="decimal" value={form.monthlyFee} onChange={(e) => setForm({ ...form, monthlyFee: e.target.value })} />
           </Field>
         </div>
-        <TierEditor idPrefix="vex-tier" legend="VEx overage tiers" unit="VEx" rows={form.vexTiers} errors={submitted ? errors.vexTiers : []} openEndedLast={false} onChange={(vexTiers) => setForm({ ...form, vexTiers })} />
-        <TierEditor idPrefix="fu-tier" legend="FU overage tiers" unit="FU tokens" rows={form.fuTiers} errors={submitted ? errors.fuTiers : []} openEndedLast={false} onChange={(fuTiers) => setForm({ ...form, fuTiers })} />
+        <TierEditor legend="VEx overage tiers" unit="VEx" rows={form.vexTiers} errors={submitted ? errors.vexTiers : []} openEndedLast={false} onChange={(vexTiers) => setForm({ ...form, vexTiers })} />
+        <TierEditor legend="FU overage tiers" unit="FU tokens" rows={form.fuTiers} errors={submitted ? errors.fuTiers : []} openEndedLast={false} onChange={(fuTiers) => setForm({ ...form, fuTiers })} />
         <div className="flex flex-wrap gap-3 border-t border-slate-200 pt-4">
           <Button type="submit" disabled={save.isPending}>
             {save.isPending ? 'Saving…' : 'Save reserved capacity'}

@@ -51,9 +51,8 @@ export function AllowlistEditor({ canManage }: { canManage: boolean }) {
           {canManage && (
             <form onSubmit={onAdd} className="flex flex-col gap-2 sm:flex-row sm:items-start" noValidate>
               <div className="flex-1">
-                <Field label="Add a host" htmlFor="allow-entry" hint="api.partner.com, *.partner.com (subdomains only) or host:port." error={error}>
+                <Field label="Add a host" hint="api.partner.com, *.partner.com (subdomains only) or host:port." error={error}>
                   <Input
-                    id="allow-entry"
                     value={draft}
                     onChange={(e) => setDraft(e.target.value)}
                     className="font-mono"

@@ -21,8 +21,8 @@ export function UrlTester() {
     <Card title="Test this URL">
       <form onSubmit={onSubmit} className="flex flex-col gap-2 sm:flex-row sm:items-start" noValidate>
         <div className="flex-1">
-          <Field label="Forward URL" htmlFor="test-url" hint="Checked exactly as an exchange's forward_url would be, including DNS resolution.">
-            <Input id="test-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://api.partner.com/hook" className="font-mono" />
+          <Field label="Forward URL" hint="Checked exactly as an exchange's forward_url would be, including DNS resolution.">
+            <Input type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://api.partner.com/hook" className="font-mono" />
           </Field>
         </div>
         <Button type="submit" className="sm:mt-6" disabled={test.isPending || url.trim() === ''}>

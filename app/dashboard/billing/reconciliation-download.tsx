@@ -40,8 +40,8 @@ export function ReconciliationDownload() {
       </p>
       <div className="flex flex-wrap items-end gap-3">
         <div className="w-48">
-          <Field label="Period" htmlFor="recon-period">
-            <Select id="recon-period" value={period} onChange={(e) => setPeriod(e.target.value)}>
+          <Field label="Period">
+            <Select value={period} onChange={(e) => setPeriod(e.target.value)}>
               <option value="current">Current period</option>
               {recentMonths(12).map((month) => (
                 <option key={month} value={month}>

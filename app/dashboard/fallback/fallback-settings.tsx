@@ -56,8 +56,8 @@ export function FallbackSettings({ canManage }: { canManage: boolean }) {
                 Enable the LLM fallback for this tenant
               </label>
             </div>
-            <Field label="FU monthly limit" htmlFor="fallback-limit" hint="Empty means no limit. A key with its own limit uses that instead." error={error}>
-              <Input id="fallback-limit" name="limit" inputMode="numeric" defaultValue={fuMonthlyLimit?.toString() ?? ''} />
+            <Field label="FU monthly limit" hint="Empty means no limit. A key with its own limit uses that instead." error={error}>
+              <Input name="limit" inputMode="numeric" defaultValue={fuMonthlyLimit?.toString() ?? ''} />
             </Field>
           </fieldset>
           {canManage ? (

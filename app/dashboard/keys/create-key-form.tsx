@@ -1,7 +1,7 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Alert, Button, Card, Field, Input, Select } from '@/components/ui';
+import { Alert, Button, Card, Field, Input, Select, Textarea } from '@/components/ui';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
@@ -56,31 +56,30 @@ export function CreateKeyForm({ onCreated }: { onCreated: (secret: string, name:
             <Alert tone="error">{error}</Alert>
           </div>
         )}
-        <Field label="Name" htmlFor="key-name" hint="Where the key is used, e.g. “billing-agent prod”.">
-          <Input id="key-name" name="name" required maxLength={80} />
+        <Field label="Name" hint="Where the key is used, e.g. “billing-agent prod”.">
+          <Input name="name" required maxLength={80} />
         </Field>
-        <Field label="Expires on (optional)" htmlFor="key-expiry" hint="Leave empty for a key that does not expire.">
-          <Input id="key-expiry" name="expiresAt" type="date" />
+        <Field label="Expires on (optional)" hint="Leave empty for a key that does not expire.">
+          <Input name="expiresAt" type="date" />
         </Field>
         <div className="sm:col-span-2">
-          <Field label="Extra forward allowlist for this key (optional)" htmlFor="key-allowlist" hint="One host per line, e.g. api.partner.com or *.partner.com:8443. Added to the tenant's list.">
-            <textarea
-              id="key-allowlist"
+          <Field label="Extra forward allowlist for this key (optional)" hint="One host per line, e.g. api.partner.com or *.partner.com:8443. Added to the tenant's list.">
+            <Textarea
               name="allowlist"
               rows={3}
-              className="block w-full rounded-md border-0 px-3 py-2 font-mono text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-indigo-600"
+              className="font-mono"
             />
           </Field>
         </div>
-        <Field label="LLM fallback" htmlFor="key-fallback">
-          <Select id="key-fallback" name="fallback" defaultValue="inherit">
+        <Field label="LLM fallback">
+          <Select name="fallback" defaultValue="inherit">
             <option value="inherit">Follow the tenant setting</option>
             <option value="on">Enabled for this key</option>
             <option value="off">Disabled for this key</option>
           </Select>
         </Field>
-        <Field label="FU monthly limit for this key (optional)" htmlFor="key-fu-limit" hint="Empty: the tenant's limit applies." error={limitError}>
-          <Input id="key-fu-limit" name="fuMonthlyLimit" inputMode="numeric" pattern="[0-9]*" />
+        <Field label="FU monthly limit for this key (optional)" hint="Empty: the tenant's limit applies." error={limitError}>
+          <Input name="fuMonthlyLimit" inputMode="numeric" pattern="[0-9]*" />
         </Field>
         <div className="sm:col-span-2">
           <Button type="submit" disabled={create.isPending}>

@@ -47,33 +47,33 @@ export function ReceiptList() {
   return (
     <Card>
       <form className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3" onSubmit={(e) => e.preventDefault()} aria-label="Filter receipts">
-        <Field label="Trace id" htmlFor="trace-search" hint="The beginning of a trace id is enough.">
-          <Input id="trace-search" type="search" value={search} onChange={(e) => setSearch(e.target.value)} className="font-mono" autoComplete="off" />
+        <Field label="Trace id" hint="The beginning of a trace id is enough.">
+          <Input type="search" value={search} onChange={(e) => setSearch(e.target.value)} className="font-mono" autoComplete="off" />
         </Field>
-        <Field label="Payload or target type" htmlFor="rc-type" hint="The exact type, e.g. invoice.iso20022.v1">
-          <Input id="rc-type" value={type} onChange={(e) => setType(e.target.value)} className="font-mono" autoComplete="off" />
+        <Field label="Payload or target type" hint="The exact type, e.g. invoice.iso20022.v1">
+          <Input value={type} onChange={(e) => setType(e.target.value)} className="font-mono" autoComplete="off" />
         </Field>
         <div className="grid grid-cols-2 gap-3">
-          <Field label="Repaired" htmlFor="rc-repaired">
-            <Select id="rc-repaired" value={repaired} onChange={(e) => setRepaired(e.target.value as Tri)}>
+          <Field label="Repaired">
+            <Select value={repaired} onChange={(e) => setRepaired(e.target.value as Tri)}>
               <option value="">Any</option>
               <option value="yes">Yes</option>
               <option value="no">No</option>
             </Select>
           </Field>
-          <Field label="LLM fallback" htmlFor="rc-fallback">
-            <Select id="rc-fallback" value={fallback} onChange={(e) => setFallback(e.target.value as Tri)}>
+          <Field label="LLM fallback">
+            <Select value={fallback} onChange={(e) => setFallback(e.target.value as Tri)}>
               <option value="">Any</option>
               <option value="yes">Yes</option>
               <option value="no">No</option>
             </Select>
           </Field>
         </div>
-        <Field label="From (your time)" htmlFor="rc-from">
-          <Input id="rc-from" type="datetime-local" step="1" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <Field label="From (your time)">
+          <Input type="datetime-local" step="1" value={from} onChange={(e) => setFrom(e.target.value)} />
         </Field>
-        <Field label="Until (your time)" htmlFor="rc-to">
-          <Input id="rc-to" type="datetime-local" step="1" value={to} onChange={(e) => setTo(e.target.value)} />
+        <Field label="Until (your time)">
+          <Input type="datetime-local" step="1" value={to} onChange={(e) => setTo(e.target.value)} />
         </Field>
       </form>
       {receipts.isPending ? (

@@ -62,16 +62,16 @@ export function RequestLog() {
   return (
     <Card>
       <form className="mb-4 grid gap-3 sm:grid-cols-2 lg:grid-cols-3" onSubmit={(e) => e.preventDefault()} aria-label="Filter requests">
-        <Field label="Outcome" htmlFor="rl-outcome">
-          <Select id="rl-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value as Outcome)}>
+        <Field label="Outcome">
+          <Select value={outcome} onChange={(e) => setOutcome(e.target.value as Outcome)}>
             <option value="">All</option>
             <option value="success">Succeeded</option>
             <option value="refused">Refused (4xx/5xx)</option>
             <option value="replay">Replays</option>
           </Select>
         </Field>
-        <Field label="Error code" htmlFor="rl-code">
-          <Select id="rl-code" value={code} onChange={(e) => setCode(e.target.value)}>
+        <Field label="Error code">
+          <Select value={code} onChange={(e) => setCode(e.target.value)}>
             <option value="">Any</option>
             {(codes.data ?? []).map((c) => (
               <option key={c} value={c}>
@@ -80,8 +80,8 @@ export function RequestLog() {
             ))}
           </Select>
         </Field>
-        <Field label="API key" htmlFor="rl-key">
-          <Select id="rl-key" value={apiKeyId} onChange={(e) => setApiKeyId(e.target.value)}>
+        <Field label="API key">
+          <Select value={apiKeyId} onChange={(e) => setApiKeyId(e.target.value)}>
             <option value="">Any</option>
             {(keys.data ?? []).map((k) => (
               <option key={k.id} value={k.id}>
@@ -90,14 +90,14 @@ export function RequestLog() {
             ))}
           </Select>
         </Field>
-        <Field label="Payload or target type" htmlFor="rl-type" hint="The exact type, e.g. invoice.iso20022.v1">
-          <Input id="rl-type" value={type} onChange={(e) => setType(e.target.value)} className="font-mono" autoComplete="off" />
+        <Field label="Payload or target type" hint="The exact type, e.g. invoice.iso20022.v1">
+          <Input value={type} onChange={(e) => setType(e.target.value)} className="font-mono" autoComplete="off" />
         </Field>
-        <Field label="From (your time)" htmlFor="rl-from">
-          <Input id="rl-from" type="datetime-local" step="1" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <Field label="From (your time)">
+          <Input type="datetime-local" step="1" value={from} onChange={(e) => setFrom(e.target.value)} />
         </Field>
-        <Field label="Until (your time)" htmlFor="rl-to">
-          <Input id="rl-to" type="datetime-local" step="1" value={to} onChange={(e) => setTo(e.target.value)} />
+        <Field label="Until (your time)">
+          <Input type="datetime-local" step="1" value={to} onChange={(e) => setTo(e.target.value)} />
         </Field>
       </form>
 

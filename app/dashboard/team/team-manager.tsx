@@ -164,11 +164,11 @@ function AddMemberForm({ onAdded }: { onAdded: () => void }) {
   return (
     <Card title="Add a member">
       <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start" noValidate>
-        <Field label="Email" htmlFor="member-email" error={error}>
-          <Input id="member-email" name="email" type="email" required autoComplete="off" />
+        <Field label="Email" error={error}>
+          <Input name="email" type="email" required autoComplete="off" />
         </Field>
-        <Field label="Role" htmlFor="member-role">
-          <Select id="member-role" name="role" defaultValue="member">
+        <Field label="Role">
+          <Select name="role" defaultValue="member">
             <option value="member">member</option>
             <option value="owner">owner</option>
           </Select>

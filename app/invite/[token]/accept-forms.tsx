@@ -3,42 +3,45 @@ import { useMutation } from '@tanstack/react-query';
 import { signIn } from 'next-auth/react';
 import { useState, type FormEvent } from 'react';
 import { Alert, Button, Field, Input } from '@/components/ui';
-import { readableError } from '@/lib/errors';
+import { formErrors, noFormErrors, readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
+
+const FIELDS = ['name', 'password'] as const;
+type Fields = (typeof FIELDS)[number];
 
 /** The invitee has no account: choose a name and password, then land on the dashboard. */
 export function NewAccountForm({ token, email }: { token: string; email: string }) {
   const trpc = useTRPC();
   const accept = useMutation(trpc.team.acceptAsNewUser.mutationOptions());
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState(noFormErrors<Fields>);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const form = new FormData(e.currentTarget);
     const password = String(form.get('password'));
-    setError(null);
+    setErrors(noFormErrors());
     try {
       await accept.mutateAsync({ token, name: String(form.get('name')), password });
     } catch (err) {
-      setError(readableError(err));
+      setErrors(formErrors(err, FIELDS));
       return;
     }
     const result = await signIn('credentials', { email, password, redirect: false });
     if (result?.ok) window.location.assign('/dashboard');
-    else setError('Your account was created, but signing in failed. Try signing in.');
+    else setErrors({ fields: {}, message: 'Your account was created, but signing in failed. Try signing in.' });
   }
 
   return (
     <form onSubmit={onSubmit} className="space-y-4" noValidate>
-      {error && <Alert tone="error">{error}</Alert>}
-      <Field label="Email" htmlFor="invite-email">
-        <Input id="invite-email" value={email} readOnly disabled />
+      {errors.message && <Alert tone="error">{errors.message}</Alert>}
+      <Field label="Email">
+        <Input value={email} readOnly disabled />
       </Field>
-      <Field label="Your name" htmlFor="invite-name">
-        <Input id="invite-name" name="name" autoComplete="name" required />
+      <Field label="Your name" error={errors.fields.name}>
+        <Input name="name" autoComplete="name" required />
       </Field>
-      <Field label="Password" htmlFor="invite-password" hint="At least 10 characters.">
-        <Input id="invite-password" name="password" type="password" autoComplete="new-password" minLength={10} required />
+      <Field label="Password" hint="At least 10 characters." error={errors.fields.password}>
+        <Input name="password" type="password" autoComplete="new-password" minLength={10} required />
       </Field>
       <Button type="submit" className="w-full" disabled={accept.isPending}>
         {accept.isPending ? 'Joining…' : 'Create account and join'}

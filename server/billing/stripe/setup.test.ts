@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '@/scripts/stripe-setup';
 import { DEFAULT_TIERS } from '../catalog';
-import { parseUsd } from '../money';
+import { parseUsd } from '@/lib/money';
 import { createStripe } from './client';
 import { applyStripeCatalog, buildStripeCatalog } from './setup';
 import { FakeStripe } from './testing/fake-stripe';

@@ -24,7 +24,7 @@ import {
   type Tier,
   type TierSchedule,
 } from '../catalog';
-import { formatUsd, toCents, toCentsDecimal } from '../money';
+import { formatUsd, toCents, toCentsDecimal } from '@/lib/money';
 
 export interface ProductSpec {
   id: string;

@@ -57,16 +57,16 @@ export function VerifyBill({ tenantId }: { tenantId: string }) {
         </p>
         <div className="flex flex-wrap items-end gap-3">
           <div className="w-48">
-            <Field label="Period" htmlFor="proof-period">
-              <Select id="proof-period" value={period} onChange={(e) => setPeriod(e.target.value)}>
+            <Field label="Period">
+              <Select value={period} onChange={(e) => setPeriod(e.target.value)}>
                 <option value="current">Current period</option>
                 <option value="previous">Previous period</option>
               </Select>
             </Field>
           </div>
           <div className="w-56">
-            <Field label="Proof form" htmlFor="proof-form">
-              <Select id="proof-form" value={form} onChange={(e) => setForm(e.target.value as 'compact' | 'receipts')}>
+            <Field label="Proof form">
+              <Select value={form} onChange={(e) => setForm(e.target.value as 'compact' | 'receipts')}>
                 <option value="compact">Compact (log tiles)</option>
                 <option value="receipts">Per receipt (inclusion paths)</option>
               </Select>
@@ -80,8 +80,8 @@ export function VerifyBill({ tenantId }: { tenantId: string }) {
 
       <Card title="2. Verify it">
         <div className="flex flex-wrap items-end gap-3">
-          <Field label="Usage proof bundle (.json)" htmlFor="proof-file">
-            <Input id="proof-file" type="file" accept="application/json,.json" disabled={!ready} onChange={(e) => verify(e.target.files?.[0])} />
+          <Field label="Usage proof bundle (.json)">
+            <Input type="file" accept="application/json,.json" disabled={!ready} onChange={(e) => verify(e.target.files?.[0])} />
           </Field>
           {!ready && <Badge>starting the verifier…</Badge>}
         </div>

@@ -44,8 +44,8 @@ export function UsageReviewView({ id, initialPeriod }: { id: string; initialPeri
           </>
         }
         actions={
-          <Field label="Period" htmlFor="usage-period">
-            <Select id="usage-period" value={period} onChange={(e) => setPeriod(e.target.value)}>
+          <Field label="Period">
+            <Select value={period} onChange={(e) => setPeriod(e.target.value)}>
               {choices.map((c) => (
                 <option key={c} value={c}>
                   {c === 'current' ? 'Current period' : c === 'previous' ? 'Previous period' : `Period from ${c}`}

@@ -1,7 +1,8 @@
-// Exact money. An amount is a bigint count of 1e-10 US dollars ("money units"), the precision
-// of the price columns (Decimal(20,10)), so sub-cent prices such as $0.0008 stay exact and
-// units × price never touches binary floating point. Amounts are rounded to whole cents only
-// where an invoice line is shown: half-up (ties away from zero) on the line total.
+// Exact money, shared by the billing domain (server/billing) and the portal's displays. An
+// amount is a bigint count of 1e-10 US dollars ("money units"), the precision of the price
+// columns (Decimal(20,10)), so sub-cent prices such as $0.0008 stay exact and units × price
+// never touches binary floating point. Amounts are rounded to whole cents only where an
+// invoice line is shown: half-up (ties away from zero) on the line total.
 
 /** Digits after the dollar point that one money unit represents. */
 export const MONEY_SCALE = 10;
