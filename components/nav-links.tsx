@@ -15,7 +15,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
               <Link
                 href={item.href}
                 aria-current={active ? 'page' : undefined}
-                className={`block whitespace-nowrap rounded-md px-3 py-2 text-sm ${active ? 'bg-indigo-50 font-medium text-indigo-700' : 'text-slate-700 hover:bg-slate-100'}`}
+                className={`block whitespace-nowrap rounded-md px-3 py-2 text-sm ${active ? 'bg-indigo-50 dark:bg-indigo-950/40 font-medium text-indigo-700 dark:text-indigo-300' : 'text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800'}`}
               >
                 {item.label}
               </Link>

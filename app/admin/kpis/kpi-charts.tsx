@@ -1,6 +1,7 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReactNode } from 'react';
+import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_TOOLTIP } from '@/components/chart-theme';
 import { Card } from '@/components/ui';
 
 export interface ChartMonth {
@@ -16,7 +17,6 @@ export interface ChartMonth {
   vex: number;
 }
 
-const AXIS = { fontSize: 11, fill: '#64748b' };
 const usd = (v: number) => `$${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 
 /** A chart with a text summary for screen readers; the per-month table below has every figure. */
@@ -41,10 +41,10 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
     <div className="grid gap-6 lg:grid-cols-2">
       <Chart title="Success without fallback and fallback rate (%)" summary={`This month: ${last?.successWithoutFallback?.toFixed(1) ?? 'no'} % succeeded without fallback, fallback rate ${last?.fallbackRate?.toFixed(1) ?? 'none'} %.`}>
         <LineChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="month" tick={AXIS} />
-          <YAxis tick={AXIS} width={40} domain={[0, 100]} />
-          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} />
+          <CartesianGrid strokeDasharray="3 3" stroke={CHART_GRID} />
+          <XAxis dataKey="month" {...CHART_AXIS} />
+          <YAxis {...CHART_AXIS} width={40} domain={[0, 100]} />
+          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} {...CHART_TOOLTIP} />
           <Legend />
           <Line type="monotone" dataKey="successWithoutFallback" name="OK without fallback" stroke="#059669" isAnimationActive={false} connectNulls />
           <Line type="monotone" dataKey="fallbackRate" name="Fallback rate" stroke="#d97706" isAnimationActive={false} connectNulls />
@@ -52,10 +52,10 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
       </Chart>
       <Chart title="Added latency (ms)" summary={`This month: p50 ${last?.p50?.toFixed(1) ?? 'none'} ms, p95 ${last?.p95?.toFixed(1) ?? 'none'} ms (objective p95 ≤ 40 ms).`}>
         <LineChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="month" tick={AXIS} />
-          <YAxis tick={AXIS} width={40} />
-          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} ms`} />
+          <CartesianGrid strokeDasharray="3 3" stroke={CHART_GRID} />
+          <XAxis dataKey="month" {...CHART_AXIS} />
+          <YAxis {...CHART_AXIS} width={40} />
+          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} ms`} {...CHART_TOOLTIP} />
           <Legend />
           <Line type="monotone" dataKey="p50" name="p50" stroke="#4f46e5" isAnimationActive={false} connectNulls />
           <Line type="monotone" dataKey="p95" name="p95" stroke="#dc2626" isAnimationActive={false} connectNulls />
@@ -63,10 +63,10 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
       </Chart>
       <Chart title="MRR, expansion and contraction (USD)" summary={`MRR this month: ${usd(last?.mrr ?? 0)}; expansion ${usd(last?.expansion ?? 0)}, contraction ${usd(-(last?.contraction ?? 0))}.`}>
         <BarChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="month" tick={AXIS} />
-          <YAxis tick={AXIS} width={64} tickFormatter={usd} />
-          <Tooltip formatter={(v) => usd(Number(v))} />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={CHART_GRID} />
+          <XAxis dataKey="month" {...CHART_AXIS} />
+          <YAxis {...CHART_AXIS} width={64} tickFormatter={usd} />
+          <Tooltip formatter={(v) => usd(Number(v))} {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
           <Legend />
           <Bar dataKey="mrr" name="MRR" fill="#4f46e5" isAnimationActive={false} />
           <Bar dataKey="expansion" name="Expansion" fill="#059669" isAnimationActive={false} />
@@ -75,11 +75,11 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
       </Chart>
       <Chart title="Usage (VEx) and overage revenue" summary={`This month: ${last?.vex ?? 0} VEx, overage ${usd(last?.overage ?? 0)}.`}>
         <BarChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="month" tick={AXIS} />
-          <YAxis yAxisId="vex" tick={AXIS} width={56} />
-          <YAxis yAxisId="usd" orientation="right" tick={AXIS} width={56} tickFormatter={usd} />
-          <Tooltip />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={CHART_GRID} />
+          <XAxis dataKey="month" {...CHART_AXIS} />
+          <YAxis yAxisId="vex" {...CHART_AXIS} width={56} />
+          <YAxis yAxisId="usd" orientation="right" {...CHART_AXIS} width={56} tickFormatter={usd} />
+          <Tooltip {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
           <Legend />
           <Bar yAxisId="vex" dataKey="vex" name="VEx" fill="#0284c7" isAnimationActive={false} />
           <Bar yAxisId="usd" dataKey="overage" name="Overage (USD)" fill="#d97706" isAnimationActive={false} />

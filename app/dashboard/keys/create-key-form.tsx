@@ -68,7 +68,7 @@ export function CreateKeyForm({ onCreated }: { onCreated: (secret: string, name:
               id="key-allowlist"
               name="allowlist"
               rows={3}
-              className="block w-full rounded-md border-0 px-3 py-2 font-mono text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-inset focus:ring-indigo-600"
+              className="block w-full rounded-md border-0 px-3 py-2 font-mono text-sm text-slate-900 dark:text-slate-100 shadow-sm ring-1 ring-inset ring-slate-300 dark:ring-slate-600 focus:ring-2 focus:ring-inset focus:ring-indigo-600"
             />
           </Field>
         </div>

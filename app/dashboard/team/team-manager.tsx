@@ -50,10 +50,10 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
                 {canManage && <Th className="text-right">Actions</Th>}
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {team.data.members.map((m) => (
                 <tr key={m.user.id}>
-                  <Td className="font-medium text-slate-900">
+                  <Td className="font-medium text-slate-900 dark:text-slate-100">
                     {m.user.name || '—'} {m.user.id === currentUserId && <Badge>you</Badge>}
                   </Td>
                   <Td className="break-all">{m.user.email}</Td>
@@ -110,14 +110,14 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
           {team.data.invitations.length === 0 ? (
             <EmptyState title="No pending invitations" />
           ) : (
-            <ul className="divide-y divide-slate-100">
+            <ul className="divide-y divide-slate-100 dark:divide-slate-800">
               {team.data.invitations.map((inv) => (
                 <li key={inv.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                   <span>
-                    <span className="font-medium text-slate-900">{inv.email}</span> as {inv.role} · expires <DateTime value={inv.expiresAt} />
+                    <span className="font-medium text-slate-900 dark:text-slate-100">{inv.email}</span> as {inv.role} · expires <DateTime value={inv.expiresAt} />
                   </span>
                   {canManage && (
-                    <Button variant="ghost" className="text-red-700" onClick={() => run(() => revokeInvitation.mutateAsync({ id: inv.id }))} aria-label={`Cancel the invitation for ${inv.email}`}>
+                    <Button variant="ghost" className="text-red-700 dark:text-red-300" onClick={() => run(() => revokeInvitation.mutateAsync({ id: inv.id }))} aria-label={`Cancel the invitation for ${inv.email}`}>
                       Cancel invitation
                     </Button>
                   )}
