@@ -11,7 +11,7 @@ const METER_NAMES = { vex: 'Verified Exchanges (VEx)', fu: 'Fallback Units (FU t
 export function PeriodPreview({ preview, basis }: { preview: InvoicePreview; basis: 'plan' | 'reserved' }) {
   const allowance = basis === 'reserved' ? 'reserved' : 'included';
   return (
-    <Table caption="This period's itemized charges">
+    <Table caption="This period's itemized charges" pinLastColumn>
       <thead>
         <tr>
           <Th>Item</Th>

@@ -29,7 +29,7 @@ export function UsageHistory() {
       ) : (
         <>
           <UsageHistoryChart months={[...used].sort((a, b) => a.period.start.getTime() - b.period.start.getTime()).map((row) => ({ label: shortMonth.format(row.period.start), vex: row.usage.vex }))} />
-          <Table caption="Usage and charges per month">
+          <Table caption="Usage and charges per month" pinLastColumn>
             <thead>
               <tr>
                 <Th>Month (UTC)</Th>

@@ -37,7 +37,7 @@ export function KeysManager({ canManage }: { canManage: boolean }) {
         ) : keys.data.length === 0 ? (
           <EmptyState title="No API keys yet">{canManage ? 'Create one above to start calling the API.' : 'Ask an owner to create one.'}</EmptyState>
         ) : (
-          <Table caption="API keys">
+          <Table caption="API keys" pinLastColumn={canManage}>
             <thead>
               <tr>
                 <Th>Key</Th>

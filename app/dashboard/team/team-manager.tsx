@@ -40,7 +40,7 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
         ) : team.isError ? (
           <Alert tone="error">Could not load the team: {readableError(team.error)}</Alert>
         ) : (
-          <Table caption="Members">
+          <Table caption="Members" pinLastColumn={canManage}>
             <thead>
               <tr>
                 <Th>Name</Th>
