@@ -15,6 +15,7 @@ export function AuditLogViewer() {
   const [cursors, setCursors] = useState<bigint[]>([]);
   const prefix = useDeferredValue(actionPrefix.trim());
   const tenants = useQuery(trpc.admin.tenants.queryOptions({}));
+  const tenantName = new Map(tenants.data?.map((t) => [t.id, t.name]));
   const log = useQuery({
     ...trpc.admin.auditLog.queryOptions({ tenantId: tenantId || undefined, actionPrefix: prefix || undefined, before: cursors.at(-1) }),
     placeholderData: keepPreviousData,
@@ -81,11 +82,12 @@ export function AuditLogViewer() {
                   <Td>
                     <DateTime value={e.at} />
                   </Td>
-                  <Td className="whitespace-nowrap">{e.actorEmail ?? <span className="text-slate-500 dark:text-slate-400">system</span>}</Td>
+                  <Td className="break-all">{e.actorEmail ?? <span className="text-slate-500 dark:text-slate-400">system</span>}</Td>
                   <Td className="whitespace-nowrap font-mono text-xs">{e.action}</Td>
-                  <Td className="whitespace-nowrap font-mono text-xs">{e.target ?? '—'}</Td>
-                  <Td className="font-mono text-xs">{e.tenantId ?? '—'}</Td>
-                  <Td className="font-mono text-xs">{e.ip ?? '—'}</Td>
+                  {/* Targets are ids and hashes of any length: they wrap rather than widen the table. */}
+                  <Td className="max-w-48 break-all font-mono text-xs">{e.target ?? '—'}</Td>
+                  <Td title={e.tenantId ?? undefined}>{e.tenantId ? (tenantName.get(e.tenantId) ?? <span className="font-mono text-xs">{e.tenantId}</span>) : '—'}</Td>
+                  <Td className="whitespace-nowrap font-mono text-xs">{e.ip ?? '—'}</Td>
                   <Td>
                     {e.detail === null ? (
                       '—'

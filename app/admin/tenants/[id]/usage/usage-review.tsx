@@ -27,19 +27,22 @@ export function UsageReviewView({ id, initialPeriod }: { id: string; initialPeri
   const trpc = useTRPC();
   const [period, setPeriod] = useState(initialPeriod);
   const review = useQuery({ ...trpc.admin.usageReview.queryOptions({ tenantId: id, period }), retry: false });
+  // Named for the reader; the id until the name arrives (the tenant page has usually loaded it).
+  const tenant = useQuery(trpc.admin.tenant.queryOptions({ id }));
+  const name = tenant.data?.name ?? id;
   const stored = review.data?.storedPeriods ?? [];
   const choices = [...new Set(['current', 'previous', ...stored, period])];
 
   return (
     <div className="space-y-6">
       <Link href={`/admin/tenants/${encodeURIComponent(id)}`} className="text-sm font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
-        ← Tenant
+        ← {name}
       </Link>
       <PageHeader
-        title="Usage statements"
+        title={`Usage statements: ${name}`}
         description={
           <>
-            <span className="font-mono">{id}</span>: the signed statement of a billing period, re-verified with the checks <span className="font-mono">signet-verify usage</span> runs, and any drift between the
+            The signed statement of a billing period, re-verified with the checks <span className="font-mono">signet-verify usage</span> runs, and any drift between the
             statement, the usage ledger and its rollups, and what the billing outbox sent.
           </>
         }
