@@ -22,12 +22,21 @@ interface Visit {
   heading: string | RegExp;
   /** The page's primary actions: each must be on screen at phone width. */
   actions?: { role: 'button' | 'link'; name: string | RegExp; exact?: boolean }[];
+  /** The screenshot's name when the path holds a generated id. */
+  shot?: string;
 }
 
 /** Screenshot names: test-results/screenshots/theme-<role>-<page>-{phone,dark}.png */
-function shotName(role: string, path: string, mode: 'phone' | 'dark') {
-  const page = path.replace(/^\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '') || 'home';
+function shotName(role: string, visit: Visit, mode: 'phone' | 'dark') {
+  const page = visit.shot ?? visit.path.replace(/^\//, '').replace(/[^a-z0-9]+/gi, '-').replace(/-$/, '');
   return `theme-${role}-${page}-${mode}`;
+}
+
+/** Waits for what the page loads after its HTML: queries (spinners gone) and charts (drawn). */
+async function settle(page: Page) {
+  await page.waitForLoadState('networkidle');
+  await expect(page.locator('[role="status"]:has(.animate-spin)')).toHaveCount(0);
+  for (const chart of await page.locator('figure > [aria-hidden="true"]').all()) await expect(chart.locator('.recharts-wrapper > .recharts-surface')).toBeVisible();
 }
 
 /** Controls the reader can see, whose box reaches past the screen's left or right edge (the section navigation scrolls sideways by design). */
@@ -48,6 +57,7 @@ async function visitOnPhone(page: Page, info: TestInfo, role: string, visit: Vis
   await page.emulateMedia({ colorScheme: 'light' });
   await page.goto(visit.path);
   await expect(page.getByRole('heading', { level: 1, name: visit.heading })).toBeVisible();
+  await settle(page);
   await expect(page.locator('html')).not.toHaveClass(/\bdark\b/);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect.soft(overflow, `${visit.path} scrolls sideways at 390 px`).toBeLessThanOrEqual(0);
@@ -58,7 +68,7 @@ async function visitOnPhone(page: Page, info: TestInfo, role: string, visit: Vis
     expect.soft(box.x >= 0 && box.x + box.width <= PHONE.width, `${visit.path}: “${action.name}” within the screen (${Math.round(box.x)}–${Math.round(box.x + box.width)})`).toBe(true);
   }
   expect.soft(await controlsOffScreen(page), `${visit.path}: controls off-screen at 390 px`).toEqual([]);
-  await snap(page, info, shotName(role, visit.path, 'phone'));
+  await snap(page, info, shotName(role, visit, 'phone'));
 }
 
 /** Dark by the system setting, with no stored choice: the page follows it as loaded. */
@@ -67,8 +77,9 @@ async function visitInDark(page: Page, info: TestInfo, role: string, visit: Visi
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(visit.path);
   await expect(page.getByRole('heading', { level: 1, name: visit.heading })).toBeVisible();
+  await settle(page);
   await expect(page.locator('html')).toHaveClass(/\bdark\b/);
-  await snap(page, info, shotName(role, visit.path, 'dark'));
+  await snap(page, info, shotName(role, visit, 'dark'));
 }
 
 async function visitAll(page: Page, info: TestInfo, role: string, visits: Visit[]) {
@@ -140,7 +151,7 @@ test('the tenant owner’s pages on a phone and in dark mode', async ({ page, re
     { path: '/dashboard/fallback', heading: 'LLM fallback' },
     { path: '/dashboard/requests', heading: 'Request log' },
     { path: '/dashboard/receipts', heading: 'Receipts', actions: [{ role: 'link', name: traceId }] },
-    { path: `/dashboard/receipts/${encodeURIComponent(traceId)}`, heading: 'Receipt chain' },
+    { path: `/dashboard/receipts/${encodeURIComponent(traceId)}`, heading: 'Receipt chain', shot: 'dashboard-receipts-trace' },
     { path: '/dashboard/receipts/e2e-no-such-trace', heading: 'Trace not found' },
     { path: '/dashboard/billing', heading: 'Plans & billing' },
     { path: '/dashboard/billing/verify', heading: 'Verify my bill' },
