@@ -3,9 +3,12 @@
 import type { ReactNode, TdHTMLAttributes, ThHTMLAttributes } from 'react';
 import { cx } from './ui';
 
-// Cells spanning the row (confirmations, empty states) scroll with it.
-const stickyFirst = '[&_tr>*:not([colspan]):first-child]:sticky [&_tr>*:not([colspan]):first-child]:left-0 [&_tr>*:not([colspan]):first-child]:bg-white dark:[&_tr>*:not([colspan]):first-child]:bg-slate-900';
-const stickyLast = '[&_tr>*:not([colspan]):last-child]:sticky [&_tr>*:not([colspan]):last-child]:right-0 [&_tr>*:not([colspan]):last-child]:bg-white dark:[&_tr>*:not([colspan]):last-child]:bg-slate-900';
+// Cells spanning the row (confirmations, empty states) scroll with it. On phones a soft shadow
+// marks the edge the other columns slide under.
+const stickyFirst =
+  '[&_tr>*:not([colspan]):first-child]:sticky [&_tr>*:not([colspan]):first-child]:left-0 [&_tr>*:not([colspan]):first-child]:bg-white dark:[&_tr>*:not([colspan]):first-child]:bg-slate-900 max-sm:[&_tr>*:not([colspan]):first-child]:shadow-[6px_0_6px_-6px_rgb(0_0_0/0.2)]';
+const stickyLast =
+  '[&_tr>*:not([colspan]):last-child]:sticky [&_tr>*:not([colspan]):last-child]:right-0 [&_tr>*:not([colspan]):last-child]:bg-white dark:[&_tr>*:not([colspan]):last-child]:bg-slate-900 max-sm:[&_tr>*:not([colspan]):last-child]:shadow-[-6px_0_6px_-6px_rgb(0_0_0/0.2)]';
 
 /** `pinLastColumn`: the last column (the row's actions, or the amount it comes to) stays in view on phones too. */
 export function Table({ caption, pinLastColumn = false, children }: { caption: string; pinLastColumn?: boolean; children: ReactNode }) {

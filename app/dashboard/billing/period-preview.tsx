@@ -31,14 +31,18 @@ export function PeriodPreview({ preview, basis }: { preview: InvoicePreview; bas
           const m = preview.meters[meter];
           return (
             <Fragment key={meter}>
-              <tr className="bg-slate-50 dark:bg-slate-800/50">
-                <Td className="font-medium text-slate-900 dark:text-slate-100">{METER_NAMES[meter]}</Td>
+              {/* The allowance sits under the meter's name: on phones that column stays in view. */}
+              <tr>
+                <Td className="font-medium text-slate-900 dark:text-slate-100">
+                  {METER_NAMES[meter]}
+                  <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">
+                    {formatCount(m.included)} {allowance} · {formatCount(m.billable)} billable
+                  </span>
+                </Td>
                 <Td className="text-right tabular-nums" data-testid={`${meter}-used`}>
                   {formatCount(m.used)} used
                 </Td>
-                <Td className="text-right text-slate-500 dark:text-slate-400" colSpan={2}>
-                  {formatCount(m.included)} {allowance} · {formatCount(m.billable)} billable
-                </Td>
+                <Td colSpan={2} />
               </tr>
               {m.lines.length === 0 ? (
                 <tr>

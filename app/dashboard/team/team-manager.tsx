@@ -56,7 +56,7 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
                   <Td className="font-medium text-slate-900 dark:text-slate-100">
                     {m.user.name || '—'} {m.user.id === currentUserId && <Badge>you</Badge>}
                   </Td>
-                  <Td className="break-all">{m.user.email}</Td>
+                  <Td className="min-w-48 break-all">{m.user.email}</Td>
                   <Td>
                     {canManage ? (
                       <>
@@ -65,7 +65,7 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
                         </label>
                         <Select
                           id={`role-${m.user.id}`}
-                          className="w-auto"
+                          className="w-auto min-w-28"
                           value={m.role}
                           disabled={changeRole.isPending}
                           onChange={(e) => run(() => changeRole.mutateAsync({ userId: m.user.id, role: e.target.value as Role }))}

@@ -104,7 +104,7 @@ export function TenantDetailView({ id }: { id: string }) {
               {t.members.map((m) => (
                 <tr key={m.userId}>
                   <Td>{m.name || '—'}</Td>
-                  <Td className="break-all">{m.email}</Td>
+                  <Td className="min-w-48 break-all">{m.email}</Td>
                   <Td>
                     <Badge tone={m.role === 'owner' ? 'indigo' : 'slate'}>{m.role}</Badge>
                   </Td>
@@ -157,7 +157,7 @@ export function TenantDetailView({ id }: { id: string }) {
         {t.recentTraces.length === 0 ? (
           <EmptyState title="No traces yet">Traces appear after the tenant&apos;s first exchange.</EmptyState>
         ) : (
-          <Table caption="Recent traces">
+          <Table caption="Recent traces" pinLastColumn>
             <thead>
               <tr>
                 <Th>Trace</Th>
