@@ -17,6 +17,8 @@ export interface ChartMonth {
   vex: number;
 }
 
+// Legend labels in the text colour (Recharts colours them like their series: too faint on dark).
+const legendLabel = (value: string) => <span className="text-slate-700 dark:text-slate-300">{value}</span>;
 const usd = (v: number) => `$${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 
 /** A chart with a text summary for screen readers; the per-month table below has every figure. */
@@ -45,7 +47,7 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
           <XAxis dataKey="month" {...CHART_AXIS} />
           <YAxis {...CHART_AXIS} width={40} domain={[0, 100]} />
           <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} {...CHART_TOOLTIP} />
-          <Legend />
+          <Legend formatter={legendLabel} />
           <Line type="monotone" dataKey="successWithoutFallback" name="OK without fallback" stroke="#059669" isAnimationActive={false} connectNulls />
           <Line type="monotone" dataKey="fallbackRate" name="Fallback rate" stroke="#d97706" isAnimationActive={false} connectNulls />
         </LineChart>
@@ -56,7 +58,7 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
           <XAxis dataKey="month" {...CHART_AXIS} />
           <YAxis {...CHART_AXIS} width={40} />
           <Tooltip formatter={(v) => `${Number(v).toFixed(1)} ms`} {...CHART_TOOLTIP} />
-          <Legend />
+          <Legend formatter={legendLabel} />
           <Line type="monotone" dataKey="p50" name="p50" stroke="#4f46e5" isAnimationActive={false} connectNulls />
           <Line type="monotone" dataKey="p95" name="p95" stroke="#dc2626" isAnimationActive={false} connectNulls />
         </LineChart>
@@ -67,7 +69,7 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
           <XAxis dataKey="month" {...CHART_AXIS} />
           <YAxis {...CHART_AXIS} width={64} tickFormatter={usd} />
           <Tooltip formatter={(v) => usd(Number(v))} {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
-          <Legend />
+          <Legend formatter={legendLabel} />
           <Bar dataKey="mrr" name="MRR" fill="#4f46e5" isAnimationActive={false} />
           <Bar dataKey="expansion" name="Expansion" fill="#059669" isAnimationActive={false} />
           <Bar dataKey="contraction" name="Contraction" fill="#dc2626" isAnimationActive={false} />
@@ -80,7 +82,7 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
           <YAxis yAxisId="vex" {...CHART_AXIS} width={56} />
           <YAxis yAxisId="usd" orientation="right" {...CHART_AXIS} width={56} tickFormatter={usd} />
           <Tooltip {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
-          <Legend />
+          <Legend formatter={legendLabel} />
           <Bar yAxisId="vex" dataKey="vex" name="VEx" fill="#0284c7" isAnimationActive={false} />
           <Bar yAxisId="usd" dataKey="overage" name="Overage (USD)" fill="#d97706" isAnimationActive={false} />
         </BarChart>
