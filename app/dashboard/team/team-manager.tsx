@@ -43,10 +43,9 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
           <Table caption="Members" pinLastColumn={canManage}>
             <thead>
               <tr>
-                <Th>Name</Th>
-                <Th>Email</Th>
+                <Th>Member</Th>
                 <Th>Role</Th>
-                <Th>Since</Th>
+                <Th className="max-sm:hidden">Since</Th>
                 {canManage && <Th className="text-right">Actions</Th>}
               </tr>
             </thead>
@@ -55,8 +54,9 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
                 <tr key={m.user.id}>
                   <Td className="font-medium text-slate-900 dark:text-slate-100">
                     {m.user.name || '—'} {m.user.id === currentUserId && <Badge>you</Badge>}
+                    {/* The email under the name: on phones the role and actions fit beside it. */}
+                    <span className="block break-all font-normal text-slate-600 dark:text-slate-400">{m.user.email}</span>
                   </Td>
-                  <Td className="min-w-48 break-all">{m.user.email}</Td>
                   <Td>
                     {canManage ? (
                       <>
@@ -78,7 +78,7 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
                       <Badge tone={m.role === 'owner' ? 'indigo' : 'slate'}>{m.role}</Badge>
                     )}
                   </Td>
-                  <Td>
+                  <Td className="max-sm:hidden">
                     <DateTime value={m.createdAt} />
                   </Td>
                   {canManage && (
