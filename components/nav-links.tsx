@@ -39,6 +39,9 @@ export function NavLinks({ items }: { items: NavItem[] }) {
   const path = usePathname();
   const list = useRef<HTMLUListElement>(null);
   const edges = useScrollEdges(list);
+  // The most specific link holding this page (Verify my bill, not also Plans & billing); an area's home only for itself.
+  const holds = (href: string) => path === href || (href.split('/').length > 2 && path.startsWith(`${href}/`));
+  const current = items.filter((item) => holds(item.href)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
   useEffect(() => {
     const ul = list.current;
     const current = ul?.querySelector<HTMLElement>('[aria-current="page"]');
@@ -49,7 +52,7 @@ export function NavLinks({ items }: { items: NavItem[] }) {
     <nav aria-label="Section" className="md:w-52 md:shrink-0">
       <ul ref={list} data-scroll-fade={edges} style={{ maskImage: masks[edges] }} className="relative flex gap-1 overflow-x-auto md:flex-col">
         {items.map((item) => {
-          const active = path === item.href || (item.href.split('/').length > 2 && path.startsWith(item.href));
+          const active = item.href === current;
           return (
             <li key={item.href}>
               <Link

@@ -168,6 +168,9 @@ test('the tenant owner’s pages on a phone and in dark mode', async ({ page, re
   await expect(sections).toHaveAttribute('data-scroll-fade', 'start');
   await page.setViewportSize(DESKTOP);
   await expect(sections).toHaveAttribute('data-scroll-fade', 'none');
+  // Only the most specific link is current (not Plans & billing as well).
+  await page.goto('/dashboard/billing/verify');
+  await expect(page.getByRole('navigation', { name: 'Section' }).locator('[aria-current="page"]')).toHaveText(['Verify my bill']);
 });
 
 test('the admin’s pages on a phone and in dark mode', async ({ page }, info) => {
