@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
+import { THEME_SCRIPT } from '@/lib/theme';
 import { Providers } from '@/lib/trpc-client';
 import { loadConfig } from '@/server/config';
 
@@ -17,8 +19,14 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   // Every page renders per request, so its scripts carry that request's CSP nonce (proxy.ts).
   await connection();
+  // The theme script runs before first paint, allowed by the nonce proxy.ts put in the policy.
+  const nonce = /'nonce-([^']+)'/.exec((await headers()).get('content-security-policy') ?? '')?.[1];
   return (
-    <html lang="en">
+    // The head script sets the dark class before React hydrates.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: THEME_SCRIPT }} />
+      </head>
       <body className="min-h-screen font-sans">
         <Providers>{children}</Providers>
       </body>

@@ -24,17 +24,17 @@ export function Field({ label, hint, error, children }: { label: string; hint?: 
   return (
     <FieldContext value={{ id, describedBy, invalid: Boolean(error) }}>
       <div className="space-y-1">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
           {label}
         </label>
         {children}
         {hint && (
-          <p id={hintId} className="text-xs text-slate-500">
+          <p id={hintId} className="text-xs text-slate-500 dark:text-slate-400">
             {hint}
           </p>
         )}
         {error && (
-          <p id={errorId} role="alert" className="text-xs text-red-700">
+          <p id={errorId} role="alert" className="text-xs text-red-700 dark:text-red-300">
             {error}
           </p>
         )}
@@ -56,14 +56,14 @@ function useFieldWiring(props: ControlWiring): ControlWiring {
   };
 }
 
-const inputClass = 'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
+const inputClass = 'block w-full rounded-md border-0 px-3 py-2 text-sm text-slate-900 dark:text-slate-100 shadow-sm ring-1 ring-inset ring-slate-300 dark:ring-slate-600 placeholder:text-slate-400 dark:placeholder:text-slate-500 dark:bg-slate-950 focus:ring-2 focus:ring-inset focus:ring-indigo-600';
 
 export function Input({ className, ...props }: ComponentProps<'input'>) {
   return <input {...props} {...useFieldWiring(props)} className={cx(inputClass, className)} />;
 }
 
 export function Select({ className, ...props }: ComponentProps<'select'>) {
-  return <select {...props} {...useFieldWiring(props)} className={cx(inputClass, 'bg-white', className)} />;
+  return <select {...props} {...useFieldWiring(props)} className={cx(inputClass, 'bg-white dark:bg-slate-900', className)} />;
 }
 
 export function Textarea({ className, ...props }: ComponentProps<'textarea'>) {

@@ -36,7 +36,7 @@ export function KeySnippets({ apiKey, idempotencyKey }: { apiKey: string; idempo
         </div>
         <CopyButton value={code} label={`Copy ${SNIPPET_LANGUAGES.find((l) => l.id === language)!.label} snippet`} />
       </div>
-      <pre id="snippet-panel" role="tabpanel" aria-labelledby={`snippet-tab-${language}`} tabIndex={0} data-testid="snippet-code" className="max-h-80 overflow-auto rounded-md bg-slate-900 p-3 font-mono text-xs leading-relaxed text-slate-100">
+      <pre id="snippet-panel" role="tabpanel" aria-labelledby={`snippet-tab-${language}`} tabIndex={0} data-testid="snippet-code" className="max-h-80 overflow-auto rounded-md bg-slate-900 p-3 dark:bg-slate-950 dark:ring-1 dark:ring-slate-700 font-mono text-xs leading-relaxed text-slate-100">
         {code}
       </pre>
     </div>

@@ -53,8 +53,8 @@ export function TierEditor({
   const update = (i: number, patch: Partial<TierRow>) => onChange(rows.map((row, j) => (j === i ? { ...row, ...patch } : row)));
   return (
     <fieldset className="space-y-3">
-      <legend className="text-sm font-semibold text-slate-900">{legend}</legend>
-      <p className="text-xs text-slate-500">
+      <legend className="text-sm font-semibold text-slate-900 dark:text-slate-100">{legend}</legend>
+      <p className="text-xs text-slate-500 dark:text-slate-400">
         Thresholds count billable {unit} cumulatively from the first billable one; units past the last threshold are charged at the last tier&apos;s price.
       </p>
       {rows.map((row, i) => {
@@ -63,10 +63,10 @@ export function TierEditor({
         // A row's error describes the two inputs it is about.
         const invalid = error ? { 'aria-invalid': true, 'aria-describedby': `${idPrefix}-${i}-error` } : {};
         return (
-          <div key={i} className="rounded-md bg-slate-50 p-3 ring-1 ring-slate-200">
+          <div key={i} className="rounded-md bg-slate-50 dark:bg-slate-800/50 p-3 ring-1 ring-slate-200 dark:ring-slate-700">
             <div className="grid gap-3 sm:grid-cols-[1fr_1fr_1.5fr_auto] sm:items-end">
               <div className="space-y-1">
-                <label htmlFor={`${idPrefix}-${i}-threshold`} className="block text-xs font-medium text-slate-700">
+                <label htmlFor={`${idPrefix}-${i}-threshold`} className="block text-xs font-medium text-slate-700 dark:text-slate-300">
                   Tier {i + 1}: up to ({unit})
                 </label>
                 {openEndedLast && last ? (
@@ -76,13 +76,13 @@ export function TierEditor({
                 )}
               </div>
               <div className="space-y-1">
-                <label htmlFor={`${idPrefix}-${i}-price`} className="block text-xs font-medium text-slate-700">
+                <label htmlFor={`${idPrefix}-${i}-price`} className="block text-xs font-medium text-slate-700 dark:text-slate-300">
                   Tier {i + 1}: price per unit (USD)
                 </label>
                 <Input id={`${idPrefix}-${i}-price`} inputMode="decimal" value={row.price} onChange={(e) => update(i, { price: e.target.value })} {...invalid} />
               </div>
               <div className="space-y-1">
-                <label htmlFor={`${idPrefix}-${i}-item`} className="block text-xs font-medium text-slate-700">
+                <label htmlFor={`${idPrefix}-${i}-item`} className="block text-xs font-medium text-slate-700 dark:text-slate-300">
                   Tier {i + 1}: Stripe item (optional)
                 </label>
                 <Input id={`${idPrefix}-${i}-item`} className="font-mono" value={row.stripeItem} onChange={(e) => update(i, { stripeItem: e.target.value })} />
@@ -92,7 +92,7 @@ export function TierEditor({
               </Button>
             </div>
             {error && (
-              <p id={`${idPrefix}-${i}-error`} role="alert" className="mt-2 text-xs text-red-700">
+              <p id={`${idPrefix}-${i}-error`} role="alert" className="mt-2 text-xs text-red-700 dark:text-red-300">
                 Tier {i + 1}: {error}
               </p>
             )}

@@ -42,16 +42,16 @@ export function TenantsList() {
               <Th>Created</Th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {tenants.data.map((t) => (
               <tr key={t.id}>
                 <Td>
-                  <Link href={`/admin/tenants/${encodeURIComponent(t.id)}`} className="font-medium text-indigo-700 hover:underline">
+                  <Link href={`/admin/tenants/${encodeURIComponent(t.id)}`} className="font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
                     {t.name}
                   </Link>
-                  <div className="font-mono text-xs text-slate-500">{t.id}</div>
+                  <div className="font-mono text-xs text-slate-500 dark:text-slate-400">{t.id}</div>
                 </Td>
-                <Td>{t.plan ?? <span className="text-slate-500">none</span>}</Td>
+                <Td>{t.plan ?? <span className="text-slate-500 dark:text-slate-400">none</span>}</Td>
                 <Td>
                   <SubscriptionBadge status={t.subscriptionStatus} />
                 </Td>

@@ -27,11 +27,11 @@ export function LogPanel({ witnessKeys, paused }: { witnessKeys: string[]; pause
   // Paused while a verification runs: the page promises that nothing is sent anywhere meanwhile.
   const state = useQuery({ queryKey: ['transparency-checkpoint'], queryFn: fetchCheckpoint, refetchInterval: paused ? false : 10_000, refetchOnWindowFocus: !paused });
   if (state.isPending) return <Spinner label="Reading the transparency log" />;
-  if (state.isError) return <p className="text-sm text-red-700">Could not read the transparency log: {state.error.message}</p>;
-  if (!state.data.available) return <p className="text-sm text-slate-600" data-testid="log-unavailable">The transparency log is not available on this Signet.</p>;
+  if (state.isError) return <p className="text-sm text-red-700 dark:text-red-300">Could not read the transparency log: {state.error.message}</p>;
+  if (!state.data.available) return <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="log-unavailable">The transparency log is not available on this Signet.</p>;
 
   const parsed = parseSignedCheckpoint(state.data.text);
-  if (!parsed.ok) return <p className="text-sm text-red-700">The log served an unreadable checkpoint: {parsed.reason}</p>;
+  if (!parsed.ok) return <p className="text-sm text-red-700 dark:text-red-300">The log served an unreadable checkpoint: {parsed.reason}</p>;
   const { checkpoint, note } = parsed.value;
   const keys = witnessKeys.flatMap((k) => {
     const p = parseVerifierKey(k);
@@ -50,34 +50,34 @@ export function LogPanel({ witnessKeys, paused }: { witnessKeys: string[]; pause
     <div className="space-y-3 text-sm" data-testid="log-panel">
       <dl className="grid gap-3 sm:grid-cols-3">
         <div>
-          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Log size</dt>
+          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Log size</dt>
           <dd className="mt-1 tabular-nums">{formatCount(checkpoint.size)} entries</dd>
         </div>
         <div className="min-w-0">
-          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Last checkpoint</dt>
+          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Last checkpoint</dt>
           <dd className="mt-1 break-all font-mono text-xs">{checkpoint.rootBase64}</dd>
         </div>
         <div>
-          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Age</dt>
+          <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Age</dt>
           <dd className="mt-1">{newest > 0 ? age(state.data.fetchedAt - newest) : 'unknown'}</dd>
         </div>
       </dl>
       {cosignatures.length === 0 ? (
-        <p className="text-slate-600">No witness has cosigned this checkpoint yet.</p>
+        <p className="text-slate-600 dark:text-slate-400">No witness has cosigned this checkpoint yet.</p>
       ) : (
         <ul className="space-y-1">
           {cosignatures.map((c) => (
             <li key={`${c.name}+${c.keyId}`} className="flex flex-wrap items-center gap-2">
               <span className="font-mono text-xs">{c.name}</span>
               {c.verified === null ? <Badge>key not configured</Badge> : c.verified ? <Badge tone="green">cosignature valid</Badge> : <Badge tone="red">cosignature invalid</Badge>}
-              <span className="text-xs text-slate-600">
+              <span className="text-xs text-slate-600 dark:text-slate-400">
                 last cosigned <DateTime value={new Date(c.timestamp * 1000)} />
               </span>
             </li>
           ))}
         </ul>
       )}
-      <p className="text-xs text-slate-500">Origin {checkpoint.origin}</p>
+      <p className="text-xs text-slate-500 dark:text-slate-400">Origin {checkpoint.origin}</p>
     </div>
   );
 }

@@ -8,7 +8,7 @@ import type { Head, LogReport } from '@/server/transparency/verify-log';
 
 function Line({ ok, children, testId }: { ok: boolean | null; children: React.ReactNode; testId: string }) {
   return (
-    <p data-testid={testId} className={cx('text-sm font-medium', ok === null ? 'text-slate-600' : ok ? 'text-emerald-700' : 'text-red-700')}>
+    <p data-testid={testId} className={cx('text-sm font-medium', ok === null ? 'text-slate-600 dark:text-slate-400' : ok ? 'text-emerald-700 dark:text-emerald-300' : 'text-red-700 dark:text-red-300')}>
       <span aria-hidden>{ok === null ? '–' : ok ? '✓' : '✗'} </span>
       {children}
     </p>
@@ -21,7 +21,7 @@ export function LogResult({ log }: { log: LogReport }) {
   if (!log.present) {
     return (
       <Card title="Transparency log">
-        <p className="text-sm text-slate-600" data-testid="log-not-checked">
+        <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="log-not-checked">
           Not checked against the transparency log: this bundle has no log field.
         </p>
       </Card>
@@ -34,7 +34,7 @@ export function LogResult({ log }: { log: LogReport }) {
     <Card title="Transparency log">
       <div className="space-y-3" data-testid="log-result">
         {c.status === 'fork' && (
-          <div role="alert" className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-900 ring-1 ring-inset ring-red-400" data-testid="log-fork">
+          <div role="alert" className="rounded-md bg-red-50 dark:bg-red-950/40 px-4 py-3 text-sm text-red-900 dark:text-red-200 ring-1 ring-inset ring-red-400 dark:ring-red-700" data-testid="log-fork">
             <p className="font-bold">Fork: the log signed two checkpoints that are not consistent.</p>
             <p className="mt-1">{c.reason}</p>
             <p className="mt-2 break-all font-mono text-xs">Seen earlier: {headText(c.trusted!)}</p>
@@ -63,8 +63,8 @@ export function LogResult({ log }: { log: LogReport }) {
         {log.failures
           .filter((f) => f.code !== 'INCLUSION_INVALID' && f.code !== 'LOG_FORK')
           .map((f, i) => (
-            <p key={i} className="text-xs text-red-800">
-              <code className="rounded bg-red-100 px-1">{f.code}</code> {f.message}
+            <p key={i} className="text-xs text-red-800 dark:text-red-200">
+              <code className="rounded bg-red-100 dark:bg-red-900/40 px-1">{f.code}</code> {f.message}
             </p>
           ))}
         <Table caption="Inclusion in the log">
@@ -74,7 +74,7 @@ export function LogResult({ log }: { log: LogReport }) {
               <Th>Inclusion</Th>
             </tr>
           </thead>
-          <tbody className="divide-y divide-slate-100">
+          <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
             {log.hops.map((h) => (
               <tr key={h.index} data-testid="log-hop">
                 <Td className="tabular-nums">{h.hop ?? `#${h.index + 1}`}</Td>
@@ -85,7 +85,7 @@ export function LogResult({ log }: { log: LogReport }) {
                     <Badge tone="amber">not yet in the log</Badge>
                   ) : (
                     <span className="text-xs">
-                      <Badge tone="red">proof invalid</Badge> <span className="text-red-800">{h.reason}</span>
+                      <Badge tone="red">proof invalid</Badge> <span className="text-red-800 dark:text-red-200">{h.reason}</span>
                     </span>
                   )}
                 </Td>

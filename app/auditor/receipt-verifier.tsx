@@ -171,10 +171,10 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
               onDragLeave={() => setDragging(false)}
               onDrop={onDrop}
               data-testid="drop-zone"
-              className={cx('rounded-md border-2 border-dashed px-4 py-5 text-center text-sm', dragging ? 'border-indigo-500 bg-indigo-50' : 'border-slate-300')}
+              className={cx('rounded-md border-2 border-dashed px-4 py-5 text-center text-sm', dragging ? 'border-indigo-500 bg-indigo-50 dark:bg-indigo-950/40' : 'border-slate-300 dark:border-slate-600')}
             >
-              <p className="text-slate-700">Drop a bundle file here, or</p>
-              <label htmlFor="bundle-file" className="mt-2 inline-block cursor-pointer font-medium text-indigo-700 hover:underline">
+              <p className="text-slate-700 dark:text-slate-300">Drop a bundle file here, or</p>
+              <label htmlFor="bundle-file" className="mt-2 inline-block cursor-pointer font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
                 choose a bundle file
               </label>
               <input id="bundle-file" type="file" accept="application/json,.json" className="sr-only focus:not-sr-only" onChange={(e) => void readFile(e.target.files?.[0])} />
@@ -198,7 +198,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
 
         <Card title="2. Public keys (JWKS)">
           <div className="space-y-4">
-            <p className="text-sm text-slate-600">
+            <p className="text-sm text-slate-600 dark:text-slate-400">
               Fetch this Signet&apos;s published keys, or paste a JWKS you obtained independently for fully offline verification.
             </p>
             <Button variant="secondary" onClick={() => void load('jwks')} disabled={loading !== null}>
@@ -262,8 +262,8 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
             {running ? 'Verifying…' : 'Verify in this browser'}
           </Button>
           {state === 'starting' && <Spinner label="Starting the verifier" />}
-          {state === 'failed' && <span className="text-sm text-red-700">The verifier could not start in this browser; reload the page.</span>}
-          {state === 'ready' && !running && <span className="text-sm text-slate-500">Runs locally: nothing is sent anywhere while verifying.</span>}
+          {state === 'failed' && <span className="text-sm text-red-700 dark:text-red-300">The verifier could not start in this browser; reload the page.</span>}
+          {state === 'ready' && !running && <span className="text-sm text-slate-500 dark:text-slate-400">Runs locally: nothing is sent anywhere while verifying.</span>}
           {running && (
             <div className="min-w-48 flex-1">
               <div
@@ -272,11 +272,11 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
                 aria-valuemin={0}
                 aria-valuemax={progress?.total ?? 1}
                 aria-valuenow={progress?.done ?? 0}
-                className="h-2.5 overflow-hidden rounded-full bg-slate-100"
+                className="h-2.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
               >
                 <div className="h-full rounded-full bg-indigo-600 transition-[width]" style={{ width: `${progress ? (100 * progress.done) / progress.total : 0}%` }} />
               </div>
-              <p className="mt-1 text-xs tabular-nums text-slate-600">{progress ? `${progress.done} of ${progress.total} receipts` : 'Reading the bundle…'}</p>
+              <p className="mt-1 text-xs tabular-nums text-slate-600 dark:text-slate-400">{progress ? `${progress.done} of ${progress.total} receipts` : 'Reading the bundle…'}</p>
             </div>
           )}
         </div>

@@ -10,10 +10,10 @@ import { LogResult } from './log-result';
 
 const statusTone = { valid: 'green', unsigned: 'amber', invalid: 'red' } as const;
 const verdictBox: Record<Verdict | 'FORK', string> = {
-  VALID: 'bg-emerald-50 text-emerald-900 ring-emerald-200',
-  UNSIGNED: 'bg-amber-50 text-amber-950 ring-amber-300',
-  INVALID: 'bg-red-50 text-red-900 ring-red-200',
-  FORK: 'bg-red-50 text-red-900 ring-red-200',
+  VALID: 'bg-emerald-50 dark:bg-emerald-950/40 text-emerald-900 dark:text-emerald-200 ring-emerald-200 dark:ring-emerald-800',
+  UNSIGNED: 'bg-amber-50 dark:bg-amber-950/40 text-amber-950 dark:text-amber-200 ring-amber-300 dark:ring-amber-800',
+  INVALID: 'bg-red-50 dark:bg-red-950/40 text-red-900 dark:text-red-200 ring-red-200 dark:ring-red-800',
+  FORK: 'bg-red-50 dark:bg-red-950/40 text-red-900 dark:text-red-200 ring-red-200 dark:ring-red-800',
 };
 
 /** What the page announces: the chain's verdict, unless the transparency log overrules it. */
@@ -25,7 +25,7 @@ const PAGE_SIZE = 100;
 
 function Check({ ok, label }: { ok: boolean; label: string }) {
   return (
-    <span className={cx('inline-flex items-center gap-1 text-sm font-medium', ok ? 'text-emerald-700' : 'text-red-700')}>
+    <span className={cx('inline-flex items-center gap-1 text-sm font-medium', ok ? 'text-emerald-700 dark:text-emerald-300' : 'text-red-700 dark:text-red-300')}>
       <span aria-hidden>{ok ? '✓' : '✗'}</span>
       {label}
     </span>
@@ -80,10 +80,10 @@ export function VerificationResult({ report, bundleCid, log, startedAt }: { repo
       </div>
 
       {failure && (
-        <div role="alert" className="rounded-md bg-white px-4 py-3 text-sm ring-1 ring-inset ring-red-300" data-testid="first-failure">
-          <p className="font-semibold text-red-800">First failure: {hopLabel(failure)}</p>
-          <p className="mt-1 text-slate-800">
-            <code className="rounded bg-red-100 px-1 text-red-900">{failure.code}</code> {failure.message}
+        <div role="alert" className="rounded-md bg-white dark:bg-slate-900 px-4 py-3 text-sm ring-1 ring-inset ring-red-300 dark:ring-red-800" data-testid="first-failure">
+          <p className="font-semibold text-red-800 dark:text-red-200">First failure: {hopLabel(failure)}</p>
+          <p className="mt-1 text-slate-800 dark:text-slate-200">
+            <code className="rounded bg-red-100 dark:bg-red-900/40 px-1 text-red-900 dark:text-red-200">{failure.code}</code> {failure.message}
           </p>
           {failingIndex !== null && (
             <a
@@ -92,7 +92,7 @@ export function VerificationResult({ report, bundleCid, log, startedAt }: { repo
                 setOnlyProblems(false);
                 setPage(Math.floor(failingIndex / PAGE_SIZE));
               }}
-              className="mt-2 inline-block font-medium text-indigo-700 hover:underline"
+              className="mt-2 inline-block font-medium text-indigo-700 dark:text-indigo-300 hover:underline"
             >
               Jump to {hopLabel(failure)} in the table
             </a>
@@ -105,30 +105,30 @@ export function VerificationResult({ report, bundleCid, log, startedAt }: { repo
       <Card title="Bundle">
         <dl className="grid gap-4 text-sm sm:grid-cols-2">
           <div className="min-w-0">
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Trace</dt>
+            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Trace</dt>
             <dd className="mt-1 break-all font-mono text-xs">{report.trace_id ?? '—'}</dd>
           </div>
           <div className="min-w-0">
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Bundle CID</dt>
+            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Bundle CID</dt>
             <dd className="mt-1 space-y-1">
               <span className="block break-all font-mono text-xs">{bundleCid ?? '—'}</span>
               <Check ok={report.bundle.cidValid} label={report.bundle.cidValid ? 'matches the chain' : 'does not match the chain'} />
             </dd>
           </div>
           <div className="min-w-0">
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Bundle signature</dt>
+            <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Bundle signature</dt>
             <dd className="mt-1 space-y-1">
               <Check ok={report.bundle.signatureValid} label={report.bundle.signatureValid ? 'valid' : 'not valid'} />
-              <span className="block text-xs text-slate-600">
+              <span className="block text-xs text-slate-600 dark:text-slate-400">
                 key <span className="font-mono">{report.bundle.kid ?? '—'}</span>
               </span>
             </dd>
           </div>
           {report.bundle.reason && (
             <div className="min-w-0">
-              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Bundle problem</dt>
-              <dd className="mt-1 text-red-800">
-                <code className="rounded bg-red-100 px-1">{report.bundle.reason.code}</code> {report.bundle.reason.message}
+              <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Bundle problem</dt>
+              <dd className="mt-1 text-red-800 dark:text-red-200">
+                <code className="rounded bg-red-100 dark:bg-red-900/40 px-1">{report.bundle.reason.code}</code> {report.bundle.reason.message}
               </dd>
             </div>
           )}
@@ -138,20 +138,20 @@ export function VerificationResult({ report, bundleCid, log, startedAt }: { repo
       <Card
         title={`Hops (${formatCount(report.hops.length)})`}
         actions={
-          <label className="inline-flex items-center gap-2 text-sm text-slate-700">
+          <label className="inline-flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
             <input
               type="checkbox"
               checked={onlyProblems}
               onChange={(e) => {
                 setOnlyProblems(e.target.checked);
                 setPage(0);
-              }} className="h-4 w-4 rounded border-slate-300" />
+              }} className="h-4 w-4 rounded border-slate-300 dark:border-slate-600" />
             Only hops with problems
           </label>
         }
       >
         {rows.length === 0 ? (
-          <p className="text-sm text-slate-600">{report.hops.length === 0 ? 'The bundle has no receipts.' : 'Every hop is valid.'}</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">{report.hops.length === 0 ? 'The bundle has no receipts.' : 'Every hop is valid.'}</p>
         ) : (
           <Table caption="Per-hop verification">
             <thead>
@@ -162,29 +162,29 @@ export function VerificationResult({ report, bundleCid, log, startedAt }: { repo
                 <Th>Problems</Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {rows.map((h) => (
                 <tr
                   key={h.index}
                   id={`hop-row-${h.index}`}
                   data-testid="hop-row"
                   aria-current={h.index === failingIndex ? 'true' : undefined}
-                  className={cx(h.index === failingIndex && 'bg-red-50 outline outline-2 -outline-offset-2 outline-red-400')}
+                  className={cx(h.index === failingIndex && 'bg-red-50 dark:bg-red-950/40 outline outline-2 -outline-offset-2 outline-red-400')}
                 >
                   <Td className="tabular-nums">{h.hop ?? `#${h.index + 1}`}</Td>
                   <Td>
                     <Badge tone={statusTone[h.status]}>{h.status}</Badge>
-                    {h.index === failingIndex && <span className="ml-2 text-xs font-semibold text-red-700">first failure</span>}
+                    {h.index === failingIndex && <span className="ml-2 text-xs font-semibold text-red-700 dark:text-red-300">first failure</span>}
                   </Td>
                   <Td className="font-mono text-xs">{h.kid ?? '—'}</Td>
                   <Td>
                     {h.failed.length === 0 ? (
-                      <span className="text-slate-500">none</span>
+                      <span className="text-slate-500 dark:text-slate-400">none</span>
                     ) : (
                       <ul className="space-y-1">
                         {h.failed.map((f, i) => (
                           <li key={i} className="text-xs">
-                            <code className="rounded bg-red-100 px-1 text-red-900">{f.code}</code> <span className="text-slate-700">{f.message}</span>
+                            <code className="rounded bg-red-100 dark:bg-red-900/40 px-1 text-red-900 dark:text-red-200">{f.code}</code> <span className="text-slate-700 dark:text-slate-300">{f.message}</span>
                           </li>
                         ))}
                       </ul>
@@ -200,7 +200,7 @@ export function VerificationResult({ report, bundleCid, log, startedAt }: { repo
             <Button variant="secondary" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
               ← Previous
             </Button>
-            <span className="text-sm tabular-nums text-slate-600">
+            <span className="text-sm tabular-nums text-slate-600 dark:text-slate-400">
               Page {shownPage + 1} of {pages}
             </span>
             <Button variant="secondary" disabled={shownPage === pages - 1} onClick={() => setPage(shownPage + 1)}>

@@ -1,5 +1,6 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_TOOLTIP } from '@/components/chart-theme';
 import { formatCount } from '@/components/format';
 import type { DailyUsage, Meter } from '@/server/usage/ledger';
 
@@ -16,10 +17,10 @@ export function DailyUsageChart({ data, meter, label, color }: { data: DailyUsag
       <div className="h-56" aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
           <BarChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-            <XAxis dataKey="day" tick={{ fontSize: 11 }} interval="preserveStartEnd" />
-            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={48} tickFormatter={(v: number) => formatCount(v)} />
-            <Tooltip formatter={(v) => [formatCount(Number(v)), label]} labelFormatter={(_l, payload) => String(payload?.[0]?.payload?.date ?? '')} />
+            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={CHART_GRID} />
+            <XAxis dataKey="day" {...CHART_AXIS} interval="preserveStartEnd" />
+            <YAxis allowDecimals={false} {...CHART_AXIS} width={48} tickFormatter={(v: number) => formatCount(v)} />
+            <Tooltip formatter={(v) => [formatCount(Number(v)), label]} labelFormatter={(_l, payload) => String(payload?.[0]?.payload?.date ?? '')} {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
             <Bar dataKey="value" fill={color} radius={[3, 3, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>

@@ -17,9 +17,9 @@ const DailyUsageChart = dynamic(() => import('./daily-usage-chart').then((m) => 
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
-    <div className="rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-1 text-xl font-semibold text-slate-900">{children}</dd>
+    <div className="rounded-lg bg-white dark:bg-slate-900 p-4 shadow-sm ring-1 ring-slate-200 dark:ring-slate-700">
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="mt-1 text-xl font-semibold text-slate-900 dark:text-slate-100">{children}</dd>
     </div>
   );
 }

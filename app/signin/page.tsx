@@ -13,7 +13,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const back = safeReturnPath(next);
   if (principal) redirect(back ?? homePath(principal));
   return (
-    <AuthCard title="Sign in" subtitle="Verified AI-to-AI exchanges, receipts and billing." footer={<>New to Signet? <Link className="font-medium text-indigo-700 hover:underline" href="/signup">Create an account</Link></>}>
+    <AuthCard title="Sign in" subtitle="Verified AI-to-AI exchanges, receipts and billing." footer={<>New to Signet? <Link className="font-medium text-indigo-700 dark:text-indigo-300 hover:underline" href="/signup">Create an account</Link></>}>
       <SignInForm returnTo={back} initialError={error === 'NoAccess' ? 'Your account has no tenant or role yet. Ask an owner to invite you.' : null} />
     </AuthCard>
   );

@@ -31,11 +31,11 @@ export function GlobalAllowlistEditor() {
   return (
     <div className="space-y-6">
       <Card title="From the environment">
-        <p className="mb-3 text-sm text-slate-600">
-          Set with <code className="rounded bg-slate-100 px-1">SP_HEL_ALLOWLIST</code> when the server starts; read-only here.
+        <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
+          Set with <code className="rounded bg-slate-100 dark:bg-slate-800 px-1">SP_HEL_ALLOWLIST</code> when the server starts; read-only here.
         </p>
         {allowlist.data.fromEnvironment.length === 0 ? (
-          <p className="text-sm text-slate-500">No entries from the environment.</p>
+          <p className="text-sm text-slate-500 dark:text-slate-400">No entries from the environment.</p>
         ) : (
           <ul className="flex flex-wrap gap-2" aria-label="Entries from the environment">
             {allowlist.data.fromEnvironment.map((entry) => (
@@ -120,7 +120,7 @@ function EntriesForm({ saved }: { saved: string[] }) {
                   </Button>
                 </div>
                 {error && (
-                  <p id={`${id}-error`} role="alert" className="mt-1 text-xs text-red-700">
+                  <p id={`${id}-error`} role="alert" className="mt-1 text-xs text-red-700 dark:text-red-300">
                     {error}
                   </p>
                 )}

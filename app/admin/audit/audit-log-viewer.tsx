@@ -15,6 +15,7 @@ export function AuditLogViewer() {
   const [cursors, setCursors] = useState<bigint[]>([]);
   const prefix = useDeferredValue(actionPrefix.trim());
   const tenants = useQuery(trpc.admin.tenants.queryOptions({}));
+  const tenantName = new Map(tenants.data?.map((t) => [t.id, t.name]));
   const log = useQuery({
     ...trpc.admin.auditLog.queryOptions({ tenantId: tenantId || undefined, actionPrefix: prefix || undefined, before: cursors.at(-1) }),
     placeholderData: keepPreviousData,
@@ -73,24 +74,25 @@ export function AuditLogViewer() {
                 <Th>Detail</Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {log.data.entries.map((e) => (
                 <tr key={e.id.toString()}>
                   <Td>
                     <DateTime value={e.at} />
                   </Td>
-                  <Td className="whitespace-nowrap">{e.actorEmail ?? <span className="text-slate-500">system</span>}</Td>
+                  <Td className="break-all">{e.actorEmail ?? <span className="text-slate-500 dark:text-slate-400">system</span>}</Td>
                   <Td className="whitespace-nowrap font-mono text-xs">{e.action}</Td>
-                  <Td className="whitespace-nowrap font-mono text-xs">{e.target ?? '—'}</Td>
-                  <Td className="font-mono text-xs">{e.tenantId ?? '—'}</Td>
-                  <Td className="font-mono text-xs">{e.ip ?? '—'}</Td>
+                  {/* Targets are ids and hashes of any length: they wrap rather than widen the table. */}
+                  <Td className="max-w-48 break-all font-mono text-xs">{e.target ?? '—'}</Td>
+                  <Td title={e.tenantId ?? undefined}>{e.tenantId ? (tenantName.get(e.tenantId) ?? <span className="font-mono text-xs">{e.tenantId}</span>) : '—'}</Td>
+                  <Td className="whitespace-nowrap font-mono text-xs">{e.ip ?? '—'}</Td>
                   <Td>
                     {e.detail === null ? (
                       '—'
                     ) : (
                       <details>
-                        <summary className="cursor-pointer text-xs font-medium text-indigo-700">Show</summary>
-                        <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(e.detail, null, 2)}</pre>
+                        <summary className="cursor-pointer text-xs font-medium text-indigo-700 dark:text-indigo-300">Show</summary>
+                        <pre className="mt-1 max-w-md overflow-x-auto rounded bg-slate-50 dark:bg-slate-800/50 p-2 text-xs">{JSON.stringify(e.detail, null, 2)}</pre>
                       </details>
                     )}
                   </Td>
@@ -102,7 +104,7 @@ export function AuditLogViewer() {
             <Button variant="secondary" disabled={cursors.length === 0 || log.isFetching} onClick={() => setCursors(cursors.slice(0, -1))}>
               ← Newer
             </Button>
-            <span className="text-sm text-slate-500">Page {cursors.length + 1}</span>
+            <span className="text-sm text-slate-500 dark:text-slate-400">Page {cursors.length + 1}</span>
             <Button variant="secondary" disabled={log.data.nextBefore === null || log.isFetching} onClick={() => setCursors([...cursors, log.data.nextBefore!])}>
               Older →
             </Button>

@@ -11,7 +11,7 @@ export default function SigningKeysPage() {
         description={
           <>
             The active Ed25519 key signs new receipts and export bundles. Retired keys stay published in{' '}
-            <a href="/.well-known/jwks.json" className="font-medium text-indigo-700 hover:underline">
+            <a href="/.well-known/jwks.json" className="font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
               /.well-known/jwks.json
             </a>{' '}
             so receipts they signed keep verifying.

@@ -26,7 +26,7 @@ export function SigningKeys() {
   return (
     <div className="space-y-6">
       <Card title="Rotation">
-        <div className="space-y-3 text-sm text-slate-700">
+        <div className="space-y-3 text-sm text-slate-700 dark:text-slate-300">
           <p>Rotating creates a new key and makes it active on every instance within a few seconds. The current key is retired, not deleted.</p>
           {rotate.isSuccess && (
             <Alert tone="success">
@@ -41,8 +41,8 @@ export function SigningKeys() {
           )}
           {rotate.isError && <Alert tone="error">Rotation failed: {readableError(rotate.error)}</Alert>}
           {confirming ? (
-            <div role="group" aria-labelledby="rotate-confirm" className="space-y-3 rounded-md bg-amber-50 p-4 ring-1 ring-inset ring-amber-200">
-              <p id="rotate-confirm" className="font-medium text-amber-900">
+            <div role="group" aria-labelledby="rotate-confirm" className="space-y-3 rounded-md bg-amber-50 dark:bg-amber-950/40 p-4 ring-1 ring-inset ring-amber-200 dark:ring-amber-800">
+              <p id="rotate-confirm" className="font-medium text-amber-900 dark:text-amber-200">
                 Rotate the signing key now? New receipts will carry the new kid; verifiers that cached the JWKS must fetch it again.
               </p>
               <div className="flex flex-wrap gap-2">
@@ -79,7 +79,7 @@ export function SigningKeys() {
                 <Th>Encrypted at rest</Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {keys.data.map((k) => (
                 <tr key={k.kid}>
                   <Td className="font-mono text-xs">{k.kid}</Td>

@@ -1,6 +1,7 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReactNode } from 'react';
+import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_TOOLTIP } from '@/components/chart-theme';
 import { Card } from '@/components/ui';
 
 export interface ChartMonth {
@@ -16,7 +17,8 @@ export interface ChartMonth {
   vex: number;
 }
 
-const AXIS = { fontSize: 11, fill: '#64748b' };
+// Legend labels in the text colour (Recharts colours them like their series: too faint on dark).
+const legendLabel = (value: string) => <span className="text-slate-700 dark:text-slate-300">{value}</span>;
 const usd = (v: number) => `$${v.toLocaleString('en-US', { maximumFractionDigits: 0 })}`;
 
 /** A chart with a text summary for screen readers; the per-month table below has every figure. */
@@ -41,33 +43,33 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
     <div className="grid gap-6 lg:grid-cols-2">
       <Chart title="Success without fallback and fallback rate (%)" summary={`This month: ${last?.successWithoutFallback?.toFixed(1) ?? 'no'} % succeeded without fallback, fallback rate ${last?.fallbackRate?.toFixed(1) ?? 'none'} %.`}>
         <LineChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="month" tick={AXIS} />
-          <YAxis tick={AXIS} width={40} domain={[0, 100]} />
-          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} />
-          <Legend />
+          <CartesianGrid strokeDasharray="3 3" stroke={CHART_GRID} />
+          <XAxis dataKey="month" {...CHART_AXIS} />
+          <YAxis {...CHART_AXIS} width={40} domain={[0, 100]} />
+          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} {...CHART_TOOLTIP} />
+          <Legend formatter={legendLabel} />
           <Line type="monotone" dataKey="successWithoutFallback" name="OK without fallback" stroke="#059669" isAnimationActive={false} connectNulls />
           <Line type="monotone" dataKey="fallbackRate" name="Fallback rate" stroke="#d97706" isAnimationActive={false} connectNulls />
         </LineChart>
       </Chart>
       <Chart title="Added latency (ms)" summary={`This month: p50 ${last?.p50?.toFixed(1) ?? 'none'} ms, p95 ${last?.p95?.toFixed(1) ?? 'none'} ms (objective p95 ≤ 40 ms).`}>
         <LineChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
-          <XAxis dataKey="month" tick={AXIS} />
-          <YAxis tick={AXIS} width={40} />
-          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} ms`} />
-          <Legend />
+          <CartesianGrid strokeDasharray="3 3" stroke={CHART_GRID} />
+          <XAxis dataKey="month" {...CHART_AXIS} />
+          <YAxis {...CHART_AXIS} width={40} />
+          <Tooltip formatter={(v) => `${Number(v).toFixed(1)} ms`} {...CHART_TOOLTIP} />
+          <Legend formatter={legendLabel} />
           <Line type="monotone" dataKey="p50" name="p50" stroke="#4f46e5" isAnimationActive={false} connectNulls />
           <Line type="monotone" dataKey="p95" name="p95" stroke="#dc2626" isAnimationActive={false} connectNulls />
         </LineChart>
       </Chart>
       <Chart title="MRR, expansion and contraction (USD)" summary={`MRR this month: ${usd(last?.mrr ?? 0)}; expansion ${usd(last?.expansion ?? 0)}, contraction ${usd(-(last?.contraction ?? 0))}.`}>
         <BarChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="month" tick={AXIS} />
-          <YAxis tick={AXIS} width={64} tickFormatter={usd} />
-          <Tooltip formatter={(v) => usd(Number(v))} />
-          <Legend />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={CHART_GRID} />
+          <XAxis dataKey="month" {...CHART_AXIS} />
+          <YAxis {...CHART_AXIS} width={64} tickFormatter={usd} />
+          <Tooltip formatter={(v) => usd(Number(v))} {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
+          <Legend formatter={legendLabel} />
           <Bar dataKey="mrr" name="MRR" fill="#4f46e5" isAnimationActive={false} />
           <Bar dataKey="expansion" name="Expansion" fill="#059669" isAnimationActive={false} />
           <Bar dataKey="contraction" name="Contraction" fill="#dc2626" isAnimationActive={false} />
@@ -75,12 +77,12 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
       </Chart>
       <Chart title="Usage (VEx) and overage revenue" summary={`This month: ${last?.vex ?? 0} VEx, overage ${usd(last?.overage ?? 0)}.`}>
         <BarChart accessibilityLayer={false} data={months} margin={{ top: 8, right: 8, left: 8, bottom: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-          <XAxis dataKey="month" tick={AXIS} />
-          <YAxis yAxisId="vex" tick={AXIS} width={56} />
-          <YAxis yAxisId="usd" orientation="right" tick={AXIS} width={56} tickFormatter={usd} />
-          <Tooltip />
-          <Legend />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={CHART_GRID} />
+          <XAxis dataKey="month" {...CHART_AXIS} />
+          <YAxis yAxisId="vex" {...CHART_AXIS} width={56} />
+          <YAxis yAxisId="usd" orientation="right" {...CHART_AXIS} width={56} tickFormatter={usd} />
+          <Tooltip {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
+          <Legend formatter={legendLabel} />
           <Bar yAxisId="vex" dataKey="vex" name="VEx" fill="#0284c7" isAnimationActive={false} />
           <Bar yAxisId="usd" dataKey="overage" name="Overage (USD)" fill="#d97706" isAnimationActive={false} />
         </BarChart>

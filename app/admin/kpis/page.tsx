@@ -61,7 +61,7 @@ export default async function KpisPage({ searchParams }: { searchParams: Promise
                 key={n}
                 href={`/admin/kpis?months=${n}`}
                 aria-current={n === count ? 'page' : undefined}
-                className={`rounded-md px-3 py-1.5 text-sm ring-1 ring-inset ${n === count ? 'bg-indigo-600 text-white ring-indigo-600' : 'bg-white text-slate-800 ring-slate-300 hover:bg-slate-50 dark:bg-slate-900 dark:text-slate-200 dark:ring-slate-600'}`}
+                className={`rounded-md px-3 py-1.5 text-sm ring-1 ring-inset ${n === count ? 'bg-indigo-600 text-white ring-indigo-600' : 'bg-white text-slate-800 ring-slate-300 hover:bg-slate-50 dark:hover:bg-slate-800 dark:bg-slate-900 dark:text-slate-200 dark:ring-slate-600'}`}
               >
                 {n} months
               </Link>

@@ -67,7 +67,7 @@ function PlanForm({ plan }: { plan: PlanDefinition & { active: boolean } }) {
   }
 
   return (
-    <Card title={<span>{plan.name} <span className="font-mono text-xs font-normal text-slate-500">{plan.lookupKey}</span></span>}>
+    <Card title={<span>{plan.name} <span className="font-mono text-xs font-normal text-slate-500 dark:text-slate-400">{plan.lookupKey}</span></span>}>
       <form onSubmit={(e) => void onSubmit(e)} className="space-y-3" noValidate>
         {saved && <Alert tone="success">Saved.</Alert>}
         {save.error && <Alert tone="error">{readableError(save.error)}</Alert>}
@@ -83,8 +83,8 @@ function PlanForm({ plan }: { plan: PlanDefinition & { active: boolean } }) {
         <Field label="FU tokens included" error={shown(errors.fu)}>
           <Input inputMode="numeric" value={form.fu} onChange={(e) => setForm({ ...form, fu: e.target.value })} />
         </Field>
-        <label htmlFor={id('active')} className="flex items-center gap-2 text-sm text-slate-800">
-          <input id={id('active')} type="checkbox" className="h-4 w-4 rounded border-slate-300" checked={form.active} onChange={(e) => setForm({ ...form, active: e.target.checked })} />
+        <label htmlFor={id('active')} className="flex items-center gap-2 text-sm text-slate-800 dark:text-slate-200">
+          <input id={id('active')} type="checkbox" className="h-4 w-4 rounded border-slate-300 dark:border-slate-600" checked={form.active} onChange={(e) => setForm({ ...form, active: e.target.checked })} />
           Offered to tenants
         </label>
         <Button type="submit" disabled={save.isPending}>

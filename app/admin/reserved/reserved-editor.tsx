@@ -151,7 +151,7 @@ function TenantReserved({ tenantId, tenantName }: { tenantId: string; tenantName
         </div>
         <TierEditor legend="VEx overage tiers" unit="VEx" rows={form.vexTiers} errors={submitted ? errors.vexTiers : []} openEndedLast={false} onChange={(vexTiers) => setForm({ ...form, vexTiers })} />
         <TierEditor legend="FU overage tiers" unit="FU tokens" rows={form.fuTiers} errors={submitted ? errors.fuTiers : []} openEndedLast={false} onChange={(fuTiers) => setForm({ ...form, fuTiers })} />
-        <div className="flex flex-wrap gap-3 border-t border-slate-200 pt-4">
+        <div className="flex flex-wrap gap-3 border-t border-slate-200 dark:border-slate-700 pt-4">
           <Button type="submit" disabled={save.isPending}>
             {save.isPending ? 'Saving…' : 'Save reserved capacity'}
           </Button>

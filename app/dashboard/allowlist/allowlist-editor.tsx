@@ -70,12 +70,12 @@ export function AllowlistEditor({ canManage }: { canManage: boolean }) {
           {entries.length === 0 ? (
             <EmptyState title="No tenant entries">Only the platform entries apply.</EmptyState>
           ) : (
-            <ul className="divide-y divide-slate-100 rounded-md ring-1 ring-slate-200">
+            <ul className="divide-y divide-slate-100 dark:divide-slate-800 rounded-md ring-1 ring-slate-200 dark:ring-slate-700">
               {entries.map((entry) => (
                 <li key={entry} className="flex items-center justify-between gap-2 px-3 py-2">
-                  <span className="break-all font-mono text-sm text-slate-800">{entry}</span>
+                  <span className="break-all font-mono text-sm text-slate-800 dark:text-slate-200">{entry}</span>
                   {canManage && (
-                    <Button variant="ghost" className="text-red-700" onClick={() => onRemove(entry)} disabled={remove.isPending} aria-label={`Remove ${entry}`}>
+                    <Button variant="ghost" className="text-red-700 dark:text-red-300" onClick={() => onRemove(entry)} disabled={remove.isPending} aria-label={`Remove ${entry}`}>
                       Remove
                     </Button>
                   )}
@@ -83,7 +83,7 @@ export function AllowlistEditor({ canManage }: { canManage: boolean }) {
               ))}
             </ul>
           )}
-          {!canManage && <p className="text-xs text-slate-500">Only owners can change the list.</p>}
+          {!canManage && <p className="text-xs text-slate-500 dark:text-slate-400">Only owners can change the list.</p>}
         </div>
       </Card>
       <Card title={<>Platform entries <Badge>read-only</Badge></>}>
@@ -92,13 +92,13 @@ export function AllowlistEditor({ canManage }: { canManage: boolean }) {
         ) : (
           <ul className="space-y-1">
             {global.map((entry) => (
-              <li key={entry} className="break-all font-mono text-sm text-slate-700">
+              <li key={entry} className="break-all font-mono text-sm text-slate-700 dark:text-slate-300">
                 {entry}
               </li>
             ))}
           </ul>
         )}
-        <p className="mt-3 text-xs text-slate-500">Set by Signet administrators; they apply to every tenant.</p>
+        <p className="mt-3 text-xs text-slate-500 dark:text-slate-400">Set by Signet administrators; they apply to every tenant.</p>
       </Card>
     </div>
   );

@@ -43,24 +43,24 @@ export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean;
         <div className="flex flex-wrap items-start justify-between gap-4">
           <dl className="grid flex-1 grid-cols-1 gap-4 text-sm sm:grid-cols-4">
             <div>
-              <dt className="text-xs text-slate-500">Plan</dt>
-              <dd className="mt-1 text-lg font-semibold text-slate-900" data-testid="current-plan">
+              <dt className="text-xs text-slate-500 dark:text-slate-400">Plan</dt>
+              <dd className="mt-1 text-lg font-semibold text-slate-900 dark:text-slate-100" data-testid="current-plan">
                 {d.plan?.name ?? 'No plan'}
               </dd>
             </div>
             <div>
-              <dt className="text-xs text-slate-500">Status</dt>
+              <dt className="text-xs text-slate-500 dark:text-slate-400">Status</dt>
               <dd className="mt-1" data-testid="subscription-status">
                 <SubscriptionBadge status={d.subscriptionStatus} />
               </dd>
             </div>
             <div>
-              <dt className="text-xs text-slate-500">Monthly fee</dt>
-              <dd className="mt-1 tabular-nums text-slate-900">{usdCents(d.preview.feeCents)}</dd>
+              <dt className="text-xs text-slate-500 dark:text-slate-400">Monthly fee</dt>
+              <dd className="mt-1 tabular-nums text-slate-900 dark:text-slate-100">{usdCents(d.preview.feeCents)}</dd>
             </div>
             <div>
-              <dt className="text-xs text-slate-500">Billing period</dt>
-              <dd className="mt-1 text-slate-900">
+              <dt className="text-xs text-slate-500 dark:text-slate-400">Billing period</dt>
+              <dd className="mt-1 text-slate-900 dark:text-slate-100">
                 <DateTime value={d.period.start} /> – <DateTime value={d.period.end} />
               </dd>
             </div>
@@ -68,7 +68,7 @@ export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean;
           {isOwner && <ManageSubscription provider={d.provider.kind} hasPlan={d.plan !== null && d.subscriptionStatus !== 'canceled'} />}
         </div>
         {d.basis === 'reserved' && d.reserved && (
-          <p className="mt-4 rounded-md bg-indigo-50 px-3 py-2 text-sm text-indigo-900" data-testid="reserved-summary">
+          <p className="mt-4 rounded-md bg-indigo-50 dark:bg-indigo-950/40 px-3 py-2 text-sm text-indigo-900 dark:text-indigo-200" data-testid="reserved-summary">
             Reserved capacity: {formatCount(d.reserved.vex)} VEx and {formatCount(d.reserved.fu)} FU tokens this period, replacing the plan&apos;s included units, with your own overage tiers.
           </p>
         )}
@@ -78,9 +78,9 @@ export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean;
 
       <Card title="This period">
         <PeriodPreview preview={d.preview} basis={d.basis} />
-        <p className="mt-4 text-sm text-slate-600">
-          Next VEx costs <span className="font-medium tabular-nums text-slate-900">{usdExact(d.preview.meters.vex.nextUnitPrice)}</span>; next FU token costs{' '}
-          <span className="font-medium tabular-nums text-slate-900">{usdExact(d.preview.meters.fu.nextUnitPrice)}</span>.
+        <p className="mt-4 text-sm text-slate-600 dark:text-slate-400">
+          Next VEx costs <span className="font-medium tabular-nums text-slate-900 dark:text-slate-100">{usdExact(d.preview.meters.vex.nextUnitPrice)}</span>; next FU token costs{' '}
+          <span className="font-medium tabular-nums text-slate-900 dark:text-slate-100">{usdExact(d.preview.meters.fu.nextUnitPrice)}</span>.
         </p>
       </Card>
 

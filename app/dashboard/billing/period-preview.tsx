@@ -11,7 +11,7 @@ const METER_NAMES = { vex: 'Verified Exchanges (VEx)', fu: 'Fallback Units (FU t
 export function PeriodPreview({ preview, basis }: { preview: InvoicePreview; basis: 'plan' | 'reserved' }) {
   const allowance = basis === 'reserved' ? 'reserved' : 'included';
   return (
-    <Table caption="This period's itemized charges">
+    <Table caption="This period's itemized charges" pinLastColumn>
       <thead>
         <tr>
           <Th>Item</Th>
@@ -20,7 +20,7 @@ export function PeriodPreview({ preview, basis }: { preview: InvoicePreview; bas
           <Th className="text-right">Amount</Th>
         </tr>
       </thead>
-      <tbody className="divide-y divide-slate-100">
+      <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
         <tr>
           <Td>Subscription fee</Td>
           <Td />
@@ -31,18 +31,22 @@ export function PeriodPreview({ preview, basis }: { preview: InvoicePreview; bas
           const m = preview.meters[meter];
           return (
             <Fragment key={meter}>
-              <tr className="bg-slate-50">
-                <Td className="font-medium text-slate-900">{METER_NAMES[meter]}</Td>
+              {/* The allowance sits under the meter's name: on phones that column stays in view. */}
+              <tr>
+                <Td className="font-medium text-slate-900 dark:text-slate-100">
+                  {METER_NAMES[meter]}
+                  <span className="block text-xs font-normal text-slate-500 dark:text-slate-400">
+                    {formatCount(m.included)} {allowance} · {formatCount(m.billable)} billable
+                  </span>
+                </Td>
                 <Td className="text-right tabular-nums" data-testid={`${meter}-used`}>
                   {formatCount(m.used)} used
                 </Td>
-                <Td className="text-right text-slate-500" colSpan={2}>
-                  {formatCount(m.included)} {allowance} · {formatCount(m.billable)} billable
-                </Td>
+                <Td colSpan={2} />
               </tr>
               {m.lines.length === 0 ? (
                 <tr>
-                  <Td className="pl-6 text-slate-500">No overage</Td>
+                  <Td className="pl-6 text-slate-500 dark:text-slate-400">No overage</Td>
                   <Td />
                   <Td />
                   <Td className="text-right tabular-nums">{usdCents(0n)}</Td>
@@ -52,7 +56,7 @@ export function PeriodPreview({ preview, basis }: { preview: InvoicePreview; bas
                   <tr key={line.tier}>
                     <Td className="pl-6">
                       Overage tier {line.tier}
-                      <span className="block text-xs text-slate-500">
+                      <span className="block text-xs text-slate-500 dark:text-slate-400">
                         billable units {formatCount(line.from)}–{formatCount(line.to)}
                         {line.stripeItem && <span className="font-mono"> · {line.stripeItem}</span>}
                       </span>
@@ -66,21 +70,21 @@ export function PeriodPreview({ preview, basis }: { preview: InvoicePreview; bas
                 ))
               )}
               <tr>
-                <Td className="pl-6 text-slate-500">Subtotal</Td>
+                <Td className="pl-6 text-slate-500 dark:text-slate-400">Subtotal</Td>
                 <Td />
                 <Td />
-                <Td className="text-right tabular-nums text-slate-900">{usdCents(m.subtotalCents)}</Td>
+                <Td className="text-right tabular-nums text-slate-900 dark:text-slate-100">{usdCents(m.subtotalCents)}</Td>
               </tr>
             </Fragment>
           );
         })}
       </tbody>
       <tfoot>
-        <tr className="border-t-2 border-slate-300">
-          <Td className="font-semibold text-slate-900">Projected total</Td>
+        <tr className="border-t-2 border-slate-300 dark:border-slate-600">
+          <Td className="font-semibold text-slate-900 dark:text-slate-100">Projected total</Td>
           <Td />
           <Td />
-          <Td className="text-right text-base font-semibold tabular-nums text-slate-900" data-testid="projected-total">
+          <Td className="text-right text-base font-semibold tabular-nums text-slate-900 dark:text-slate-100" data-testid="projected-total">
             {usdCents(preview.totalCents)}
           </Td>
         </tr>

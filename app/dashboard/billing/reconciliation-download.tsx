@@ -34,9 +34,9 @@ export function ReconciliationDownload() {
 
   return (
     <Card title="Reconciliation report">
-      <p className="mb-4 text-sm text-slate-600">
+      <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
         VEx and FU used against included or reserved units, overage by tier, and failed (never billed) exchanges. The JSON is signed like an export bundle: verify its
-        <code className="mx-1 rounded bg-slate-100 px-1">report_cid</code>signature against the JWKS.
+        <code className="mx-1 rounded bg-slate-100 dark:bg-slate-800 px-1">report_cid</code>signature against the JWKS.
       </p>
       <div className="flex flex-wrap items-end gap-3">
         <div className="w-48">

@@ -1,5 +1,6 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_TOOLTIP } from '@/components/chart-theme';
 import { formatCount } from '@/components/format';
 
 /** VEx per month; a screen-reader summary stands in for the drawing (the table below has the figures). */
@@ -11,10 +12,10 @@ export function UsageHistoryChart({ months }: { months: { label: string; vex: bi
       <div className="h-48" aria-hidden data-testid="usage-history-chart">
         <ResponsiveContainer width="100%" height="100%">
           <BarChart accessibilityLayer={false} data={points} margin={{ top: 8, right: 8, left: 0, bottom: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="#e2e8f0" />
-            <XAxis dataKey="month" tick={{ fontSize: 11 }} />
-            <YAxis allowDecimals={false} tick={{ fontSize: 11 }} width={56} tickFormatter={(v: number) => formatCount(v)} />
-            <Tooltip formatter={(v) => [formatCount(Number(v)), 'VEx']} />
+            <CartesianGrid strokeDasharray="3 3" vertical={false} stroke={CHART_GRID} />
+            <XAxis dataKey="month" {...CHART_AXIS} />
+            <YAxis allowDecimals={false} {...CHART_AXIS} width={56} tickFormatter={(v: number) => formatCount(v)} />
+            <Tooltip formatter={(v) => [formatCount(Number(v)), 'VEx']} {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
             <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>

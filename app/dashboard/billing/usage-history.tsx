@@ -29,7 +29,7 @@ export function UsageHistory() {
       ) : (
         <>
           <UsageHistoryChart months={[...used].sort((a, b) => a.period.start.getTime() - b.period.start.getTime()).map((row) => ({ label: shortMonth.format(row.period.start), vex: row.usage.vex }))} />
-          <Table caption="Usage and charges per month">
+          <Table caption="Usage and charges per month" pinLastColumn>
             <thead>
               <tr>
                 <Th>Month (UTC)</Th>
@@ -39,7 +39,7 @@ export function UsageHistory() {
                 <Th className="text-right">Total</Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {used.map((row) => (
                 <tr key={row.period.start.toISOString()}>
                   <Td>{monthName.format(row.period.start)}</Td>
@@ -51,7 +51,7 @@ export function UsageHistory() {
               ))}
             </tbody>
           </Table>
-          <p className="mt-3 text-xs text-slate-500">Months without usage are omitted. Amounts use your current plan or reserved capacity.</p>
+          <p className="mt-3 text-xs text-slate-500 dark:text-slate-400">Months without usage are omitted. Amounts use your current plan or reserved capacity.</p>
         </>
       )}
     </Card>

@@ -42,7 +42,7 @@ export function FallbackSettings({ canManage }: { canManage: boolean }) {
       <Card title="Usage this month">
         <div className="space-y-3">
           <ProgressBar label="FU tokens used" used={fuUsed} limit={fuMonthlyLimit} unit="FU" />
-          <p className="text-xs text-slate-500">
+          <p className="text-xs text-slate-500 dark:text-slate-400">
             Calendar month in UTC, since <DateTime value={period.start} />. When the limit is reached, exchanges that need the fallback are refused with 429.
           </p>
         </div>
@@ -51,8 +51,8 @@ export function FallbackSettings({ canManage }: { canManage: boolean }) {
         <form onSubmit={onSubmit} className="space-y-4" noValidate>
           <fieldset disabled={!canManage} className="space-y-4">
             <div className="flex items-center gap-2">
-              <input id="fallback-enabled" name="enabled" type="checkbox" defaultChecked={fallbackEnabled} className="h-4 w-4 rounded border-slate-300 text-indigo-600 focus:ring-indigo-600" />
-              <label htmlFor="fallback-enabled" className="text-sm font-medium text-slate-800">
+              <input id="fallback-enabled" name="enabled" type="checkbox" defaultChecked={fallbackEnabled} className="h-4 w-4 rounded border-slate-300 dark:border-slate-600 text-indigo-600 dark:text-indigo-300 focus:ring-indigo-600" />
+              <label htmlFor="fallback-enabled" className="text-sm font-medium text-slate-800 dark:text-slate-200">
                 Enable the LLM fallback for this tenant
               </label>
             </div>
@@ -65,10 +65,10 @@ export function FallbackSettings({ canManage }: { canManage: boolean }) {
               <Button type="submit" disabled={save.isPending}>
                 {save.isPending ? 'Saving…' : 'Save settings'}
               </Button>
-              {saved && <span role="status" className="text-sm text-emerald-700">Saved.</span>}
+              {saved && <span role="status" className="text-sm text-emerald-700 dark:text-emerald-300">Saved.</span>}
             </div>
           ) : (
-            <p className="text-xs text-slate-500">Only owners can change these settings.</p>
+            <p className="text-xs text-slate-500 dark:text-slate-400">Only owners can change these settings.</p>
           )}
         </form>
       </Card>

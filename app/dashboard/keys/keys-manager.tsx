@@ -37,7 +37,7 @@ export function KeysManager({ canManage }: { canManage: boolean }) {
         ) : keys.data.length === 0 ? (
           <EmptyState title="No API keys yet">{canManage ? 'Create one above to start calling the API.' : 'Ask an owner to create one.'}</EmptyState>
         ) : (
-          <Table caption="API keys">
+          <Table caption="API keys" pinLastColumn={canManage}>
             <thead>
               <tr>
                 <Th>Key</Th>
@@ -49,7 +49,7 @@ export function KeysManager({ canManage }: { canManage: boolean }) {
                 {canManage && <Th className="text-right">Actions</Th>}
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {keys.data.map((key) => (
                 <KeyRow key={key.id} apiKey={key} canManage={canManage} onRotated={(value, until) => setSecret({ title: `Key “${key.name}” rotated`, value, note: `The old key keeps working until ${until.toLocaleString()}.` })} />
               ))}
@@ -64,7 +64,7 @@ export function KeysManager({ canManage }: { canManage: boolean }) {
 function KeySettings({ apiKey }: { apiKey: PublicApiKey }) {
   const fallback = apiKey.fallbackEnabled === null ? 'tenant setting' : apiKey.fallbackEnabled ? 'on' : 'off';
   return (
-    <dl className="space-y-0.5 text-xs text-slate-600">
+    <dl className="space-y-0.5 text-xs text-slate-600 dark:text-slate-400">
       <div>
         <dt className="inline font-medium">Allowlist: </dt>
         <dd className="inline font-mono">{apiKey.allowlist.length ? apiKey.allowlist.join(', ') : 'tenant only'}</dd>
@@ -105,8 +105,8 @@ function KeyRow({ apiKey, canManage, onRotated }: { apiKey: PublicApiKey; canMan
     <>
       <tr>
         <Td className="min-w-32">
-          <span className="block font-medium text-slate-900">{apiKey.name}</span>
-          <span className="block font-mono text-xs text-slate-500">{apiKey.prefix}</span>
+          <span className="block font-medium text-slate-900 dark:text-slate-100">{apiKey.name}</span>
+          <span className="block font-mono text-xs text-slate-500 dark:text-slate-400">{apiKey.prefix}</span>
         </Td>
         <Td>
           {apiKey.rotatingOut ? (
@@ -148,12 +148,12 @@ function KeyRow({ apiKey, canManage, onRotated }: { apiKey: PublicApiKey; canMan
         )}
       </tr>
       {confirm && (
-        <tr className="bg-slate-50">
+        <tr className="bg-slate-50 dark:bg-slate-800/50">
           <Td colSpan={7}>
             <div className="flex flex-wrap items-center gap-3">
               {confirm === 'revoke' ? (
                 <>
-                  <span className="text-sm text-slate-800">
+                  <span className="text-sm text-slate-800 dark:text-slate-200">
                     Revoke <strong>{apiKey.name}</strong>? Apps using it are refused at once. This cannot be undone.
                   </span>
                   <Button variant="danger" disabled={revoke.isPending} onClick={() => run(() => revoke.mutateAsync({ id: apiKey.id }))}>
@@ -162,7 +162,7 @@ function KeyRow({ apiKey, canManage, onRotated }: { apiKey: PublicApiKey; canMan
                 </>
               ) : (
                 <>
-                  <label htmlFor={`overlap-${apiKey.id}`} className="text-sm text-slate-800">
+                  <label htmlFor={`overlap-${apiKey.id}`} className="text-sm text-slate-800 dark:text-slate-200">
                     Keep the old key working for
                   </label>
                   <Select id={`overlap-${apiKey.id}`} className="w-auto" value={overlap} onChange={(e) => setOverlap(e.target.value as Overlap)}>
@@ -188,7 +188,7 @@ function KeyRow({ apiKey, canManage, onRotated }: { apiKey: PublicApiKey; canMan
               <Button variant="ghost" onClick={() => setConfirm(null)}>
                 Cancel
               </Button>
-              {error && <p role="alert" className="w-full text-sm text-red-700">{error}</p>}
+              {error && <p role="alert" className="w-full text-sm text-red-700 dark:text-red-300">{error}</p>}
             </div>
           </Td>
         </tr>

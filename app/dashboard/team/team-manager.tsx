@@ -40,23 +40,23 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
         ) : team.isError ? (
           <Alert tone="error">Could not load the team: {readableError(team.error)}</Alert>
         ) : (
-          <Table caption="Members">
+          <Table caption="Members" pinLastColumn={canManage}>
             <thead>
               <tr>
-                <Th>Name</Th>
-                <Th>Email</Th>
+                <Th>Member</Th>
                 <Th>Role</Th>
-                <Th>Since</Th>
+                <Th className="max-sm:hidden">Since</Th>
                 {canManage && <Th className="text-right">Actions</Th>}
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {team.data.members.map((m) => (
                 <tr key={m.user.id}>
-                  <Td className="font-medium text-slate-900">
+                  <Td className="font-medium text-slate-900 dark:text-slate-100">
                     {m.user.name || '—'} {m.user.id === currentUserId && <Badge>you</Badge>}
+                    {/* The email under the name: on phones the role and actions fit beside it. */}
+                    <span className="block break-all font-normal text-slate-600 dark:text-slate-400">{m.user.email}</span>
                   </Td>
-                  <Td className="break-all">{m.user.email}</Td>
                   <Td>
                     {canManage ? (
                       <>
@@ -65,7 +65,7 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
                         </label>
                         <Select
                           id={`role-${m.user.id}`}
-                          className="w-auto"
+                          className="w-auto min-w-28"
                           value={m.role}
                           disabled={changeRole.isPending}
                           onChange={(e) => run(() => changeRole.mutateAsync({ userId: m.user.id, role: e.target.value as Role }))}
@@ -78,7 +78,7 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
                       <Badge tone={m.role === 'owner' ? 'indigo' : 'slate'}>{m.role}</Badge>
                     )}
                   </Td>
-                  <Td>
+                  <Td className="max-sm:hidden">
                     <DateTime value={m.createdAt} />
                   </Td>
                   {canManage && (
@@ -110,14 +110,14 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
           {team.data.invitations.length === 0 ? (
             <EmptyState title="No pending invitations" />
           ) : (
-            <ul className="divide-y divide-slate-100">
+            <ul className="divide-y divide-slate-100 dark:divide-slate-800">
               {team.data.invitations.map((inv) => (
                 <li key={inv.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                   <span>
-                    <span className="font-medium text-slate-900">{inv.email}</span> as {inv.role} · expires <DateTime value={inv.expiresAt} />
+                    <span className="font-medium text-slate-900 dark:text-slate-100">{inv.email}</span> as {inv.role} · expires <DateTime value={inv.expiresAt} />
                   </span>
                   {canManage && (
-                    <Button variant="ghost" className="text-red-700" onClick={() => run(() => revokeInvitation.mutateAsync({ id: inv.id }))} aria-label={`Cancel the invitation for ${inv.email}`}>
+                    <Button variant="ghost" className="text-red-700 dark:text-red-300" onClick={() => run(() => revokeInvitation.mutateAsync({ id: inv.id }))} aria-label={`Cancel the invitation for ${inv.email}`}>
                       Cancel invitation
                     </Button>
                   )}

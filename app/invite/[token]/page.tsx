@@ -8,7 +8,7 @@ import { AcceptInvitation, NewAccountForm } from './accept-forms';
 export const metadata = { title: 'Invitation' };
 export const dynamic = 'force-dynamic';
 
-const link = 'font-medium text-indigo-700 hover:underline';
+const link = 'font-medium text-indigo-700 dark:text-indigo-300 hover:underline';
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;

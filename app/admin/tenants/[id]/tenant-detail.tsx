@@ -15,8 +15,8 @@ const keyTones = { active: 'green', expired: 'amber', revoked: 'red' } as const;
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-1 text-sm text-slate-900">{children}</dd>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="mt-1 text-sm text-slate-900 dark:text-slate-100">{children}</dd>
     </div>
   );
 }
@@ -25,7 +25,7 @@ export function TenantDetailView({ id }: { id: string }) {
   const trpc = useTRPC();
   const tenant = useQuery({ ...trpc.admin.tenant.queryOptions({ id }), retry: false });
   const back = (
-    <Link href="/admin" className="text-sm font-medium text-indigo-700 hover:underline">
+    <Link href="/admin" className="text-sm font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
       ← All tenants
     </Link>
   );
@@ -51,7 +51,7 @@ export function TenantDetailView({ id }: { id: string }) {
         title={t.name}
         description={<span className="font-mono">{t.id}</span>}
         actions={
-          <Link href={`/admin/tenants/${encodeURIComponent(t.id)}/usage`} className="text-sm font-medium text-indigo-700 hover:underline">
+          <Link href={`/admin/tenants/${encodeURIComponent(t.id)}/usage`} className="text-sm font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
             Usage statements
           </Link>
         }
@@ -72,7 +72,7 @@ export function TenantDetailView({ id }: { id: string }) {
         </dl>
       </Card>
 
-      <Card title="Reserved capacity" actions={<Link href={`/admin/reserved?tenant=${encodeURIComponent(t.id)}`} className="text-sm font-medium text-indigo-700 hover:underline">Edit reserved capacity</Link>}>
+      <Card title="Reserved capacity" actions={<Link href={`/admin/reserved?tenant=${encodeURIComponent(t.id)}`} className="text-sm font-medium text-indigo-700 dark:text-indigo-300 hover:underline">Edit reserved capacity</Link>}>
         {t.reserved ? (
           <dl className="grid grid-cols-2 gap-4 sm:grid-cols-4">
             <Fact label="VEx reserved">{formatCount(t.reserved.vexReserved)}</Fact>
@@ -83,7 +83,7 @@ export function TenantDetailView({ id }: { id: string }) {
             </Fact>
           </dl>
         ) : (
-          <p className="text-sm text-slate-600">No reserved capacity: the plan&apos;s included units and the default overage tiers apply.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">No reserved capacity: the plan&apos;s included units and the default overage tiers apply.</p>
         )}
       </Card>
 
@@ -100,11 +100,11 @@ export function TenantDetailView({ id }: { id: string }) {
                 <Th>Member since</Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {t.members.map((m) => (
                 <tr key={m.userId}>
                   <Td>{m.name || '—'}</Td>
-                  <Td className="break-all">{m.email}</Td>
+                  <Td className="min-w-48 break-all">{m.email}</Td>
                   <Td>
                     <Badge tone={m.role === 'owner' ? 'indigo' : 'slate'}>{m.role}</Badge>
                   </Td>
@@ -132,7 +132,7 @@ export function TenantDetailView({ id }: { id: string }) {
                 <Th>Last used</Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {t.keys.map((k) => (
                 <tr key={k.id}>
                   <Td>{k.name}</Td>
@@ -157,7 +157,7 @@ export function TenantDetailView({ id }: { id: string }) {
         {t.recentTraces.length === 0 ? (
           <EmptyState title="No traces yet">Traces appear after the tenant&apos;s first exchange.</EmptyState>
         ) : (
-          <Table caption="Recent traces">
+          <Table caption="Recent traces" pinLastColumn>
             <thead>
               <tr>
                 <Th>Trace</Th>
@@ -168,7 +168,7 @@ export function TenantDetailView({ id }: { id: string }) {
                 </Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {t.recentTraces.map((tr) => (
                 <tr key={tr.traceId}>
                   <Td className="break-all font-mono text-xs">{tr.traceId}</Td>
@@ -177,7 +177,7 @@ export function TenantDetailView({ id }: { id: string }) {
                     <DateTime value={tr.updatedAt} />
                   </Td>
                   <Td>
-                    <Link href={`/auditor?tenant=${encodeURIComponent(t.id)}&trace=${encodeURIComponent(tr.traceId)}`} className="text-sm font-medium text-indigo-700 hover:underline">
+                    <Link href={`/auditor?tenant=${encodeURIComponent(t.id)}&trace=${encodeURIComponent(tr.traceId)}`} className="text-sm font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
                       Verify
                     </Link>
                   </Td>

@@ -51,9 +51,9 @@ export function VerifyBill({ tenantId }: { tenantId: string }) {
   return (
     <div className="space-y-6">
       <Card title="1. Download the usage proof">
-        <p className="mb-4 text-sm text-slate-600">
+        <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">
           The signed usage statement for the period and, for every receipt it bills, its place in the transparency log: one inclusion path per receipt, or (compact) the log
-          tiles that cover your receipts. Also verifiable offline: <code className="rounded bg-slate-100 px-1">npx signet-verify usage bundle.json --jwks … --log-key …</code>
+          tiles that cover your receipts. Also verifiable offline: <code className="rounded bg-slate-100 dark:bg-slate-800 px-1">npx signet-verify usage bundle.json --jwks … --log-key …</code>
         </p>
         <div className="flex flex-wrap items-end gap-3">
           <div className="w-48">
@@ -86,7 +86,7 @@ export function VerifyBill({ tenantId }: { tenantId: string }) {
           {!ready && <Badge>starting the verifier…</Badge>}
         </div>
         {progress && (
-          <p className="mt-3 text-sm text-slate-600" role="status">
+          <p className="mt-3 text-sm text-slate-600 dark:text-slate-400" role="status">
             Checking… {count(progress.lines)} lines, {Math.round((100 * progress.bytes) / Math.max(1, progress.total))} %
           </p>
         )}
@@ -108,21 +108,21 @@ function ReportView({ report, ms }: { report: UsageReport; ms: number }) {
         <span className="font-medium">{verdict(report)}</span>
       </Alert>
       <dl className="grid grid-cols-2 gap-x-6 gap-y-1 text-sm sm:grid-cols-4">
-        <dt className="text-slate-500">Receipts</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Receipts</dt>
         <dd>{count(report.receipts)}</dd>
-        <dt className="text-slate-500">Batches</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Batches</dt>
         <dd>{report.batches}</dd>
-        <dt className="text-slate-500">FU tokens</dt>
+        <dt className="text-slate-500 dark:text-slate-400">FU tokens</dt>
         <dd>{count(report.units.fu)}</dd>
-        <dt className="text-slate-500">Proofs</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Proofs</dt>
         <dd>{report.form ?? '—'}</dd>
-        <dt className="text-slate-500">Pending (not billed yet)</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Pending (not billed yet)</dt>
         <dd>{report.pending ? `${count(report.pending.vex)} VEx, ${count(report.pending.fu)} FU` : '—'}</dd>
-        <dt className="text-slate-500">Checked in</dt>
+        <dt className="text-slate-500 dark:text-slate-400">Checked in</dt>
         <dd>{(ms / 1000).toFixed(2)} s</dd>
       </dl>
       {report.failures.length > 0 && (
-        <ul className="list-disc space-y-1 pl-5 text-sm text-red-800">
+        <ul className="list-disc space-y-1 pl-5 text-sm text-red-800 dark:text-red-200">
           {report.failures.map((f, i) => (
             <li key={i}>
               <span className="font-mono">{f.code}</span>: {f.message}

@@ -45,18 +45,18 @@ export function ChainView({ traceId, chain }: { traceId: string; chain: Receipt[
             ) : verification.isError ? (
               <Alert tone="error">Browser verification failed: {readableError(verification.error)}</Alert>
             ) : report!.verdict === 'VALID' ? (
-              <p className="font-medium text-emerald-800" data-testid="chain-verdict">
+              <p className="font-medium text-emerald-800 dark:text-emerald-200" data-testid="chain-verdict">
                 <span aria-hidden>✓ </span>Verified in your browser: {chain.length} {chain.length === 1 ? 'hop' : 'hops'}, hashes linked, signatures valid.
               </p>
             ) : report!.verdict === 'UNSIGNED' ? (
-              <div className="max-w-2xl text-amber-900" data-testid="chain-verdict">
+              <div className="max-w-2xl text-amber-900 dark:text-amber-200" data-testid="chain-verdict">
                 <p className="font-medium">UNSIGNED: {chain.length} {chain.length === 1 ? 'hop' : 'hops'}, hashes linked, but no receipt carries a signature.</p>
                 <p className="mt-1">
                   This shows the chain is internally consistent; it does not show who issued it, because anyone can compute these hashes.
                 </p>
               </div>
             ) : (
-              <p className="font-medium text-red-800" data-testid="chain-verdict">
+              <p className="font-medium text-red-800 dark:text-red-200" data-testid="chain-verdict">
                 <span aria-hidden>✗ </span>Verification failed at hop {report!.firstFailure?.hop ?? '?'}: {report!.firstFailure?.code} — {report!.firstFailure?.message}
               </p>
             )}
@@ -64,7 +64,7 @@ export function ChainView({ traceId, chain }: { traceId: string; chain: Receipt[
           <ExportButton traceId={traceId} />
         </div>
         {logNote && (
-          <p className="mt-3 text-sm text-slate-600" data-testid="log-inclusion-note">
+          <p className="mt-3 text-sm text-slate-600 dark:text-slate-400" data-testid="log-inclusion-note">
             {logNote}
           </p>
         )}
@@ -109,7 +109,7 @@ function ExportButton({ traceId }: { traceId: string }) {
       <Button onClick={download} disabled={busy}>
         {busy ? 'Exporting…' : 'Export bundle'}
       </Button>
-      {error && <p role="alert" className="text-xs text-red-700">{error}</p>}
+      {error && <p role="alert" className="text-xs text-red-700 dark:text-red-300">{error}</p>}
     </div>
   );
 }
@@ -191,7 +191,7 @@ function HopItem({ receipt, check, inclusion }: { receipt: Receipt; check: HopRe
   return (
     <details className="group">
       <summary className="flex cursor-pointer list-none flex-wrap items-center gap-x-3 gap-y-1 px-3 py-2 text-sm hover:bg-slate-50 dark:hover:bg-slate-800">
-        <span aria-hidden className="text-slate-400 transition-transform group-open:rotate-90">▸</span>
+        <span aria-hidden className="text-slate-400 dark:text-slate-500 transition-transform group-open:rotate-90">▸</span>
         <span className="w-14 font-medium tabular-nums text-slate-900 dark:text-slate-100">Hop {receipt.hop}</span>
         <span className="text-xs text-slate-600 dark:text-slate-400">
           <DateTime value={receipt.ts} precise />
@@ -223,7 +223,7 @@ function HopItem({ receipt, check, inclusion }: { receipt: Receipt; check: HopRe
           <Row label="prev_receipt_hash">
             <Hash value={receipt.prev_receipt_hash} label="previous hash" />
           </Row>
-          <Row label="kid">{receipt.kid ? <span className="font-mono text-xs">{receipt.kid}</span> : <span className="text-slate-500">unsigned</span>}</Row>
+          <Row label="kid">{receipt.kid ? <span className="font-mono text-xs">{receipt.kid}</span> : <span className="text-slate-500 dark:text-slate-400">unsigned</span>}</Row>
           <Row label="Signature">
             {receipt.sig ? (
               <span className="flex flex-wrap items-center gap-2">
@@ -233,7 +233,7 @@ function HopItem({ receipt, check, inclusion }: { receipt: Receipt; check: HopRe
                 <CopyButton value={receipt.sig} label="Copy signature" className="px-2 py-0.5 text-xs" />
               </span>
             ) : (
-              <span className="text-slate-500">—</span>
+              <span className="text-slate-500 dark:text-slate-400">—</span>
             )}
           </Row>
           <Row label="Repair">{receipt.repair ? <RepairChanges repair={receipt.repair} /> : 'none: the arguments were valid as sent'}</Row>

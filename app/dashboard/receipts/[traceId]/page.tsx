@@ -19,7 +19,7 @@ export default async function TracePage({ params }: { params: Promise<{ traceId:
   return (
     <>
       <p className="mb-2 text-sm">
-        <Link href="/dashboard/receipts" className="text-indigo-700 hover:underline">
+        <Link href="/dashboard/receipts" className="text-indigo-700 dark:text-indigo-300 hover:underline">
           ← All receipts
         </Link>
       </p>

@@ -14,8 +14,8 @@ import type { AppRouter } from '@/trpc/root';
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</dt>
-      <dd className="mt-1 text-sm text-slate-900">{children}</dd>
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="mt-1 text-sm text-slate-900 dark:text-slate-100">{children}</dd>
     </div>
   );
 }
@@ -27,19 +27,22 @@ export function UsageReviewView({ id, initialPeriod }: { id: string; initialPeri
   const trpc = useTRPC();
   const [period, setPeriod] = useState(initialPeriod);
   const review = useQuery({ ...trpc.admin.usageReview.queryOptions({ tenantId: id, period }), retry: false });
+  // Named for the reader; the id until the name arrives (the tenant page has usually loaded it).
+  const tenant = useQuery(trpc.admin.tenant.queryOptions({ id }));
+  const name = tenant.data?.name ?? id;
   const stored = review.data?.storedPeriods ?? [];
   const choices = [...new Set(['current', 'previous', ...stored, period])];
 
   return (
     <div className="space-y-6">
-      <Link href={`/admin/tenants/${encodeURIComponent(id)}`} className="text-sm font-medium text-indigo-700 hover:underline">
-        ← Tenant
+      <Link href={`/admin/tenants/${encodeURIComponent(id)}`} className="text-sm font-medium text-indigo-700 dark:text-indigo-300 hover:underline">
+        ← {name}
       </Link>
       <PageHeader
-        title="Usage statements"
+        title={`Usage statements: ${name}`}
         description={
           <>
-            <span className="font-mono">{id}</span>: the signed statement of a billing period, re-verified with the checks <span className="font-mono">signet-verify usage</span> runs, and any drift between the
+            The signed statement of a billing period, re-verified with the checks <span className="font-mono">signet-verify usage</span> runs, and any drift between the
             statement, the usage ledger and its rollups, and what the billing outbox sent.
           </>
         }
@@ -111,7 +114,7 @@ function ReviewBody({ review }: { review: Review }) {
                     <Th>Log leaves</Th>
                   </tr>
                 </thead>
-                <tbody className="divide-y divide-slate-100">
+                <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
                   {s.batches.map((b) => (
                     <tr key={`${b.meter}:${b.root}:${b.first_leaf}`}>
                       <Td>{b.meter}</Td>
@@ -129,14 +132,14 @@ function ReviewBody({ review }: { review: Review }) {
 
       <Card title="Verification" actions={v ? <Badge tone={v.valid ? 'green' : 'red'}>{v.valid ? 'verified' : 'refused'}</Badge> : <Badge tone="slate">not run</Badge>}>
         {!v ? (
-          <p className="text-sm text-slate-600">Without a statement there is nothing to verify.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">Without a statement there is nothing to verify.</p>
         ) : v.valid ? (
-          <p className="text-sm text-slate-700" data-testid="usage-review-verdict">
+          <p className="text-sm text-slate-700 dark:text-slate-300" data-testid="usage-review-verdict">
             Verified: {formatCount(v.receipts)} receipts in {formatCount(v.batches)} batches, {formatCount(v.units.vex)} VEx and {formatCount(v.units.fu)} FU tokens, ${v.total}; the billing provider{' '}
             {{ matches: 'matches', pending: 'agrees so far (some batches are not sent yet)', absent: 'has no record', differs: 'differs' }[v.provider]}.
           </p>
         ) : (
-          <ul className="space-y-1 text-sm text-red-800" data-testid="usage-review-verdict">
+          <ul className="space-y-1 text-sm text-red-800 dark:text-red-200" data-testid="usage-review-verdict">
             {v.failures.map((f, i) => (
               <li key={i}>
                 <span className="font-mono text-xs">{f.code}</span>: {f.message}
@@ -149,7 +152,7 @@ function ReviewBody({ review }: { review: Review }) {
 
       <Card title="Drift" actions={<Badge tone={review.drift.length === 0 ? 'green' : 'red'}>{review.drift.length === 0 ? 'none' : `${review.drift.length} found`}</Badge>}>
         {review.drift.length === 0 ? (
-          <p className="text-sm text-slate-600">The statement, the usage ledger, its rollups and the billing outbox agree.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">The statement, the usage ledger, its rollups and the billing outbox agree.</p>
         ) : (
           <Table caption="Drift">
             <thead>
@@ -162,7 +165,7 @@ function ReviewBody({ review }: { review: Review }) {
                 <Th>What differs</Th>
               </tr>
             </thead>
-            <tbody className="divide-y divide-slate-100">
+            <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {review.drift.map((d, i) => (
                 <tr key={i}>
                   <Td>statement ↔ {d.source}</Td>
