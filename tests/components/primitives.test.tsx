@@ -52,8 +52,8 @@ describe('a Field', () => {
     expect(described).toHaveLength(2);
     const paragraphs = elements(html, 'p');
     expect(paragraphs.map((p) => p.id)).toEqual(described);
-    expect(html).toContain(`id="${described[0]}" class="text-xs text-slate-500">At least 10 characters.</p>`);
-    expect(html).toContain(`id="${described[1]}" role="alert" class="text-xs text-red-700">Password must be at least 10 characters</p>`);
+    expect(html).toContain(`id="${described[0]}" class="text-xs text-slate-500 dark:text-slate-400">At least 10 characters.</p>`);
+    expect(html).toContain(`id="${described[1]}" role="alert" class="text-xs text-red-700 dark:text-red-300">Password must be at least 10 characters</p>`);
   });
 
   it('without an error: described by its hint alone, not invalid', () => {
