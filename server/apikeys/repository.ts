@@ -38,10 +38,10 @@ export function listApiKeys(tenantId: string) {
   return prisma().apiKey.findMany({ where: { tenantId }, orderBy: { createdAt: 'desc' } });
 }
 
-export async function revokeApiKey(tenantId: string, id: string, db: Db = prisma(), at = new Date()) {
+export async function revokeApiKey(tenantId: string, id: string, db: Db = prisma()) {
   const { count } = await db.apiKey.updateMany({
     where: { id, tenantId, revokedAt: null },
-    data: { revokedAt: at },
+    data: { revokedAt: new Date() },
   });
   return count === 1;
 }

@@ -22,10 +22,6 @@ function transporterFor(url: string): Transporter {
   return transport.transporter;
 }
 
-export function emailConfigured(): boolean {
-  return loadConfig().email.smtpUrl !== null;
-}
-
 /** Sends, or logs when SMTP is not configured; a failed send is logged and reported, never thrown. */
 export async function sendEmail(email: Email): Promise<Delivery> {
   const { email: config, publicUrl } = loadConfig();
