@@ -2,7 +2,7 @@
 // pages, the detail drawer, phone width and dark mode, with screenshots (and axe when installed).
 import { readFile } from 'node:fs/promises';
 import type { APIRequestContext, Page, TestInfo } from '@playwright/test';
-import { DEMO, expect as baseExpect, signIn, snap, test } from './support';
+import { createKeyInPortal, DEMO, expect as baseExpect, signIn, snap, test } from './support';
 
 // Generous: on a shared 2-core machine a sign-up (Argon2) or a first page render can take seconds.
 const expect = baseExpect.configure({ timeout: 60_000 });
@@ -40,10 +40,7 @@ test('an owner reads the request log and pages the receipts explorer and a trace
   await page.getByLabel('Password').fill('correct-horse-battery');
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
-  await page.goto('/dashboard/keys');
-  await page.getByLabel('Name').fill('insights agent');
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const key = await page.getByLabel('API key secret').inputValue();
+  const key = await createKeyInPortal(page, 'insights agent');
 
   // 56 receipts on one trace (one repaired), a refusal and a replay.
   const traceId = `ins-${Date.now()}`;

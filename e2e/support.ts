@@ -65,6 +65,14 @@ export async function snap(page: Page, info: TestInfo, name: string) {
   await expectAccessible(page, name);
 }
 
+/** Creates an API key on the keys page as the signed-in owner and returns its secret (shown once). */
+export async function createKeyInPortal(page: Page, name: string): Promise<string> {
+  await page.goto('/dashboard/keys');
+  await page.getByLabel('Name').fill(name);
+  await page.getByRole('button', { name: 'Create key' }).click();
+  return page.getByLabel('API key secret').inputValue();
+}
+
 export async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin/);

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page, TestInfo } from '@playwright/test';
 import { THEME_STORAGE_KEY } from '@/lib/theme';
-import { DEMO, expect, signIn, snap, test } from './support';
+import { createKeyInPortal, DEMO, expect, signIn, snap, test } from './support';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
@@ -52,12 +52,17 @@ async function controlsOffScreen(page: Page): Promise<string[]> {
   );
 }
 
-async function visitOnPhone(page: Page, info: TestInfo, role: string, visit: Visit) {
-  await page.setViewportSize(PHONE);
-  await page.emulateMedia({ colorScheme: 'light' });
+/** Opens the page at that size and system colour scheme, once its heading shows and it has settled. */
+async function open(page: Page, visit: Visit, size: { width: number; height: number }, colorScheme: 'light' | 'dark') {
+  await page.setViewportSize(size);
+  await page.emulateMedia({ colorScheme });
   await page.goto(visit.path);
   await expect(page.getByRole('heading', { level: 1, name: visit.heading })).toBeVisible();
   await settle(page);
+}
+
+async function visitOnPhone(page: Page, info: TestInfo, role: string, visit: Visit) {
+  await open(page, visit, PHONE, 'light');
   await expect(page.locator('html')).not.toHaveClass(/\bdark\b/);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect.soft(overflow, `${visit.path} scrolls sideways at 390 px`).toBeLessThanOrEqual(0);
@@ -73,11 +78,7 @@ async function visitOnPhone(page: Page, info: TestInfo, role: string, visit: Vis
 
 /** Dark by the system setting, with no stored choice: the page follows it as loaded. */
 async function visitInDark(page: Page, info: TestInfo, role: string, visit: Visit) {
-  await page.setViewportSize(DESKTOP);
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.goto(visit.path);
-  await expect(page.getByRole('heading', { level: 1, name: visit.heading })).toBeVisible();
-  await settle(page);
+  await open(page, visit, DESKTOP, 'dark');
   await expect(page.locator('html')).toHaveClass(/\bdark\b/);
   await snap(page, info, shotName(role, visit, 'dark'));
 }
@@ -124,10 +125,7 @@ test('signed-out pages on a phone and in dark mode; the theme toggle overrides t
 test('the tenant owner’s pages on a phone and in dark mode', async ({ page, request }, info) => {
   await signIn(page, DEMO.owner);
   // A key of the demo tenant's own, one exchange and one refusal: charts, receipts and the request log have rows.
-  await page.goto('/dashboard/keys');
-  await page.getByLabel('Name').fill('theme e2e');
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const secret = await page.getByLabel('API key secret').inputValue();
+  const secret = await createKeyInPortal(page, 'theme e2e');
   const headers = (n: number) => ({ 'X-SIGNET-API-Key': secret, 'X-SIGNET-Idempotency-Key': `theme-${Date.now()}-${n}` });
   const ok = await request.post('/v1/exchange', { headers: headers(1), data: { payload_type: example.payload_type, target_type: example.target_type, payload: example.payload } });
   expect(ok.status(), await ok.text()).toBe(200);

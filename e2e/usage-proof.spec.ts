@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { DEMO, expect, signIn, snap, test } from './support';
+import { createKeyInPortal, DEMO, expect, signIn, snap, test } from './support';
 
 const example = JSON.parse(await readFile('server/mappings/verticals/finance/examples/finance-demo.json', 'utf8')) as {
   payload_type: string;
@@ -11,10 +11,7 @@ test.describe.configure({ timeout: 180_000 });
 
 test('a tenant downloads the usage proof of its bill, verifies it in the browser, and a tampered one is refused', async ({ page, request }, info) => {
   await signIn(page, DEMO.owner);
-  await page.goto('/dashboard/keys');
-  await page.getByLabel('Name').fill('usage proof agent');
-  await page.getByRole('button', { name: 'Create key' }).click();
-  const secret = await page.getByLabel('API key secret').inputValue();
+  const secret = await createKeyInPortal(page, 'usage proof agent');
   await page.getByRole('button', { name: "I've saved it" }).click();
   for (let i = 0; i < 5; i++) {
     const res = await request.post('/v1/exchange', {
