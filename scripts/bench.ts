@@ -7,7 +7,9 @@
 // receipts took to reach a signed checkpoint under that load, exchange throughput with the log
 // on and off (fresh servers, alternated), the sequencer alone on a backlog (BENCH_LOG_ENTRIES,
 // default 100,000), and the auditor page verifying a 1,000-hop trace with its log proofs.
-// Tracing: throughput with OpenTelemetry loaded but no endpoint set, against a build without it.
+// Tracing: throughput with OpenTelemetry loaded but no endpoint set, against a build without it;
+// on PostgreSQL, the request log's row written and not. Each alternated pair also prints the
+// server's CPU per exchange.
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
@@ -63,6 +65,8 @@ interface VariantRun {
   variant: string;
   rps: number;
   p95: number;
+  /** Server CPU per successful exchange: steadier than throughput when the machine is shared. */
+  cpuUs: number;
 }
 
 /**
@@ -77,9 +81,11 @@ async function alternated(variants: Variant[], rounds: number, databaseUrl: () =
       const server = await startBenchServer({ port: PORT, databaseUrl: url, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR, env: v.env, imports: v.imports });
       await v.prepare?.(url);
       await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan: exchangePlan(), url: server.url, durationSec: 3 }, GENERATOR);
+      const cpuBefore = server.cpuSeconds();
       const r = await runLoad({ name: v.name, kind: 'exchange', connections: 32, plan: exchangePlan(), url: server.url, durationSec: DURATION }, GENERATOR);
-      process.stderr.write(`  ${v.name} c=32: ${r.rps.toFixed(0)} req/s\n`);
-      out.push({ variant: v.name, rps: r.rps, p95: r.p95 });
+      const cpuUs = ((server.cpuSeconds() - cpuBefore) * 1e6) / r.ok;
+      process.stderr.write(`  ${v.name} c=32: ${r.rps.toFixed(0)} req/s, ${cpuUs.toFixed(0)} µs CPU per exchange\n`);
+      out.push({ variant: v.name, rps: r.rps, p95: r.p95, cpuUs });
       await server.stop();
     }
   }
@@ -106,6 +112,23 @@ const logOnOff = (databaseUrl: () => string | null) =>
   );
 
 /**
+ * Each exchange's request-log row on and off, on PostgreSQL: off, a rewrite rule turns the append
+ * function's INSERT into request_log into nothing, so neither the row nor its indexes are written.
+ */
+const requestLogOnOff = (databaseUrl: () => string | null) =>
+  alternated(
+    [
+      { name: 'request log on' },
+      {
+        name: 'request log off',
+        prepare: async (url) => url && withPostgres(url, (c) => c.query('CREATE RULE bench_request_log_off AS ON INSERT TO request_log DO INSTEAD NOTHING')),
+      },
+    ],
+    2,
+    databaseUrl,
+  );
+
+/**
  * Tracing with no OTLP endpoint set (how most operators run) against a build without tracing:
  * server/telemetry/{tracing,otlp}.ts swapped for stand-ins that only call through
  * (scripts/bench/without-tracing/), so the OpenTelemetry API and SDK are never loaded.
@@ -116,7 +139,7 @@ const tracingOnOff = (databaseUrl: () => string | null) =>
       { name: 'tracing, no endpoint', env: { OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: '' } },
       { name: 'without tracing', imports: ['./scripts/bench/without-tracing/register.mjs'] },
     ],
-    3,
+    4,
     databaseUrl,
   );
 
@@ -173,20 +196,24 @@ async function benchDatabase(label: string, databaseUrl: string | null, timeVeri
   const onOff = await logOnOff(freshUrl);
   const sequencer = await benchSequencer(freshUrl(), LOG_ENTRIES);
   const tracing = await tracingOnOff(freshUrl);
-  return { label, results, integrity, verifierMs, log: { integration, onOff, sequencer }, tracing };
+  const requestLog = databaseUrl ? await requestLogOnOff(freshUrl) : null;
+  return { label, results, integrity, verifierMs, log: { integration, onOff, sequencer }, tracing, requestLog };
 }
 
 function fmt(n: number, digits = 1) {
   return Number.isFinite(n) ? n.toFixed(digits) : '–';
 }
 
-/** The runs of two alternated variants, their means and how far `a` is from `b`. */
+/**
+ * The runs of two alternated variants and how far `a` is from `b`: throughput (mean; positive is
+ * faster) and the server's CPU per exchange (mean; positive costs more).
+ */
 function compare(runs: VariantRun[], a: string, b: string): string {
   const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-  const rps = (name: string) => runs.filter((x) => x.variant === name).map((x) => x.rps);
-  const [ma, mb] = [mean(rps(a)), mean(rps(b))];
-  const each = runs.map((x) => `${x.variant} ${fmt(x.rps, 0)} (p95 ${fmt(x.p95)} ms)`).join(', ');
-  return `${each} req/s; mean ${a} ${fmt(ma, 0)}, ${b} ${fmt(mb, 0)}: ${fmt((100 * (ma - mb)) / mb)} %`;
+  const of = (name: string, field: 'rps' | 'cpuUs') => mean(runs.filter((x) => x.variant === name).map((x) => x[field]));
+  const change = (field: 'rps' | 'cpuUs') => fmt((100 * (of(a, field) - of(b, field))) / of(b, field));
+  const each = runs.map((x) => `${x.variant} ${fmt(x.rps, 0)} (p95 ${fmt(x.p95)} ms, ${fmt(x.cpuUs, 0)} µs CPU)`).join(', ');
+  return `${each} req/s; mean ${a} ${fmt(of(a, 'rps'), 0)}, ${b} ${fmt(of(b, 'rps'), 0)}: ${change('rps')} %; server CPU per exchange ${fmt(of(a, 'cpuUs'), 0)} vs ${fmt(of(b, 'cpuUs'), 0)} µs: ${change('cpuUs')} %`;
 }
 
 function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
@@ -216,6 +243,7 @@ function printReport(r: Awaited<ReturnType<typeof benchDatabase>>) {
   console.log(`exchange c=32, log on and off alternated (off: ${logOff} off): ${compare(onOff, 'log on', 'log off')} (target ≥ −5 %)`);
   console.log(`sequencer alone: ${sq.entries} entries in ${fmt(sq.seconds, 2)} s, ${sq.batches} batches → ${fmt(sq.perSecond, 0)} entries/s (target ≥ 10,000)`);
   console.log(`exchange c=32, tracing (no OTLP endpoint) against a build without tracing, alternated: ${compare(r.tracing, 'tracing, no endpoint', 'without tracing')} (target ≥ −2 %)`);
+  if (r.requestLog) console.log(`exchange c=32, each exchange's request-log row written or not, alternated: ${compare(r.requestLog, 'request log on', 'request log off')} (target ≥ −5 %)`);
   const i = r.integrity;
   // The load generator stops at the deadline without reading the responses still in flight; those
   // exchanges complete on the server, so receipts may exceed the responses seen by at most

@@ -12,6 +12,8 @@ export interface BenchServer {
   databaseUrl: string | null;
   peakRssMb(): number;
   resetPeak(): void;
+  /** CPU seconds (user + system) the server process has used so far. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -23,6 +25,15 @@ function rssMb(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+// /proc/<pid>/stat counts in clock ticks of 1/100 s (USER_HZ, the same on every Linux build).
+const TICKS_PER_SECOND = 100;
+
+function cpuSeconds(pid: number): number {
+  // The command name (field 2) may hold spaces; utime and stime are fields 14 and 15.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 /** `entry` is the server to start: server.ts (API and portal, the default) or scripts/api-server.ts (the API alone). */
@@ -75,6 +86,7 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
     databaseUrl: opts.databaseUrl,
     peakRssMb: () => Math.max(peak, rssMb(child.pid!)),
     resetPeak: () => (peak = 0),
+    cpuSeconds: () => cpuSeconds(child.pid!),
     async stop() {
       clearInterval(sampler);
       child.kill('SIGTERM');
