@@ -1,5 +1,5 @@
 // The portal's small set of shared components: consistent spacing, focus states and colours.
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { AnchorHTMLAttributes, ButtonHTMLAttributes, ReactNode } from 'react';
 import { cx } from './cx';
 
 // Form controls need React context, so they live in a client module; re-exported so that one
@@ -14,14 +14,15 @@ const variants: Record<Variant, string> = {
   ghost: 'text-slate-700 dark:text-slate-300 hover:bg-slate-100 dark:hover:bg-slate-800',
 };
 
+const buttonShape = 'inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium shadow-sm transition-colors disabled:cursor-not-allowed';
+
 export function Button({ variant = 'primary', className, ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
-  return (
-    <button
-      type="button"
-      {...props}
-      className={cx('inline-flex items-center justify-center gap-2 rounded-md px-3 py-2 text-sm font-medium shadow-sm transition-colors disabled:cursor-not-allowed', variants[variant], className)}
-    />
-  );
+  return <button type="button" {...props} className={cx(buttonShape, variants[variant], className)} />;
+}
+
+/** A link that looks like a button: downloads and navigation stay real links (open in a new tab, copy the address). */
+export function ButtonLink({ variant = 'primary', className, ...props }: AnchorHTMLAttributes<HTMLAnchorElement> & { variant?: Variant }) {
+  return <a {...props} className={cx(buttonShape, variants[variant], className)} />;
 }
 
 export function Card({ title, actions, children, className }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string }) {

@@ -34,7 +34,8 @@ test('a tenant downloads the usage proof of its bill, verifies it in the browser
   const path = info.outputPath('usage-proof.json');
   await download.saveAs(path);
   const text = await readFile(path, 'utf8');
-  const bundle = JSON.parse(text) as { statement: { meters: { vex: { units: number } }; total: string }; receipts: unknown[]; tiles: unknown[] };
+  const bundle = JSON.parse(text) as { statement: { meters: { vex: { units: number } }; total: string }; receipts: { receipt_hash: string; meter: string }[]; tiles: unknown[] };
+  const billed = bundle.receipts.map((r) => `${r.receipt_hash},${r.meter}`);
   expect(bundle.tiles.length).toBeGreaterThan(0);
 
   await page.getByLabel('Usage proof bundle (.json)').setInputFiles(path);
@@ -50,4 +51,16 @@ test('a tenant downloads the usage proof of its bill, verifies it in the browser
   await expect(page.getByTestId('usage-verdict')).toContainText(/refused: batch (vex|fu):[0-9a-f]{64}: (its \d+ receipts in the bundle hash to root|the bundle has none of its receipts)/, { timeout: 30_000 });
   await expect(page.getByTestId('usage-verdict')).toContainText('UNITS_MISMATCH');
   await snap(page, info, 'verify-my-bill-refused');
+
+  // The usage ledger behind the bill, from the billing page: every billed receipt is one of its rows.
+  await page.getByRole('navigation', { name: 'Section' }).getByRole('link', { name: 'Plans & billing' }).click();
+  const [ledger] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download usage ledger (CSV)' }).click()]);
+  expect(ledger.suggestedFilename()).toMatch(/^signet-usage-ledger-demo-.*\.csv$/);
+  const ledgerPath = info.outputPath('usage-ledger.csv');
+  await ledger.saveAs(ledgerPath);
+  const [header, ...rows] = (await readFile(ledgerPath, 'utf8')).trimEnd().split('\r\n');
+  expect(header).toBe('receipt_hash,meter,units,occurred_at,api_key_id,batch_id');
+  const inLedger = new Set(rows.map((row) => row.split(',').slice(0, 2).join(',')));
+  expect(billed.filter((r) => !inLedger.has(r))).toEqual([]);
+  await snap(page, info, 'billing-reconciliation-downloads');
 });

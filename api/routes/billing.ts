@@ -55,14 +55,19 @@ async function callingTenant(key: string | undefined) {
   return principal;
 }
 
-/** The calling key's tenant, or (the portal's download) the signed-in member's tenant. */
-async function usageProofTenant(key: string | undefined, cookie: string | undefined, requested: string | undefined): Promise<{ tenantId: string }> {
+/** The calling key's tenant, or (the portal's downloads) the signed-in member's tenant. */
+async function keyOrSessionTenant(key: string | undefined, cookie: string | undefined, requested: string | undefined): Promise<{ tenantId: string }> {
   if (key) return callingTenant(key);
   const session = await sessionPrincipal(cookie);
-  const membership = session ? activeMembership(session, requested) : null;
+  if (!session) return callingTenant(undefined);
+  // A tenant named must be one of the member's: never quietly another (activeMembership falls back to the first).
+  const membership = requested ? session.memberships.find((m) => m.tenantId === requested) : activeMembership(session);
   if (membership) return { tenantId: membership.tenantId };
+  if (requested) throw new AppError('TENANT_NOT_FOUND', `you are not a member of tenant ${requested}`);
   return callingTenant(undefined);
 }
+
+const sessionTenant = z.string().optional().openapi({ description: 'With a portal session instead of a key: which of your tenants' });
 
 const usageProofQuery = z.object({
   period: z.string().max(16).default('current').openapi({ description: '`current`, `previous`, or `YYYY-MM-DD`: the first day of one of the tenant\'s billing periods' }),
@@ -85,7 +90,7 @@ const usageProofRoute = createRoute({
   summary: "The calling tenant's signed usage statement for a period, with the proof of every unit it bills (SPEC §8)",
   description:
     'Streamed JSON: the statement, statement_cid, kid, signature, the billing provider\'s record of the batches (`provider`), then (compact form) `tiles`, then `receipts` in leaf order, one per line. Verify with `npx signet-verify usage <bundle> --jwks … --log-key …`. A signed-in portal member may download their tenant\'s (`?tenant=`) without a key.',
-  request: { headers: z.object(apiKeyHeader), query: usageProofQuery.extend({ tenant: z.string().optional().openapi({ description: 'With a portal session instead of a key: which of your tenants' }) }) },
+  request: { headers: z.object(apiKeyHeader), query: usageProofQuery.extend({ tenant: sessionTenant }) },
   responses: {
     200: { description: 'The usage proof bundle, as an attachment', content: { 'application/json': { schema: usageProofBundleSchema.openapi('UsageProofBundle') } } },
     ...errorResponses([400, 401, 404, 503], { 400: 'Invalid period (PERIOD_INVALID) or form', 404: 'No such tenant (a session naming another tenant)' }),
@@ -107,19 +112,37 @@ const usageLedgerRoute = createRoute({
   path: '/v1/billing/usage-ledger',
   summary: "Every usage row of the calling tenant's period (what the reconciliation report sums), streamed",
   description:
-    'CSV (RFC 4180, header line) or NDJSON (one object per line, the schema given), in (meter, occurred_at) order, streamed in batches so any size of period is served in constant memory. `period` is `current` (default) or a month `YYYY-MM` (UTC).',
+    'CSV (RFC 4180, header line) or NDJSON (one object per line, the schema given), in (meter, occurred_at) order, streamed in batches so any size of period is served in constant memory. `period` is `current` (default) or a month `YYYY-MM` (UTC). A signed-in portal member may download their tenant\'s (`?tenant=`) without a key.',
   request: {
     headers: z.object(apiKeyHeader),
-    query: z.object({ period: z.string().optional(), format: z.enum(['csv', 'ndjson']).optional() }),
+    query: z.object({ period: z.string().optional(), format: z.enum(['csv', 'ndjson']).optional(), tenant: sessionTenant }),
   },
   responses: {
     200: {
       description: 'The ledger rows, as an attachment',
       content: { 'text/csv': { schema: z.string().openapi({ description: `Header line: ${LEDGER_COLUMNS.join(',')}` }) }, 'application/x-ndjson': { schema: ledgerLine } },
     },
-    ...errorResponses([400, 401, 503]),
+    ...errorResponses([400, 401, 404, 503], { 404: 'No such tenant (a session naming another tenant)' }),
   },
 });
+
+/** A body pulled one chunk at a time: the next chunk is produced only when the client has taken the last. */
+function pulled(chunks: AsyncGenerator<string, unknown, undefined>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const next = await chunks.next();
+        if (next.done) controller.close();
+        else controller.enqueue(encoder.encode(next.value));
+      },
+      async cancel() {
+        await chunks.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
 
 // The handlers authenticate before they read the query (see checkedByHandler).
 export function registerBillingRoutes(app: OpenAPIHono) {
@@ -131,21 +154,10 @@ export function registerBillingRoutes(app: OpenAPIHono) {
   });
 
   app.openapi(checkedByHandler(app, usageProofRoute), async (c) => {
-    const principal = await usageProofTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'), c.req.header('cookie'), c.req.query('tenant'));
+    const principal = await keyOrSessionTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'), c.req.header('cookie'), c.req.query('tenant'));
     const query = usageProofQuery.safeParse({ period: c.req.query('period') ?? undefined, form: c.req.query('form') ?? undefined });
     if (!query.success) throw new AppError('INVALID_REQUEST', query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const chunks = await usageProofBundle(principal.tenantId, query.data.period, query.data.form);
-    const encoder = new TextEncoder();
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = await chunks.next();
-        if (next.done) controller.close();
-        else controller.enqueue(encoder.encode(next.value));
-      },
-      async cancel() {
-        await chunks.return(undefined);
-      },
-    });
+    const body = pulled(await usageProofBundle(principal.tenantId, query.data.period, query.data.form));
     return serializedJson<UsageProofBundle, 200>(c, body, 200, {
       'Cache-Control': 'no-store',
       'Content-Type': 'application/json; charset=utf-8',
@@ -154,7 +166,7 @@ export function registerBillingRoutes(app: OpenAPIHono) {
   });
 
   app.openapi(checkedByHandler(app, usageLedgerRoute), async (c) => {
-    const principal = await callingTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'));
+    const principal = await keyOrSessionTenant(c.req.header('x-signet-api-key') ?? c.req.header('x-odin-api-key'), c.req.header('cookie'), c.req.query('tenant'));
     const format = c.req.query('format') ?? 'csv';
     if (format !== 'csv' && format !== 'ndjson') throw new AppError('INVALID_REQUEST', 'format must be csv or ndjson');
     const billing = await tenantBilling(principal.tenantId, new Date());
@@ -164,22 +176,7 @@ export function registerBillingRoutes(app: OpenAPIHono) {
     } catch (err) {
       throw new AppError('INVALID_REQUEST', (err as Error).message);
     }
-    const chunks = usageLedger(getDatabase().sql, principal.tenantId, period, format);
-    const encoder = new TextEncoder();
-    // Pulled one batch at a time: the next query runs only when the client has taken the last.
-    const body = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          const next = await chunks.next();
-          if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
-        },
-        async cancel() {
-          await chunks.return(undefined);
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    const body = pulled(usageLedger(getDatabase().sql, principal.tenantId, period, format));
     const name = `signet-usage-ledger-${principal.tenantId}-${period.start.toISOString().slice(0, 10)}.${format === 'csv' ? 'csv' : 'ndjson'}`;
     return c.body(body, 200, {
       'Content-Type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson',

@@ -1,14 +1,17 @@
 // GET /v1/billing/usage-ledger streams every usage row of the period in keyset batches: exact
 // rows (none lost or repeated across batch edges, even among equal timestamps), and a large
-// export held in constant memory (the heap grows by far less than the export's size).
+// export held in constant memory (the heap grows by far less than the export's size). The
+// portal's download: a signed-in member gets their tenant's ledger without a key, never another's.
 import { createHash } from 'node:crypto';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { encode } from 'next-auth/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '@/tests/support/api';
 import { usingPostgres } from '@/tests/support/db';
 import { usageLedger } from '@/server/billing/ledger-export';
 import { calendarMonth } from '@/server/billing/period';
+import { createUser } from '@/server/tenants/accounts';
 
 // Fewer on PGlite, whose inserts are slower; either is many times a 5,000-row batch.
 const ROWS = usingPostgres ? 250_000 : 120_000;
@@ -20,13 +23,20 @@ const heldMb = () => {
   gc();
   return process.memoryUsage().heapUsed / 1_048_576;
 };
+const AUTH_SECRET = 'ledger-test-secret-0123456789';
 let api: TestApi;
 let key: string;
+let memberCookie: string;
 const period = calendarMonth(new Date());
 
 beforeAll(async () => {
+  process.env.NEXTAUTH_SECRET = AUTH_SECRET;
   api = await startTestApi();
   key = await api.tenantWithKey('ledger');
+  await api.tenantWithKey('other');
+  const member = await createUser({ email: 'member@ledger.test', password: 'a-long-password', name: 'member' });
+  await api.db.prisma.membership.create({ data: { userId: member.id, tenantId: 'ledger', role: 'member' } });
+  memberCookie = `next-auth.session-token=${await encode({ token: { sub: member.id, email: 'member@ledger.test' }, secret: AUTH_SECRET })}`;
   // Spread over the current month, 1,000 rows per second of it: many share a millisecond.
   await api.db.sql.query(
     `INSERT INTO usage_events (tenant_id, meter, units, receipt_hash, occurred_at)
@@ -38,6 +48,7 @@ beforeAll(async () => {
   await api.db.sql.query(`INSERT INTO usage_events (tenant_id, meter, units, receipt_hash, occurred_at) VALUES ('other', 'vex', 1, 'sha256:other', $1)`, [period.start.toISOString()]);
 }, 600_000);
 afterAll(async () => {
+  delete process.env.NEXTAUTH_SECRET;
   await api?.close();
 });
 
@@ -97,5 +108,26 @@ describe('usage ledger export', () => {
   it('refuses a period that is neither current nor YYYY-MM', async () => {
     const res = await fetch(`${api.url}/v1/billing/usage-ledger?period=last-week`, { headers: { 'x-signet-api-key': key } });
     expect(res.status).toBe(400);
+  });
+
+  it("gives a signed-in member their tenant's ledger without a key, and never another tenant's", async () => {
+    const ledger = (query: string, cookie?: string) => fetch(`${api.url}/v1/billing/usage-ledger?${query}`, { headers: cookie ? { cookie } : {} });
+    const res = await ledger('format=ndjson&tenant=ledger', memberCookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain('signet-usage-ledger-ledger-');
+    // The first batch is enough to tell whose rows these are; the rest is the test above's.
+    const reader = res.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    const row = JSON.parse(first.split('\n')[0]!) as { receipt_hash: string };
+    const [owner] = await api.db.sql.query<{ tenant_id: string }>(`SELECT tenant_id FROM usage_events WHERE receipt_hash = $1`, [row.receipt_hash]);
+    expect(owner!.tenant_id).toBe('ledger');
+
+    const foreign = await ledger('format=ndjson&tenant=other', memberCookie);
+    expect(foreign.status).toBe(404);
+    expect((await foreign.json()).error.code).toBe('TENANT_NOT_FOUND');
+    const anonymous = await ledger('format=csv&tenant=ledger');
+    expect(anonymous.status).toBe(401);
+    expect((await anonymous.json()).error.code).toBe('API_KEY_MISSING');
   });
 });

@@ -85,7 +85,7 @@ export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean;
       </Card>
 
       <UsageHistory />
-      <ReconciliationDownload />
+      <ReconciliationDownload tenantId={d.tenantId} />
     </div>
   );
 }

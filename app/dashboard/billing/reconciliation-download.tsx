@@ -1,7 +1,7 @@
 'use client';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Alert, Button, Card, Field, Select } from '@/components/ui';
+import { Alert, Button, ButtonLink, Card, Field, Select } from '@/components/ui';
 import { downloadFile } from '@/lib/download';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
@@ -11,8 +11,11 @@ function recentMonths(count: number): string[] {
   return Array.from({ length: count }, (_, i) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, 1)).toISOString().slice(0, 7));
 }
 
-/** Downloads the reconciliation report for a period as CSV or as signed JSON. */
-export function ReconciliationDownload() {
+/**
+ * Downloads the reconciliation report for a period as CSV or as signed JSON, and the usage ledger
+ * behind it: every usage row, streamed by the API however large the period.
+ */
+export function ReconciliationDownload({ tenantId }: { tenantId: string }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [period, setPeriod] = useState('current');
@@ -31,6 +34,8 @@ export function ReconciliationDownload() {
       setBusy(null);
     }
   }
+
+  const ledgerHref = (format: 'csv' | 'ndjson') => `/v1/billing/usage-ledger?${new URLSearchParams({ period, format, tenant: tenantId })}`;
 
   return (
     <Card title="Reconciliation report">
@@ -57,6 +62,18 @@ export function ReconciliationDownload() {
         <Button variant="secondary" disabled={busy !== null} onClick={() => void download('json')}>
           {busy === 'json' ? 'Preparing…' : 'Download signed JSON'}
         </Button>
+      </div>
+      <p className="mb-3 mt-6 text-sm text-slate-600 dark:text-slate-400">
+        The usage ledger behind the report: one row per VEx or FU record of the period, with its receipt hash and billing batch, in the order the API&apos;s
+        <code className="mx-1 rounded bg-slate-100 dark:bg-slate-800 px-1">GET /v1/billing/usage-ledger</code>gives it.
+      </p>
+      <div className="flex flex-wrap gap-3">
+        <ButtonLink variant="secondary" href={ledgerHref('csv')} download>
+          Download usage ledger (CSV)
+        </ButtonLink>
+        <ButtonLink variant="secondary" href={ledgerHref('ndjson')} download>
+          Download usage ledger (NDJSON)
+        </ButtonLink>
       </div>
       {error && (
         <div className="mt-3">

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Badge, Card, Field, Input, Select } from '@/components/ui';
+import { Alert, Badge, ButtonLink, Card, Field, Input, Select } from '@/components/ui';
 import type { UsageReport } from '@/server/usage-proof/verify';
 import type { UsageWorkerMessage } from './usage-protocol';
 
@@ -72,9 +72,9 @@ export function VerifyBill({ tenantId }: { tenantId: string }) {
               </Select>
             </Field>
           </div>
-          <a href={href} download className="inline-flex items-center rounded-md bg-indigo-600 px-3 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-700">
+          <ButtonLink href={href} download>
             Download usage proof
-          </a>
+          </ButtonLink>
         </div>
       </Card>
 
