@@ -80,9 +80,6 @@ export function bodyShapeFailures(r: Fields): Failure[] {
   if ('forwarded' in r) {
     check(out, r, 'forwarded', isForwardOutcome(r.forwarded), 'an object {url, host, status_code, pinned_ip, response_size} or {url, host, error}');
   }
-  if ('repair' in r) {
-    check(out, r, 'repair', isRepair(r.repair), 'an object {method: "deterministic" or "llm", changes: [{path, kind}]}');
-  }
   if ('fallback_used' in r) check(out, r, 'fallback_used', typeof r.fallback_used === 'boolean', 'a boolean');
   if ('fu_tokens' in r) check(out, r, 'fu_tokens', isCount(r.fu_tokens), 'an integer >= 0');
   if ('repair' in r) {

@@ -256,6 +256,7 @@ describe('closed envelopes (SPEC §2, §3)', () => {
     change(chain[0]!);
     const failed = verifyChain(chain, jwks).hops[0]!.failed;
     expect(failed).toContainEqual({ code: 'MALFORMED', message: expect.stringMatching(new RegExp(`^hop 1: field '${field}' must be`)) });
+    expect(failed.filter((f) => f.message.startsWith(`hop 1: field '${field}'`))).toHaveLength(1);
   });
 
   it('names a bundle field outside SPEC §3 and §7, and accepts `log`', () => {
