@@ -10,6 +10,7 @@ import { seedCatalog } from '@/server/bootstrap/catalog';
 import type { ExchangeDeps } from '@/server/exchange/pipeline';
 import { ensureSigningKey } from '@/server/keys/signing-keys';
 import { loadRegistry } from '@/server/mappings/registry';
+import { flushRequestLog } from '@/server/requestlog/writer';
 import { openTestDatabase, type TestDatabase } from './db';
 
 export interface TestApi {
@@ -78,6 +79,8 @@ export async function startTestApi(deps: Partial<ExchangeDeps> = {}, maxBodyByte
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // As the server's own stop does: the request-log rows still queued are written first.
+      await flushRequestLog();
       await db.dispose();
     },
   };
