@@ -36,6 +36,14 @@ async function dashboardLoaded(page: Page) {
 test('an owner invites a teammate by email, and the teammate joins through the emailed link', async ({ page }, info) => {
   await signIn(page, DEMO.owner);
   await page.goto('/dashboard/team');
+  // An invalid address is named under Email; a refusal about the person (already a member) above the form.
+  await page.getByLabel('Email').fill('not-an-address');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByLabel('Email')).toHaveAccessibleDescription(/Enter a valid email address/);
+  await page.getByLabel('Email').fill(DEMO.owner);
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: `${DEMO.owner} is already a member of this tenant.` })).toBeVisible();
+  await expect(page.getByLabel('Email')).not.toHaveAccessibleDescription(/already a member/);
   await page.getByLabel('Email').fill(teammate);
   await page.getByRole('button', { name: 'Add', exact: true }).click();
   await expect(page.getByText(`Invitation emailed to ${teammate}. The link in it works for 7 days.`)).toBeVisible();

@@ -5,7 +5,7 @@ import { CopyButton } from '@/components/copy-button';
 import { DateTime } from '@/components/date-time';
 import { Table, Td, Th } from '@/components/table';
 import { Alert, Badge, Button, Card, EmptyState, Field, Input, Select, Spinner } from '@/components/ui';
-import { readableError } from '@/lib/errors';
+import { formErrors, noFormErrors, readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
 type Role = 'owner' | 'member';
@@ -131,17 +131,19 @@ export function TeamManager({ canManage, currentUserId }: { canManage: boolean; 
   );
 }
 
+const MEMBER_FIELDS = ['email', 'role'] as const;
+
 function AddMemberForm({ onAdded }: { onAdded: () => void }) {
   const trpc = useTRPC();
   const add = useMutation(trpc.team.add.mutationOptions({ onSuccess: onAdded }));
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState(noFormErrors<(typeof MEMBER_FIELDS)[number]>);
   const [result, setResult] = useState<{ text: string; link?: string } | null>(null);
 
   async function onSubmit(e: FormEvent<HTMLFormElement>) {
     e.preventDefault();
     const formEl = e.currentTarget;
     const form = new FormData(formEl);
-    setError(null);
+    setErrors(noFormErrors());
     setResult(null);
     try {
       const added = await add.mutateAsync({ email: String(form.get('email')), role: form.get('role') as Role });
@@ -157,17 +159,23 @@ function AddMemberForm({ onAdded }: { onAdded: () => void }) {
               },
       );
     } catch (err) {
-      setError(readableError(err));
+      // An invalid address under Email, an invalid role under Role; anything else (already a member, a throttle) above the form.
+      setErrors(formErrors(err, MEMBER_FIELDS));
     }
   }
 
   return (
     <Card title="Add a member">
+      {errors.message && (
+        <div className="mb-4">
+          <Alert tone="error">{errors.message}</Alert>
+        </div>
+      )}
       <form onSubmit={onSubmit} className="grid gap-4 sm:grid-cols-[1fr_12rem_auto] sm:items-start" noValidate>
-        <Field label="Email" error={error}>
+        <Field label="Email" error={errors.fields.email}>
           <Input name="email" type="email" required autoComplete="off" />
         </Field>
-        <Field label="Role">
+        <Field label="Role" error={errors.fields.role}>
           <Select name="role" defaultValue="member">
             <option value="member">member</option>
             <option value="owner">owner</option>
