@@ -14,9 +14,10 @@ const FieldContext = createContext<FieldWiring | null>(null);
 /**
  * A labelled form control. The ids come from useId, so the label, hint and error are tied to
  * the Input, Select or Textarea inside (htmlFor, aria-describedby, aria-invalid) without the
- * caller naming anything.
+ * caller naming anything. `hideLabel` keeps the label for screen readers only, for rows of
+ * like controls whose heading names them.
  */
-export function Field({ label, hint, error, children }: { label: string; hint?: ReactNode; error?: string | null; children: ReactNode }) {
+export function Field({ label, hint, error, hideLabel, children }: { label: string; hint?: ReactNode; error?: string | null; hideLabel?: boolean; children: ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -24,7 +25,7 @@ export function Field({ label, hint, error, children }: { label: string; hint?: 
   return (
     <FieldContext value={{ id, describedBy, invalid: Boolean(error) }}>
       <div className="space-y-1">
-        <label htmlFor={id} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
+        <label htmlFor={id} className={hideLabel ? 'sr-only' : 'block text-sm font-medium text-slate-800 dark:text-slate-200'}>
           {label}
         </label>
         {children}

@@ -80,6 +80,19 @@ describe('a Field', () => {
     expect(select['aria-describedby']).toBe(`${select.id}-error`);
   });
 
+  it('with a hidden label: still names its control, for screen readers only, and wires a control nested in a row', () => {
+    const html = renderToStaticMarkup(
+      <Field label="Allowlist entry 1" hideLabel error="not a host name">
+        <div className="flex gap-2"><Input name="entry" /><Button>Remove</Button></div>
+      </Field>,
+    );
+    const [label, input] = [only(html, 'label'), only(html, 'input')];
+    expect(label.for).toBe(input.id);
+    expect(classes(label)).toEqual(['sr-only']);
+    expect(input['aria-invalid']).toBe('true');
+    expect(input['aria-describedby']).toBe(`${input.id}-error`);
+  });
+
   it('leaves a control outside any Field alone', () => {
     const input = only(renderToStaticMarkup(<Input id="search" aria-label="Search" />), 'input');
     expect(input.id).toBe('search');

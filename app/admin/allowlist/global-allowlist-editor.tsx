@@ -1,7 +1,7 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Alert, Badge, Button, Card, EmptyState, Input, Spinner } from '@/components/ui';
+import { Alert, Badge, Button, Card, EmptyState, Field, Input, Spinner } from '@/components/ui';
 import { inputIssues, readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
 
@@ -94,36 +94,26 @@ function EntriesForm({ saved }: { saved: string[] }) {
       ) : (
         <ul className="space-y-3">
           {rows.map((row, index) => {
-            const id = `global-allowlist-${row.key}`;
             // Empty rows are not sent, so the server's index counts only the filled rows before this one.
             const error = row.value.trim() === '' ? undefined : fieldErrors.get(values.slice(0, index).filter((v) => v !== '').length);
             return (
               <li key={row.key}>
-                <div className="flex gap-2">
-                  <label htmlFor={id} className="sr-only">
-                    Allowlist entry {index + 1}
-                  </label>
-                  <Input
-                    id={id}
-                    value={row.value}
-                    onChange={(e) => edit(rows.map((r) => (r.key === row.key ? { ...r, value: e.target.value } : r)))}
-                    placeholder="api.example.com"
-                    autoComplete="off"
-                    spellCheck={false}
-                    autoFocus={row.key === addedKey}
-                    className="font-mono"
-                    aria-invalid={error ? true : undefined}
-                    aria-describedby={error ? `${id}-error` : undefined}
-                  />
-                  <Button variant="ghost" onClick={() => edit(rows.filter((r) => r.key !== row.key))} aria-label={`Remove ${row.value || `entry ${index + 1}`}`}>
-                    Remove
-                  </Button>
-                </div>
-                {error && (
-                  <p id={`${id}-error`} role="alert" className="mt-1 text-xs text-red-700 dark:text-red-300">
-                    {error}
-                  </p>
-                )}
+                <Field label={`Allowlist entry ${index + 1}`} hideLabel error={error}>
+                  <div className="flex gap-2">
+                    <Input
+                      value={row.value}
+                      onChange={(e) => edit(rows.map((r) => (r.key === row.key ? { ...r, value: e.target.value } : r)))}
+                      placeholder="api.example.com"
+                      autoComplete="off"
+                      spellCheck={false}
+                      autoFocus={row.key === addedKey}
+                      className="font-mono"
+                    />
+                    <Button variant="ghost" onClick={() => edit(rows.filter((r) => r.key !== row.key))} aria-label={`Remove ${row.value || `entry ${index + 1}`}`}>
+                      Remove
+                    </Button>
+                  </div>
+                </Field>
               </li>
             );
           })}
