@@ -11,6 +11,7 @@ import type { BillingPeriod } from './period';
 import { applySubscriptionChange } from './subscription';
 import { loadPlans, tenantBilling } from './terms';
 import { AppError } from '../errors';
+import { existingTenants, withTariffChange } from './tariffs';
 
 export interface PlanChangeQuote {
   from: PlanDefinition | null;
@@ -99,7 +100,8 @@ export async function applyDuePlanChanges(now: Date = new Date(), tenantId?: str
   });
   let applied = 0;
   for (const tenant of due) {
-    await inTransaction(async (tx) => {
+    // The new terms are recorded as in force from when the change was due, not from when this ran.
+    await withTariffChange(existingTenants([tenant.id]), () => inTransaction(async (tx) => {
       // Claim it: another instance may be applying the same change.
       const claimed = await tx.tenant.updateMany({ where: { id: tenant.id, scheduledPlanId: tenant.scheduledPlanId, scheduledPlanAt: tenant.scheduledPlanAt }, data: { scheduledPlanId: null, scheduledPlanAt: null } });
       if (claimed.count === 0) return;
@@ -122,7 +124,7 @@ export async function applyDuePlanChanges(now: Date = new Date(), tenantId?: str
         tx,
       );
       applied++;
-    });
+    }), tenant.scheduledPlanAt!);
   }
   return applied;
 }

@@ -87,14 +87,16 @@ export function existingTenants(ids: string[]): () => Promise<string[]> {
 
 /**
  * Runs a change of billing terms between two recordings: the terms before it (in case they were
- * never recorded) and after it, effective from now. The recordings read through the global
- * client, so a change that is a transaction (with its audit entry) runs whole inside `change`.
+ * never recorded) and after it, effective from `effectiveFrom` (by default the moment each is
+ * recorded). The recordings read through the global client, so a change that is a transaction
+ * (with its audit entry) runs whole inside `change`.
  */
-export async function withTariffChange<T>(tenantIds: () => Promise<string[]>, change: () => Promise<T>): Promise<T> {
+export async function withTariffChange<T>(tenantIds: () => Promise<string[]>, change: () => Promise<T>, effectiveFrom?: Date): Promise<T> {
   const before = await tenantIds();
-  for (const id of before) await recordTariff(id);
+  for (const id of before) await recordTariff(id, effectiveFrom);
   const result = await change();
-  for (const id of new Set([...before, ...(await tenantIds())])) await recordTariff(id);
+  // At an equal effective_from the version recorded later wins (tariffBook), so the new terms do.
+  for (const id of new Set([...before, ...(await tenantIds())])) await recordTariff(id, effectiveFrom);
   return result;
 }
 

@@ -77,6 +77,10 @@ describe('plan changes', () => {
     expect(await applyDuePlanChanges(at)).toBe(0);
     const tenant = await api.db.prisma.tenant.findUniqueOrThrow({ where: { id: 'acme' } });
     expect(tenant).toMatchObject({ planId: 'starter', scheduledPlanId: null, scheduledPlanAt: null });
+    // Past periods are rated with past terms: Starter's are recorded as in force from the period's end, not from when the change ran.
+    const latest = await api.db.prisma.tariffVersion.findFirstOrThrow({ where: { tenantId: 'acme' }, orderBy: { id: 'desc' } });
+    expect(latest.effectiveFrom).toEqual(at);
+    expect(latest.terms).toMatchObject({ plan: 'starter', fee: '499' });
   });
 
   it('keeps the current plan when the owner drops a scheduled downgrade', async () => {
