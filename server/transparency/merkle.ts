@@ -8,6 +8,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { encodeBase64 } from './base64';
+import { sha256Node, sha256ReceiptLeaf } from './merkle-sha256';
 
 export type Hash = Uint8Array;
 export type ProofResult = { ok: true } | { ok: false; reason: string };
@@ -17,35 +18,25 @@ export const HASH_SIZE = 32;
 /** MTH({}) = SHA-256 of the empty string. */
 export const EMPTY_ROOT: Hash = sha256(new Uint8Array(0));
 
-// node:crypto where the runtime has it (the CLI verifying a million-receipt usage bundle hashes
-// millions of nodes; it is several times faster than pure JS there), else @noble/hashes.
-const nodeCrypto = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process?.getBuiltinModule?.('node:crypto') as
-  | typeof import('node:crypto')
-  | undefined;
-function digest(bytes: Uint8Array): Hash {
-  if (!nodeCrypto) return sha256(bytes);
-  // The one-shot hash (Node >= 20.12) allocates no Hash object per node.
-  const d = nodeCrypto.hash ? (nodeCrypto.hash('sha256', bytes, 'buffer') as unknown as Buffer) : nodeCrypto.createHash('sha256').update(bytes).digest();
-  return new Uint8Array(d.buffer, d.byteOffset, d.length);
-}
-
 export function leafHash(entry: Uint8Array): Hash {
   const buf = new Uint8Array(entry.length + 1);
   buf.set(entry, 1);
-  return digest(buf);
+  return sha256(buf);
 }
 
+/** SHA-256(0x01 || left || right); two 32-byte hashes (every node) take the fixed-size path. */
 export function nodeHash(left: Hash, right: Hash): Hash {
-  const buf = new Uint8Array(1 + 2 * HASH_SIZE);
+  if (left.length === HASH_SIZE && right.length === HASH_SIZE) return sha256Node(left, right);
+  const buf = new Uint8Array(1 + left.length + right.length);
   buf[0] = 1;
   buf.set(left, 1);
-  buf.set(right, 1 + HASH_SIZE);
-  return digest(buf);
+  buf.set(right, 1 + left.length);
+  return sha256(buf);
 }
 
 /** A Signet log entry: the UTF-8 bytes of a receipt's `receipt_hash` string (SPEC §7). */
 export function receiptLeafHash(receiptHash: string): Hash {
-  return leafHash(utf8ToBytes(receiptHash));
+  return sha256ReceiptLeaf(receiptHash) ?? leafHash(utf8ToBytes(receiptHash));
 }
 
 export function equalHashes(a: Uint8Array, b: Uint8Array): boolean {
