@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from './base64';
 
@@ -14,5 +15,17 @@ describe('strict base64', () => {
     expect(decodeBase64('QUE')).toBeNull();
     expect(decodeBase64('QU E=')).toBeNull();
     expect(decodeBase64('QUE-')).toBeNull();
+  });
+
+  it('accepts exactly the canonical padded encodings (the grouped grammar, re-encoding to itself)', () => {
+    const GROUPED = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    const canonical = (s: string) => GROUPED.test(s) && Buffer.from(s, 'base64').toString('base64') === s;
+    const digit = fc.constantFrom(...'AQgwBCzZaz09+/=-_ \n'.split(''));
+    fc.assert(
+      fc.property(fc.string({ unit: digit, maxLength: 14 }), (s) => {
+        expect(decodeBase64(s) !== null, JSON.stringify(s)).toBe(canonical(s));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

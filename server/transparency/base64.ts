@@ -1,6 +1,8 @@
 /** Strict standard base64 with padding (RFC 4648 §4), as C2SP notes and proofs use it. Isomorphic. */
 
-const ALPHABET = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+// With the length a multiple of 4, this is /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+// in one linear pass (the grouped form cost 5 % of verifying a usage bundle's tiles).
+const ALPHABET = /^[A-Za-z0-9+/]*={0,2}$/;
 const DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 // Node's Buffer where the runtime has one: a verifier decodes megabytes of tile hashes.
@@ -22,7 +24,7 @@ function zeroTrailingBits(text: string): boolean {
 
 /** The bytes, or null for anything but the one canonical padded encoding (no whitespace, zero trailing bits). */
 export function decodeBase64(text: string): Uint8Array | null {
-  if (!ALPHABET.test(text) || !zeroTrailingBits(text)) return null;
+  if (text.length % 4 !== 0 || !ALPHABET.test(text) || !zeroTrailingBits(text)) return null;
   if (NodeBuffer) return new Uint8Array(NodeBuffer.from(text, 'base64'));
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
