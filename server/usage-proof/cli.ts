@@ -4,7 +4,6 @@
  * check holds, 1 when one fails (each failure named), 2 for a usage or I/O error.
  */
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadJwks } from '../receipts/cli';
 import { loadLogKey } from '../transparency/cli-log';
@@ -41,8 +40,8 @@ export async function usageMain(argv: string[]): Promise<number> {
     const jwks = await loadJwks(parsed.values.jwks!, parsed.values['insecure-jwks'] ?? false);
     const logKey = await loadLogKey(parsed.values['log-key']!);
     const reader = new UsageBundleLines({ jwks, logKey });
-    const lines = createInterface({ input: createReadStream(file!, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-    for await (const line of lines) reader.line(line);
+    // Chunks split into lines by the reader: readline's per-line events cost about a tenth of the CPU.
+    for await (const chunk of createReadStream(file!, { encoding: 'utf8', highWaterMark: 1 << 20 })) reader.text(chunk as string);
     report = reader.finish();
   } catch (error) {
     console.error(`signet-verify usage: ${(error as Error).message}`);

@@ -111,7 +111,10 @@ export class UsageBundleVerifier {
   private readonly cursor: Record<Meter, number> = { vex: 0, fu: 0 };
   private readonly units: Record<Meter, number> = { vex: 0, fu: 0 };
   private receipts = 0;
-  private last: { leaf: number; meter: string } | null = null;
+  private lastLeaf = -1;
+  private lastMeter = '';
+  /** The level-0 tile the previous receipt's leaf lay in (receipts come in leaf order). */
+  private leafTile: { index: number; hashes: Uint8Array | undefined } = { index: -1, hashes: undefined };
 
   constructor(private readonly options: UsageVerifyOptions) {}
 
@@ -236,21 +239,31 @@ export class UsageBundleVerifier {
 
   /** One receipt entry: `{receipt_hash, meter, units, leaf_index[, hashes]}`, in leaf order. */
   receipt(value: unknown): void {
-    if (this.form === 'compact' && !this.tilesChecked) this.checkTiles();
     if (!isObject(value) || typeof value.receipt_hash !== 'string' || !HASH.test(value.receipt_hash) || (value.meter !== 'vex' && value.meter !== 'fu') || !isCount(value.units) || value.units === 0 || !isCount(value.leaf_index)) {
+      if (this.form === 'compact' && !this.tilesChecked) this.checkTiles();
       return this.fail({ code: 'RECEIPT_INVALID', message: `receipt #${this.receipts + 1} is not {receipt_hash, meter, units > 0, leaf_index}` });
     }
-    const { receipt_hash: receiptHash, meter, units, leaf_index: leaf } = value;
+    this.wellFormedReceipt(value.receipt_hash, value.meter, value.units, value.leaf_index, value.hashes);
+  }
+
+  /**
+   * A receipt whose fields are checked already: `receiptHash` is `sha256:<64 hex>`, `units` a
+   * positive and `leaf` a non-negative safe integer (receipt() checks; so does the line reader's
+   * fast path).
+   */
+  wellFormedReceipt(receiptHash: string, meter: Meter, units: number, leaf: number, hashes?: unknown): void {
+    if (this.form === 'compact' && !this.tilesChecked) this.checkTiles();
     this.receipts++;
-    if (this.last && (leaf < this.last.leaf || (leaf === this.last.leaf && meter <= this.last.meter))) {
-      const duplicate = leaf === this.last.leaf && meter === this.last.meter;
+    if (leaf < this.lastLeaf || (leaf === this.lastLeaf && meter <= this.lastMeter)) {
+      const duplicate = leaf === this.lastLeaf && meter === this.lastMeter;
       this.fail({ code: duplicate ? 'RECEIPT_DUPLICATE' : 'BUNDLE_MALFORMED', meter, message: duplicate ? `receipt ${receiptHash} (${meter}) is listed twice` : `receipt ${receiptHash} at leaf ${leaf} is out of leaf order` });
       return;
     }
-    this.last = { leaf, meter };
+    this.lastLeaf = leaf;
+    this.lastMeter = meter;
     this.units[meter] += units;
     const leafHash = receiptLeafHash(receiptHash);
-    this.checkInclusion(receiptHash, leaf, leafHash, value.hashes);
+    this.checkInclusion(receiptHash, leaf, leafHash, hashes);
     const batches = this.batches[meter];
     while (this.cursor[meter] < batches.length && batches[this.cursor[meter]]!.last < leaf) this.cursor[meter]++;
     const batch = batches[this.cursor[meter]];
@@ -265,7 +278,9 @@ export class UsageBundleVerifier {
     if (!this.root) return;
     if (leaf >= this.size) return this.fail({ code: 'INCLUSION_INVALID', message: `receipt ${receiptHash} is at leaf ${leaf}, beyond the checkpoint of size ${this.size}` });
     if (this.form === 'compact') {
-      const tile = this.tiles.get(`0/${Math.floor(leaf / TILE_WIDTH)}`);
+      const index = Math.floor(leaf / TILE_WIDTH);
+      if (this.leafTile.index !== index) this.leafTile = { index, hashes: this.tiles.get(`0/${index}`) };
+      const tile = this.leafTile.hashes;
       const at = (leaf % TILE_WIDTH) * HASH_SIZE;
       if (!tile || tile.length < at + HASH_SIZE) return this.fail({ code: 'INCLUSION_INVALID', message: `no tile covers leaf ${leaf} of receipt ${receiptHash}` });
       if (!equalHashes(tile.subarray(at, at + HASH_SIZE), leafHash)) this.fail({ code: 'INCLUSION_INVALID', message: `leaf ${leaf} of the log is not receipt ${receiptHash}` });
@@ -502,19 +517,49 @@ export function verifyUsageBundle(bundle: unknown, options: UsageVerifyOptions):
 }
 
 /**
+ * A receipt line exactly as the server writes it (JSON.stringify of {receipt_hash, meter, units,
+ * leaf_index}, then a comma unless it is the last): what JSON.parse would make of it, with every
+ * field as receipt() requires, read without building an object. The captures hold no escapes;
+ * at most 15 digits keep the numbers safe integers. Any other line is parsed the general way.
+ */
+const RECEIPT_LINE = /^\{"receipt_hash":"(sha256:[0-9a-f]{64})","meter":"(vex|fu)","units":([1-9]\d{0,14}),"leaf_index":(0|[1-9]\d{0,14})\},?$/;
+
+/**
  * Feeds a bundle to a verifier line by line, as the server writes it (head, one tile or receipt
  * per line); any other layout of the same JSON is collected and parsed whole at the end.
  */
 export class UsageBundleLines {
   private state: 'head' | 'tiles' | 'receipts' | 'end' | 'whole' = 'head';
   private whole: string[] = [];
+  private partial = '';
   readonly verifier: UsageBundleVerifier;
 
   constructor(private readonly options: UsageVerifyOptions) {
     this.verifier = new UsageBundleVerifier(options);
   }
 
+  /**
+   * Text as it arrives, split into lines here (a CR before the LF is dropped); returns the
+   * number of complete lines it held. finish() takes the last line if it has no LF.
+   */
+  text(chunk: string): number {
+    const text = this.partial === '' ? chunk : this.partial + chunk;
+    let lines = 0;
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      this.line(text.slice(start, newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline));
+      lines++;
+      start = newline + 1;
+    }
+    this.partial = text.slice(start);
+    return lines;
+  }
+
   line(text: string): void {
+    if (this.state === 'receipts') {
+      const fields = RECEIPT_LINE.exec(text);
+      if (fields) return this.verifier.wellFormedReceipt(fields[1]!, fields[2] as Meter, Number(fields[3]), Number(fields[4]));
+    }
     if (this.state === 'whole') return void this.whole.push(text);
     if (this.state === 'head') {
       for (const [suffix, next] of [
@@ -551,6 +596,10 @@ export class UsageBundleLines {
   }
 
   finish(): UsageReport {
+    if (this.partial !== '') {
+      this.line(this.partial);
+      this.partial = '';
+    }
     if (this.state === 'whole') {
       let bundle: unknown;
       try {

@@ -261,6 +261,50 @@ describe('usage statement and proof bundle', () => {
     expect(codes(verifyUsageBundle(moved, trust))).toContain('INCLUSION_INVALID');
   });
 
+  it('reads the server\'s line layout (receipt lines on a fast path) exactly as the parsed bundle', async () => {
+    // The layout writeBundle streams: the head, then one tile or receipt per line.
+    const asLines = (b: Bundle, crlf = false) => {
+      const { tiles, receipts, ...head } = b;
+      const text = JSON.stringify(head).slice(0, -1);
+      const list = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join(',\n');
+      const body = tiles ? `${text},"tiles":[\n${list(tiles)}\n],"receipts":[\n${list(receipts)}\n]}\n` : `${text},"receipts":[\n${list(receipts)}\n]}\n`;
+      return crlf ? body.replaceAll('\n', '\r\n') : body;
+    };
+    const streamed = (text: string, chunk: number) => {
+      const reader = new UsageBundleLines(trust);
+      for (let i = 0; i < text.length; i += chunk) reader.text(text.slice(i, i + chunk));
+      return reader.finish();
+    };
+    const fields = (over: Record<string, unknown>) => (b: Bundle) => void Object.assign(b.receipts[1]!, over);
+    const variants: [string, (b: Bundle) => void][] = [
+      ['genuine', () => {}],
+      ['dropped', (b) => void b.receipts.splice(1, 1)],
+      ['duplicated', (b) => void b.receipts.splice(1, 0, structuredClone(b.receipts[1]!))],
+      ['out of order', (b) => void b.receipts.reverse()],
+      ['moved', (b) => void (b.receipts[0]!.leaf_index += 1)],
+      ['units 0', fields({ units: 0 })],
+      ['units -1', fields({ units: -1 })],
+      ['units 1.5', fields({ units: 1.5 })],
+      ['units 1e21', fields({ units: 1e21 })],
+      ['leaf 2^53', fields({ leaf_index: 2 ** 53 })],
+      ['units as text', fields({ units: '1' })],
+      ['upper-case hash', (b) => void (b.receipts[1]!.receipt_hash = b.receipts[1]!.receipt_hash.toUpperCase())],
+      ['meter VEX', fields({ meter: 'VEX' })],
+      ['extra field', fields({ note: 'x' })],
+      ['key order', (b) => void (b.receipts[1] = { leaf_index: b.receipts[1]!.leaf_index, meter: b.receipts[1]!.meter, units: b.receipts[1]!.units, receipt_hash: b.receipts[1]!.receipt_hash })],
+    ];
+    for (const [name, change] of variants) {
+      for (const source of [bundle, compact]) {
+        const b = clone(source);
+        change(b);
+        const expected = verifyUsageBundle(b, trust);
+        expect(streamed(asLines(b), 1 << 16), name).toEqual(expected);
+        expect(streamed(asLines(b, true), 97), `${name}, CRLF in small chunks`).toEqual(expected);
+        expect(expected.valid, name).toBe(['genuine', 'key order', 'extra field'].includes(name));
+      }
+    }
+  });
+
   it('signet-verify usage exits 0 when everything holds and 1 with the reason otherwise', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'usage-proof-'));
     await writeFile(join(dir, 'jwks.json'), JSON.stringify(trust.jwks));

@@ -20,7 +20,6 @@ addEventListener('message', async (event: MessageEvent<UsageRequest>) => {
     const reader = new UsageBundleLines({ jwks, logKey });
     const decoder = new TextDecoder();
     const stream = file.stream().getReader();
-    let pending = '';
     let bytes = 0;
     let lines = 0;
     let last = 0;
@@ -28,22 +27,14 @@ addEventListener('message', async (event: MessageEvent<UsageRequest>) => {
       const { done, value } = await stream.read();
       if (done) break;
       bytes += value.length;
-      pending += decoder.decode(value, { stream: true });
-      let start = 0;
-      for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
-        reader.line(pending.slice(start, newline));
-        lines++;
-        start = newline + 1;
-      }
-      pending = pending.slice(start);
+      lines += reader.text(decoder.decode(value, { stream: true }));
       const now = performance.now();
       if (now - last >= PROGRESS_INTERVAL_MS) {
         last = now;
         send({ type: 'progress', id, bytes, total: file.size, lines });
       }
     }
-    pending += decoder.decode();
-    if (pending !== '') reader.line(pending);
+    reader.text(decoder.decode());
     send({ type: 'result', id, report: reader.finish() });
   } catch (error) {
     send({ type: 'input-error', id, message: (error as Error).message });
