@@ -187,7 +187,7 @@ const before = (a: CountedReceipt, b: CountedReceipt) => a.leafIndex < b.leafInd
 export async function leafTileIndexes(tenantId: string, period: BillingPeriod, treeSize: number): Promise<number[]> {
   const rows = await sql().query<{ tile: string }>(
     // Grouped on the integer (hashed) and only then cast: DISTINCT on the text sorted 1,000,000
-    // strings on disk (2.8 s against 1.7 s at 1,000,000 receipts).
+    // strings on disk (EXPLAIN ANALYZE at 1,000,000 receipts, under load: 2.8 s against 1.7 s).
     `SELECT (l.leaf_index / 256)::text AS tile
        FROM usage_events u JOIN log_leaves l ON l.receipt_hash = u.receipt_hash
       WHERE u.tenant_id = $1 AND u.occurred_at >= $2 AND u.occurred_at < $3 AND l.leaf_index < $4
