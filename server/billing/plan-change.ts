@@ -25,6 +25,8 @@ export interface PlanChangeQuote {
   effective: 'now' | 'period_end';
   effectiveAt: Date;
   period: BillingPeriod;
+  /** The instant the change is priced at (Stripe's `proration_date` when Stripe previews it). */
+  quotedAt: Date;
   /** Seconds of the period left at `now`, of `periodSeconds`. */
   secondsLeft: number;
   periodSeconds: number;
@@ -64,6 +66,7 @@ export async function quotePlanChange(tenantId: string, planId: string, now: Dat
     effective: direction === 'downgrade' ? 'period_end' : 'now',
     effectiveAt: direction === 'downgrade' ? billing.period.end : now,
     period: billing.period,
+    quotedAt: now,
     secondsLeft: prorated.secondsLeft,
     periodSeconds: prorated.periodSeconds,
   };

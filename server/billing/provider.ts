@@ -1,7 +1,7 @@
 // The billing provider: Stripe when STRIPE_SECRET_KEY is set, else the local provider (the
 // embedded default). Both expose the same operations and end in the same subscription state
 // transition, so nothing else in the product needs to know which one is active.
-import type Stripe from 'stripe';
+import Stripe from 'stripe';
 import { audit, type AuditActor } from '../audit/log';
 import { loadConfig, type Config } from '../config';
 import { prisma } from '../db';
@@ -11,7 +11,9 @@ import { createCheckoutSession, createCustomer, createPortalSession } from './st
 import { createStripe, type StripeClientOptions } from './stripe/client';
 import { sendMeterEvent } from './stripe/meter-events';
 import type { SubscriptionStateChange } from './stripe/webhooks';
-import { clearScheduledChange } from './plan-change';
+import { planItemLookupKeys, previewPlanChangeInvoice } from './stripe/invoice-preview';
+import { clearScheduledChange, type PlanChangeQuote } from './plan-change';
+import { fromCents, type Money } from '@/lib/money';
 import { applySubscriptionChange, type ProviderKind } from './subscription';
 import { existingTenants, withTariffChange } from './tariffs';
 import { AppError } from '../errors';
@@ -52,6 +54,17 @@ export interface OutgoingBatch {
 
 export type SendResult = { status: 'sent' } | { status: 'skipped'; reason: string };
 
+/**
+ * Who priced a plan change. `stripe`: Stripe's invoice preview (its amount due replaces the local
+ * figure). `local`: Signet's own proration — with the local provider, for a downgrade (nothing is
+ * charged until the period ends), or because Stripe's preview failed (`error` says why, and the
+ * figure must be shown as Signet's estimate, never as Stripe's).
+ */
+export type PlanChangePricing =
+  | { source: 'stripe'; dueNow: Money; prorationDate: Date }
+  | { source: 'local'; reason: 'local_provider' | 'downgrade' }
+  | { source: 'local'; reason: 'stripe_failed'; error: string };
+
 export interface BillingProvider {
   kind: ProviderKind;
   /** True for the local provider: nothing is charged anywhere. */
@@ -64,6 +77,8 @@ export interface BillingProvider {
   cancel(tenantId: string, actor: AuditActor): Promise<void>;
   /** Reports a batch's billed units; throws when the provider could not take it. */
   sendBatch(batch: OutgoingBatch): Promise<SendResult>;
+  /** Prices a quoted plan change as the provider will charge it. Never throws for a provider failure: says so instead. */
+  pricePlanChange(tenantId: string, quote: PlanChangeQuote): Promise<PlanChangePricing>;
 }
 
 async function requirePlan(planId: string) {
@@ -111,6 +126,9 @@ export function localProvider(): BillingProvider {
     },
     async sendBatch() {
       return { status: 'sent' };
+    },
+    async pricePlanChange() {
+      return { source: 'local', reason: 'local_provider' };
     },
   };
 }
@@ -187,6 +205,25 @@ export function stripeProvider(options: StripeProviderOptions): BillingProvider 
         timestamp: batch.windowEnd,
       });
       return { status: 'sent' };
+    },
+    async pricePlanChange(tenantId, quote) {
+      if (quote.direction === 'downgrade') return { source: 'local', reason: 'downgrade' };
+      const tenant = await prisma().tenant.findUnique({ where: { id: tenantId }, select: { stripeCustomerId: true, stripeSubscriptionId: true } });
+      try {
+        const toPlan = { id: quote.to.id as PlanId, lookupKey: quote.to.lookupKey };
+        const preview = await previewPlanChangeInvoice(stripe, {
+          customerId: tenant?.stripeCustomerId ?? null,
+          subscriptionId: tenant?.stripeSubscriptionId ?? null,
+          toPlan,
+          prices: await pricesByLookupKey(stripe, planItemLookupKeys(toPlan)),
+          prorationDate: quote.quotedAt,
+        });
+        if (preview.currency !== 'usd') throw new BillingProviderError(`Stripe priced the change in ${preview.currency.toUpperCase()}; Signet's plans are in USD`);
+        return { source: 'stripe', dueNow: fromCents(preview.amountDueCents), prorationDate: preview.prorationDate };
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeError || error instanceof AppError) return { source: 'local', reason: 'stripe_failed', error: error.message };
+        throw error;
+      }
     },
   };
 }

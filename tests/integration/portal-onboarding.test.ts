@@ -11,6 +11,11 @@ import { tierRangeText } from '@/app/dashboard/billing/tier-ranges';
 import { DEFAULT_TIERS } from '@/server/billing/catalog';
 import { toCents } from '@/lib/money';
 import { applyDuePlanChanges, prorate, quotePlanChange } from '@/server/billing/plan-change';
+import { localProvider, stripeProvider } from '@/server/billing/provider';
+import { createCustomer } from '@/server/billing/stripe/checkout';
+import { createStripe } from '@/server/billing/stripe/client';
+import { applyStripeCatalog, buildStripeCatalog } from '@/server/billing/stripe/setup';
+import { FakeStripe } from '@/server/billing/stripe/testing/fake-stripe';
 import { exchangeSnippet, type SnippetLanguage } from '@/lib/snippets';
 import { createUser } from '@/server/tenants/accounts';
 import { loadPrincipal, type Principal } from '@/server/tenants/principal';
@@ -57,7 +62,7 @@ describe('plan changes', () => {
 
   it('upgrades at once, schedules a downgrade for the end of the period and applies it then', async () => {
     const up = await owner.billing.quote({ planId: 'professional' });
-    expect(up).toMatchObject({ direction: 'upgrade', effective: 'now', from: { id: 'starter' }, to: { id: 'professional' } });
+    expect(up).toMatchObject({ direction: 'upgrade', effective: 'now', from: { id: 'starter' }, to: { id: 'professional' }, pricing: { source: 'local', reason: 'local_provider' } });
     expect(up.dueNow).toBe(BigInt(Math.round((150_000 * up.secondsLeft) / up.periodSeconds)));
     expect(await owner.billing.checkout({ planId: 'professional' })).toMatchObject({ kind: 'completed', planId: 'professional' });
 
@@ -97,6 +102,44 @@ describe('plan changes', () => {
     expect(tierRangeText([{ upTo: 10n, unitPrice: 10n ** 9n, stripeItem: null }, { upTo: 30n, unitPrice: 5n * 10n ** 8n, stripeItem: null }, { upTo: null, unitPrice: 10n ** 8n, stripeItem: null }])).toBe(
       'first 10 at $0.10, next 20 at $0.05, then $0.01 each',
     );
+  });
+});
+
+describe("plan changes priced by Stripe's invoice preview", () => {
+  it('shows Stripe’s amount due where Stripe prices it, and says so when Stripe cannot', async () => {
+    const fake = await FakeStripe.start();
+    try {
+      const stripe = createStripe('sk_test_fake', { ...fake.clientOptions(), maxNetworkRetries: 0 });
+      const setup = await applyStripeCatalog(stripe, buildStripeCatalog());
+      await api.tenantWithKey('globex'); // on Starter
+      const customer = await createCustomer(stripe, { tenantId: 'globex', name: 'Globex' });
+      const starter = setup.plans.find((p) => p.planId === 'starter')!;
+      const now = new Date('2026-12-21T00:00:00Z');
+      const subscription = fake.createSubscription({ customer, prices: [starter.stripePriceId, starter.meteredPriceIds.vex, starter.meteredPriceIds.fu], periodStart: new Date('2026-12-01T00:00:00Z'), periodEnd: new Date('2027-01-01T00:00:00Z') });
+      await api.db.prisma.tenant.update({ where: { id: 'globex' }, data: { stripeCustomerId: customer, stripeSubscriptionId: subscription } });
+      const provider = stripeProvider({ secretKey: 'sk_test_fake', publicUrl: 'https://signet.example', client: { ...fake.clientOptions(), maxNetworkRetries: 0 } });
+
+      const up = await quotePlanChange('globex', 'enterprise', now);
+      const priced = await provider.pricePlanChange('globex', up);
+      expect(priced).toEqual({ source: 'stripe', dueNow: BigInt(Math.round((999_900 * 11) / 31) - Math.round((49_900 * 11) / 31)) * 10n ** 8n, prorationDate: now });
+      expect(fake.callsTo('POST', '/v1/invoices/create_preview')[0]!.params).toMatchObject({ subscription, subscription_details: { proration_date: String(now.getTime() / 1000) } });
+      // Stripe rounds each line; Signet rounds the difference: at most a cent apart.
+      expect(Number(toCents(up.dueNow)) - Number(toCents((priced as { dueNow: bigint }).dueNow))).toBeLessThanOrEqual(1);
+
+      expect(await provider.pricePlanChange('globex', await quotePlanChange('globex', 'professional', now))).toMatchObject({ source: 'stripe' });
+      fake.failNext(1, 'server_error');
+      expect(await provider.pricePlanChange('globex', up)).toEqual({ source: 'local', reason: 'stripe_failed', error: 'An unknown error occurred (fake failure).' });
+      await api.db.prisma.tenant.update({ where: { id: 'globex' }, data: { stripeSubscriptionId: 'sub_gone' } });
+      expect(await provider.pricePlanChange('globex', up)).toEqual({ source: 'local', reason: 'stripe_failed', error: "No such subscription: 'sub_gone'" });
+
+      await api.db.prisma.tenant.update({ where: { id: 'globex' }, data: { planId: 'professional' } });
+      const calls = fake.calls.length;
+      expect(await provider.pricePlanChange('globex', await quotePlanChange('globex', 'starter', now))).toEqual({ source: 'local', reason: 'downgrade' });
+      expect(fake.calls.length).toBe(calls);
+      expect(await localProvider().pricePlanChange('globex', up)).toEqual({ source: 'local', reason: 'local_provider' });
+    } finally {
+      await fake.close();
+    }
   });
 });
 

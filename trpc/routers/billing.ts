@@ -9,7 +9,7 @@ import { billingDashboard } from '@/server/billing/dashboard';
 import { saveDefaultTiers, savePlan } from '@/server/billing/plans-admin';
 import { toCents } from '@/lib/money';
 import { applyDuePlanChanges, cancelScheduledChange, scheduledChangeOf, quotePlanChange, scheduleDowngrade, type PlanChangeQuote } from '@/server/billing/plan-change';
-import { activeBillingProvider } from '@/server/billing/provider';
+import { activeBillingProvider, type PlanChangePricing } from '@/server/billing/provider';
 import { getReservedCapacity, removeReservedCapacity, saveReservedCapacity } from '@/server/billing/reserved';
 import { reconciliationCsv, signedReconciliation, usageHistory } from '@/server/billing/statements';
 import { loadDefaultTiers, loadPlans } from '@/server/billing/terms';
@@ -78,15 +78,20 @@ const adminPlansRouter = router({
     .mutation(({ input, ctx }) => saveDefaultTiers(ctx.actor, input.meter, input.tiers.map((t) => ({ ...t, upTo: t.upTo === null ? null : BigInt(t.upTo) })))),
 });
 
-/** A quote as the portal shows it: money in exact units (bigint), times as ISO strings. */
-function quoteToJson(q: PlanChangeQuote) {
+/**
+ * A quote as the portal shows it: money in exact units (bigint), times as ISO strings. `dueNow`
+ * (cents) is Stripe's amount due when Stripe priced it, else Signet's proration; `pricing` says
+ * which, and why Stripe did not when it failed.
+ */
+function quoteToJson(q: PlanChangeQuote, pricing: PlanChangePricing) {
   const plan = (p: PlanChangeQuote['to'] | null) => p && { id: p.id, name: p.name, monthlyFee: p.monthlyFee };
   return {
     from: plan(q.from),
     to: plan(q.to)!,
     direction: q.direction,
     monthlyDifference: q.monthlyDifference,
-    dueNow: toCents(q.dueNow),
+    dueNow: pricing.source === 'stripe' ? toCents(pricing.dueNow) : toCents(q.dueNow),
+    pricing: pricing.source === 'stripe' ? { source: 'stripe' as const, prorationDate: pricing.prorationDate.toISOString() } : pricing,
     effective: q.effective,
     effectiveAt: q.effectiveAt.toISOString(),
     periodEnd: q.period.end.toISOString(),
@@ -119,7 +124,10 @@ export const billingRouter = router({
   plans: authedProcedure.query(async () => ({ plans: await loadPlans(), tiers: await loadDefaultTiers() })),
 
   /** What changing to a plan costs now, per month, and when it takes effect; shown before `checkout`. */
-  quote: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).query(async ({ input, ctx }) => quoteToJson(await quotePlanChange(ctx.tenant.id, input.planId))),
+  quote: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).query(async ({ input, ctx }) => {
+    const quote = await quotePlanChange(ctx.tenant.id, input.planId);
+    return quoteToJson(quote, await activeBillingProvider().pricePlanChange(ctx.tenant.id, quote));
+  }),
 
   /** Confirmed plan change: upgrades and first plans at once (Stripe: Checkout), downgrades at the period's end. */
   checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).mutation(async ({ input, ctx }) => {

@@ -18,6 +18,16 @@ function timeLeft(seconds: number): string {
   return days > 0 ? `${days} day${days === 1 ? '' : 's'} ${hours} h` : `${hours} h ${Math.floor((seconds % 3_600) / 60)} min`;
 }
 
+type Pricing = { source: 'stripe'; prorationDate: string } | { source: 'local'; reason: 'local_provider' | 'downgrade' } | { source: 'local'; reason: 'stripe_failed'; error: string };
+
+/** Who priced the change: Stripe's invoice preview, or Signet's own proration (and why). */
+function pricingSource(pricing: Pricing): string {
+  if (pricing.source === 'stripe') return "Priced by Stripe's invoice preview";
+  if (pricing.reason === 'local_provider') return 'Computed by Signet (local billing, no Stripe)';
+  if (pricing.reason === 'downgrade') return 'Computed by Signet: a downgrade charges nothing now';
+  return "Signet's own estimate, not Stripe's";
+}
+
 /** What a change costs and when it takes effect, confirmed before anything changes. */
 function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string; testMode: boolean; onDone: (message: string) => void; onCancel: () => void }) {
   const trpc = useTRPC();
@@ -30,6 +40,7 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
   if (quote.isError) return <Alert tone="error">Could not price this change: {readableError(quote.error)}</Alert>;
   const q = quote.data;
   const upgrade = q.direction !== 'downgrade';
+  const stripeFailed = q.pricing.source === 'local' && q.pricing.reason === 'stripe_failed' ? q.pricing.error : null;
 
   async function confirm() {
     setError(null);
@@ -52,6 +63,16 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
       <h3 id="confirm-change-title" className="text-base font-semibold text-slate-900 dark:text-slate-100">
         {q.from ? `${upgrade ? 'Upgrade' : 'Downgrade'} from ${q.from.name} to ${q.to.name}?` : `Start ${q.to.name}?`}
       </h3>
+      {stripeFailed !== null && (
+        <div className="mt-3 space-y-2" data-testid="stripe-preview-failed">
+          <Alert tone="error">
+            Stripe could not preview this change: {stripeFailed}. The amount below is Signet&apos;s own estimate, not Stripe&apos;s; Stripe&apos;s checkout shows the amount it charges.
+          </Alert>
+          <Button variant="secondary" onClick={() => void quote.refetch()} disabled={quote.isFetching}>
+            {quote.isFetching ? 'Asking Stripe…' : 'Ask Stripe again'}
+          </Button>
+        </div>
+      )}
       <dl className="mt-3 grid gap-3 text-sm sm:grid-cols-3">
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-400">Monthly fee</dt>
@@ -62,7 +83,7 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
           </dd>
         </div>
         <div>
-          <dt className="text-xs text-slate-600 dark:text-slate-400">Charged now</dt>
+          <dt className="text-xs text-slate-600 dark:text-slate-400">{stripeFailed === null ? 'Charged now' : 'Charged now (estimate)'}</dt>
           <dd className="mt-1 tabular-nums text-slate-900 dark:text-slate-100" data-testid="due-now">
             {usdCents(q.dueNow)}
             <span className="block text-xs text-slate-600 dark:text-slate-400">
@@ -71,6 +92,9 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
                 : q.direction === 'new'
                   ? 'the first month, in full'
                   : 'nothing: you keep the current plan until the period ends'}
+            </span>
+            <span className="mt-1 block text-xs font-medium text-slate-700 dark:text-slate-300" data-testid="pricing-source">
+              {pricingSource(q.pricing)}
             </span>
           </dd>
         </div>

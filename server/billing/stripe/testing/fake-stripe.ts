@@ -1,6 +1,7 @@
 // A local HTTP server that answers, in Stripe's documented shapes, exactly the v1 calls Signet
 // makes: products, prices (list/search by lookup key), billing meters, meter events, payment
-// links, customers, Checkout and billing-portal sessions. It keeps state in memory, records
+// links, customers, Checkout and billing-portal sessions, subscriptions (read) and invoice
+// previews (prorated by the second, as Stripe prorates). It keeps state in memory, records
 // every call, replays Idempotency-Key responses, and can fail the next N calls (500, 429, or a
 // hang) to exercise retries. Point the SDK at it with `createStripe(key, fake.clientOptions())`.
 //
@@ -55,6 +56,7 @@ export class FakeStripe {
   readonly customers = new Map<string, Json>();
   readonly checkoutSessions = new Map<string, Json>();
   readonly portalSessions = new Map<string, Json>();
+  readonly subscriptions = new Map<string, Json & { items: Json & { data: Json[] } }>();
 
   private readonly idempotent = new Map<string, { status: number; body: string }>();
   private readonly hanging = new Set<http.ServerResponse>();
@@ -163,6 +165,8 @@ export class FakeStripe {
       ['GET', /^\/v1\/customers\/([^/]+)$/, (id) => this.get(this.customers, 'customer', id)],
       ['POST', /^\/v1\/checkout\/sessions$/, () => this.createCheckoutSession(p)],
       ['POST', /^\/v1\/billing_portal\/sessions$/, () => this.createPortalSession(p)],
+      ['GET', /^\/v1\/subscriptions\/([^/]+)$/, (id) => this.get(this.subscriptions, 'subscription', id)],
+      ['POST', /^\/v1\/invoices\/create_preview$/, () => this.previewInvoice(p)],
     ];
     for (const [routeMethod, pattern, handler] of routes) {
       const match = routeMethod === method ? pattern.exec(path) : null;
@@ -395,6 +399,86 @@ export class FakeStripe {
     };
     this.checkoutSessions.set(id, { ...session, line_items: items, subscription_data: p.subscription_data });
     return session;
+  }
+
+  /** An active subscription, as a completed Checkout would leave it (tests set one up directly). */
+  createSubscription(input: { customer: string; prices: string[]; periodStart: Date; periodEnd: Date }): string {
+    this.get(this.customers, 'customer', input.customer);
+    const id = this.id('sub');
+    const [start, end] = [input.periodStart, input.periodEnd].map((d) => Math.floor(d.getTime() / 1000));
+    const items = input.prices.map((priceId) => {
+      const price = this.get(this.prices, 'price', priceId);
+      const metered = (price.recurring as Json | null)?.usage_type === 'metered';
+      return { id: this.id('si'), object: 'subscription_item', price: presentPrice(price, {}), quantity: metered ? undefined : 1, current_period_start: start, current_period_end: end, subscription: id };
+    });
+    this.subscriptions.set(id, { id, object: 'subscription', customer: input.customer, status: 'active', livemode: false, metadata: {}, items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` } });
+    return id;
+  }
+
+  /**
+   * The invoice a subscription change (or a new subscription) would produce. Changed licensed
+   * items are prorated by the second: a credit for the old price's unused time and a charge for
+   * the new price's remaining time, each rounded to the cent. `always_invoice` returns just those
+   * lines (charged now), `none` none of them; metered items prorate nothing.
+   */
+  private previewInvoice(p: Json): Json {
+    const details = (p.subscription_details ?? {}) as Json;
+    const changes = (details.items as Json[] | undefined) ?? [];
+    const lines: Json[] = [];
+    const line = (amount: number, price: Json, proration: boolean, subscription: string | null, item: string | null, description: string) =>
+      lines.push({
+        id: this.id('il_tmp'),
+        object: 'line_item',
+        amount,
+        currency: price.currency,
+        description,
+        parent: { type: 'subscription_item_details', invoice_item_details: null, subscription_item_details: { invoice_item: null, proration, proration_details: null, subscription, subscription_item: item } },
+        pricing: { type: 'price_details', price_details: { price: price.id, product: price.product }, unit_amount_decimal: price.unit_amount_decimal },
+        quantity: 1,
+      });
+    if (p.subscription) {
+      const subscription = this.get(this.subscriptions, 'subscription', p.subscription as string);
+      const behavior = (details.proration_behavior as string | undefined) ?? 'create_prorations';
+      if (!['create_prorations', 'always_invoice', 'none'].includes(behavior)) throw badParam('subscription_details[proration_behavior]', 'Invalid proration_behavior.');
+      for (const change of changes) {
+        const item = subscription.items.data.find((i) => i.id === change.id);
+        if (!item) throw new StripeApiError(400, 'invalid_request_error', `Subscription item ${String(change.id)} does not belong to ${subscription.id}.`, undefined, 'subscription_details[items]');
+        const [from, to] = [item.price as Json, this.get(this.prices, 'price', change.price as string)];
+        if (from.id === to.id || behavior === 'none' || from.unit_amount === null || to.unit_amount === null) continue;
+        const [start, end] = [item.current_period_start as number, item.current_period_end as number];
+        const at = details.proration_date === undefined ? now() : Number(details.proration_date);
+        const share = Math.max(0, Math.min(end - start, end - at)) / (end - start);
+        line(-Math.round((from.unit_amount as number) * share), from, true, subscription.id as string, item.id as string, `Unused time on ${String(from.lookup_key)}`);
+        line(Math.round((to.unit_amount as number) * share), to, true, subscription.id as string, item.id as string, `Remaining time on ${String(to.lookup_key)}`);
+      }
+      if (behavior !== 'always_invoice') {
+        for (const item of subscription.items.data) {
+          const change = changes.find((c) => c.id === item.id);
+          const price = change ? this.get(this.prices, 'price', change.price as string) : (item.price as Json);
+          if (price.unit_amount !== null) line(price.unit_amount as number, price, false, subscription.id as string, item.id as string, `1 × ${String(price.lookup_key)}`);
+        }
+      }
+    } else {
+      if (p.customer) this.get(this.customers, 'customer', p.customer as string);
+      else if (!p.customer_details) throw badParam('customer', 'Missing required param: customer, customer_details, subscription or schedule.');
+      for (const change of changes) {
+        const price = this.get(this.prices, 'price', change.price as string);
+        if (price.unit_amount !== null) line(price.unit_amount as number, price, false, null, null, `1 × ${String(price.lookup_key)}`);
+      }
+    }
+    const total = lines.reduce((sum, l) => sum + (l.amount as number), 0);
+    return {
+      id: `upcoming_in_fake${this.sequence}`,
+      object: 'invoice',
+      amount_due: Math.max(0, total),
+      currency: 'usd',
+      customer: p.customer ?? (p.subscription ? this.subscriptions.get(p.subscription as string)!.customer : null),
+      lines: list('/v1/invoices/upcoming/lines', lines),
+      livemode: false,
+      status: 'draft',
+      subtotal: total,
+      total,
+    };
   }
 
   private createPortalSession(p: Json): Json {
