@@ -10,3 +10,13 @@ export const CHART_TOOLTIP = {
 };
 /** The band under the pointer in bar charts. */
 export const CHART_BAR_CURSOR = { fill: 'var(--chart-cursor)' };
+/** Series colours, by hue; each variable has a light and a dark value that hold ≥ 3:1 against the card behind the chart. */
+export const CHART_SERIES = {
+  indigo: 'var(--chart-series-indigo)',
+  cyan: 'var(--chart-series-cyan)',
+  emerald: 'var(--chart-series-emerald)',
+  amber: 'var(--chart-series-amber)',
+  red: 'var(--chart-series-red)',
+  sky: 'var(--chart-series-sky)',
+} as const;
+export type ChartSeriesColor = (typeof CHART_SERIES)[keyof typeof CHART_SERIES];

@@ -1,11 +1,11 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_TOOLTIP } from '@/components/chart-theme';
+import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_TOOLTIP, type ChartSeriesColor } from '@/components/chart-theme';
 import { formatCount } from '@/components/format';
 import type { DailyUsage, Meter } from '@/server/usage/ledger';
 
 /** One bar per UTC day; a screen-reader summary stands in for the drawing. */
-export function DailyUsageChart({ data, meter, label, color }: { data: DailyUsage[]; meter: Meter; label: string; color: string }) {
+export function DailyUsageChart({ data, meter, label, color }: { data: DailyUsage[]; meter: Meter; label: string; color: ChartSeriesColor }) {
   const points = data.map((d) => ({ day: d.day.slice(8), date: d.day, value: Number(d[meter]) }));
   const total = data.reduce((sum, d) => sum + d[meter], 0n);
   const busiest = points.reduce((best, p) => (p.value > best.value ? p : best), points[0] ?? { date: '', value: 0 });

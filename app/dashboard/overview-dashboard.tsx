@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { CHART_SERIES } from '@/components/chart-theme';
 import { DateTime } from '@/components/date-time';
 import { formatCount } from '@/components/format';
 import { ProgressBar } from '@/components/progress-bar';
@@ -72,10 +73,10 @@ export function OverviewDashboard({ isOwner }: { isOwner: boolean }) {
       <ProjectedBill />
       <div className="grid gap-6 xl:grid-cols-2">
         <Card title="VEx per day">
-          {usage.vex === 0n ? <EmptyState title="No usage yet">Verified exchanges appear here by day.</EmptyState> : <DailyUsageChart data={daily} meter="vex" label="VEx" color="#4f46e5" />}
+          {usage.vex === 0n ? <EmptyState title="No usage yet">Verified exchanges appear here by day.</EmptyState> : <DailyUsageChart data={daily} meter="vex" label="VEx" color={CHART_SERIES.indigo} />}
         </Card>
         <Card title="FU tokens per day">
-          {usage.fu === 0n ? <EmptyState title="No usage yet">Tokens spent by the LLM fallback appear here by day.</EmptyState> : <DailyUsageChart data={daily} meter="fu" label="FU tokens" color="#0891b2" />}
+          {usage.fu === 0n ? <EmptyState title="No usage yet">Tokens spent by the LLM fallback appear here by day.</EmptyState> : <DailyUsageChart data={daily} meter="fu" label="FU tokens" color={CHART_SERIES.cyan} />}
         </Card>
       </div>
     </div>

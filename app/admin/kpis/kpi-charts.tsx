@@ -1,7 +1,7 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ReactNode } from 'react';
-import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_TOOLTIP } from '@/components/chart-theme';
+import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_SERIES, CHART_TOOLTIP } from '@/components/chart-theme';
 import { Card } from '@/components/ui';
 
 export interface ChartMonth {
@@ -48,8 +48,8 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
           <YAxis {...CHART_AXIS} width={40} domain={[0, 100]} />
           <Tooltip formatter={(v) => `${Number(v).toFixed(1)} %`} {...CHART_TOOLTIP} />
           <Legend formatter={legendLabel} />
-          <Line type="monotone" dataKey="successWithoutFallback" name="OK without fallback" stroke="#059669" isAnimationActive={false} connectNulls />
-          <Line type="monotone" dataKey="fallbackRate" name="Fallback rate" stroke="#d97706" isAnimationActive={false} connectNulls />
+          <Line type="monotone" dataKey="successWithoutFallback" name="OK without fallback" stroke={CHART_SERIES.emerald} isAnimationActive={false} connectNulls />
+          <Line type="monotone" dataKey="fallbackRate" name="Fallback rate" stroke={CHART_SERIES.amber} isAnimationActive={false} connectNulls />
         </LineChart>
       </Chart>
       <Chart title="Added latency (ms)" summary={`This month: p50 ${last?.p50?.toFixed(1) ?? 'none'} ms, p95 ${last?.p95?.toFixed(1) ?? 'none'} ms (objective p95 ≤ 40 ms).`}>
@@ -59,8 +59,8 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
           <YAxis {...CHART_AXIS} width={40} />
           <Tooltip formatter={(v) => `${Number(v).toFixed(1)} ms`} {...CHART_TOOLTIP} />
           <Legend formatter={legendLabel} />
-          <Line type="monotone" dataKey="p50" name="p50" stroke="#4f46e5" isAnimationActive={false} connectNulls />
-          <Line type="monotone" dataKey="p95" name="p95" stroke="#dc2626" isAnimationActive={false} connectNulls />
+          <Line type="monotone" dataKey="p50" name="p50" stroke={CHART_SERIES.indigo} isAnimationActive={false} connectNulls />
+          <Line type="monotone" dataKey="p95" name="p95" stroke={CHART_SERIES.red} isAnimationActive={false} connectNulls />
         </LineChart>
       </Chart>
       <Chart title="MRR, expansion and contraction (USD)" summary={`MRR this month: ${usd(last?.mrr ?? 0)}; expansion ${usd(last?.expansion ?? 0)}, contraction ${usd(-(last?.contraction ?? 0))}.`}>
@@ -70,9 +70,9 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
           <YAxis {...CHART_AXIS} width={64} tickFormatter={usd} />
           <Tooltip formatter={(v) => usd(Number(v))} {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
           <Legend formatter={legendLabel} />
-          <Bar dataKey="mrr" name="MRR" fill="#4f46e5" isAnimationActive={false} />
-          <Bar dataKey="expansion" name="Expansion" fill="#059669" isAnimationActive={false} />
-          <Bar dataKey="contraction" name="Contraction" fill="#dc2626" isAnimationActive={false} />
+          <Bar dataKey="mrr" name="MRR" fill={CHART_SERIES.indigo} isAnimationActive={false} />
+          <Bar dataKey="expansion" name="Expansion" fill={CHART_SERIES.emerald} isAnimationActive={false} />
+          <Bar dataKey="contraction" name="Contraction" fill={CHART_SERIES.red} isAnimationActive={false} />
         </BarChart>
       </Chart>
       <Chart title="Usage (VEx) and overage revenue" summary={`This month: ${last?.vex ?? 0} VEx, overage ${usd(last?.overage ?? 0)}.`}>
@@ -83,8 +83,8 @@ export function KpiCharts({ months }: { months: ChartMonth[] }) {
           <YAxis yAxisId="usd" orientation="right" {...CHART_AXIS} width={56} tickFormatter={usd} />
           <Tooltip {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
           <Legend formatter={legendLabel} />
-          <Bar yAxisId="vex" dataKey="vex" name="VEx" fill="#0284c7" isAnimationActive={false} />
-          <Bar yAxisId="usd" dataKey="overage" name="Overage (USD)" fill="#d97706" isAnimationActive={false} />
+          <Bar yAxisId="vex" dataKey="vex" name="VEx" fill={CHART_SERIES.sky} isAnimationActive={false} />
+          <Bar yAxisId="usd" dataKey="overage" name="Overage (USD)" fill={CHART_SERIES.amber} isAnimationActive={false} />
         </BarChart>
       </Chart>
     </div>

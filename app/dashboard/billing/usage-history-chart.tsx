@@ -1,6 +1,6 @@
 'use client';
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_TOOLTIP } from '@/components/chart-theme';
+import { CHART_AXIS, CHART_BAR_CURSOR, CHART_GRID, CHART_SERIES, CHART_TOOLTIP } from '@/components/chart-theme';
 import { formatCount } from '@/components/format';
 
 /** VEx per month; a screen-reader summary stands in for the drawing (the table below has the figures). */
@@ -16,7 +16,7 @@ export function UsageHistoryChart({ months }: { months: { label: string; vex: bi
             <XAxis dataKey="month" {...CHART_AXIS} />
             <YAxis allowDecimals={false} {...CHART_AXIS} width={56} tickFormatter={(v: number) => formatCount(v)} />
             <Tooltip formatter={(v) => [formatCount(Number(v)), 'VEx']} {...CHART_TOOLTIP} cursor={CHART_BAR_CURSOR} />
-            <Bar dataKey="value" fill="#4f46e5" radius={[3, 3, 0, 0]} isAnimationActive={false} />
+            <Bar dataKey="value" fill={CHART_SERIES.indigo} radius={[3, 3, 0, 0]} isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>
