@@ -2,10 +2,8 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import type { Principal } from '@/server/tenants/principal';
-import { cx } from './cx';
+import { HeaderMenu } from './header-menu';
 import { NavLinks } from './nav-links';
-import { SignOutButton } from './sign-out-button';
-import { ThemeToggle } from './theme-toggle';
 
 export interface NavItem {
   href: string;
@@ -22,28 +20,13 @@ export function AppShell({ principal, area, nav, children }: { principal: Princi
       <a href="#main" className="sr-only rounded-md bg-indigo-700 px-3 py-2 text-sm font-medium text-white focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50">
         Skip to content
       </a>
-      <header className="border-b border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-3 px-4 py-3 sm:px-6">
-          <div className="flex items-center gap-6">
-            <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900 dark:text-slate-100">
-              <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-xs font-bold text-white">S</span>
-              Signet
-            </Link>
-            <nav aria-label="Areas" className="flex gap-1 text-sm">
-              {areas.map((a) => (
-                <Link key={a.href} href={a.href} className={cx('rounded-md px-2 py-1', a.label === area ? 'bg-slate-100 dark:bg-slate-800 font-medium text-slate-900 dark:text-slate-100' : 'text-slate-600 dark:text-slate-400 hover:text-slate-900 dark:hover:text-white')}>
-                  {a.label}
-                </Link>
-              ))}
-            </nav>
-          </div>
-          <div className="flex items-center gap-3 text-sm text-slate-600 dark:text-slate-400">
-            <span className="hidden sm:inline" title={principal.email}>
-              {principal.name || principal.email}
-            </span>
-            <ThemeToggle />
-            <SignOutButton />
-          </div>
+      <header className="relative border-b border-slate-200 dark:border-slate-700 bg-white dark:bg-slate-900" data-testid="app-header">
+        <div className="mx-auto flex max-w-7xl items-center gap-3 px-4 py-3 sm:px-6">
+          <Link href="/" className="flex shrink-0 items-center gap-2 font-semibold text-slate-900 dark:text-slate-100">
+            <span aria-hidden className="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-xs font-bold text-white">S</span>
+            Signet
+          </Link>
+          <HeaderMenu areas={areas} area={area} userName={principal.name || principal.email} email={principal.email} />
         </div>
       </header>
       <div className="mx-auto flex max-w-7xl flex-col gap-6 px-4 py-6 sm:px-6 md:flex-row">

@@ -19,6 +19,8 @@ test('the demo owner chooses a plan with the local provider and sees it active',
   await expect(confirm.getByRole('heading', { name: 'Upgrade from Starter to Professional?' })).toBeVisible();
   await expect(confirm).toContainText('$499.00 → $1,999.00 (+$1,500.00 a month)');
   await expect(confirm.getByTestId('due-now')).toContainText(/\$[\d,]+\.\d{2}the difference prorated for the \d+ (days? \d+ h|h \d+ min) left of this period/);
+  // No STRIPE_SECRET_KEY in the journeys: the page says the local provider priced it.
+  await expect(confirm.getByTestId('pricing-source')).toHaveText('Computed by Signet (local billing, no Stripe)');
   await expect(confirm.getByTestId('takes-effect')).toHaveText('Immediately');
   await expect(page.getByTestId('current-plan')).toHaveText('Starter');
   await snap(page, info, 'billing-confirm-upgrade');

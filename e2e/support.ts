@@ -74,6 +74,9 @@ export async function createKeyInPortal(page: Page, name: string): Promise<strin
 }
 
 export async function signOut(page: Page) {
+  // On a phone the account controls are folded into the header's menu.
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) await menu.click();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/signin/);
 }

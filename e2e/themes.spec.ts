@@ -1,6 +1,7 @@
 // Every portal page, once on a phone (390×844, light) and once in dark mode (1440×900), each
-// checked with axe and kept as a screenshot. On the phone nothing may scroll the page sideways
-// and every visible control lies within the screen's width. One signed-in page per role: the
+// checked with axe and kept as a screenshot. On the phone nothing may scroll the page sideways,
+// every visible control lies within the screen's width, and the app shell's header is one row
+// (its areas and account controls fold into a menu, opened and closed by keyboard here). One signed-in page per role: the
 // viewport and colour scheme change between the two passes, not the session.
 import { readFile } from 'node:fs/promises';
 import type { Page, TestInfo } from '@playwright/test';
@@ -9,6 +10,8 @@ import { createKeyInPortal, DEMO, expect, signIn, snap, test } from './support';
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1440, height: 900 };
+/** One row of the header: 24 px of padding around its tallest control (the Menu button, ~34 px). */
+const HEADER_ONE_ROW = 64;
 
 const example = JSON.parse(await readFile('server/mappings/verticals/finance/examples/finance-demo.json', 'utf8')) as {
   payload_type: string;
@@ -73,7 +76,40 @@ async function visitOnPhone(page: Page, info: TestInfo, role: string, visit: Vis
     expect.soft(box.x >= 0 && box.x + box.width <= PHONE.width, `${visit.path}: “${action.name}” within the screen (${Math.round(box.x)}–${Math.round(box.x + box.width)})`).toBe(true);
   }
   expect.soft(await controlsOffScreen(page), `${visit.path}: controls off-screen at 390 px`).toEqual([]);
+  const header = page.getByTestId('app-header');
+  if ((await header.count()) > 0) expect.soft((await header.boundingBox())!.height, `${visit.path}: the header is one row at 390 px`).toBeLessThanOrEqual(HEADER_ONE_ROW);
   await snap(page, info, shotName(role, visit, 'phone'));
+}
+
+/**
+ * The header's menu on a phone, in both colour schemes: closed, the account controls are hidden
+ * and the header is one row; opened from the keyboard, every area link, the theme choice and
+ * Sign out lie on screen; Escape closes it and gives focus back to its button.
+ */
+async function phoneMenu(page: Page, info: TestInfo, role: string, path: string, areas: string[]) {
+  await page.setViewportSize(PHONE);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.goto(path);
+    const menu = page.getByRole('button', { name: 'Menu' });
+    const signOutButton = page.getByRole('button', { name: 'Sign out' });
+    await expect(menu).toHaveAttribute('aria-expanded', 'false');
+    await expect(signOutButton).toBeHidden();
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    await expect(menu).toHaveAttribute('aria-expanded', 'true');
+    const areaLinks = page.getByRole('navigation', { name: 'Areas' }).getByRole('link');
+    for (const name of areas) await expect(areaLinks.filter({ hasText: name })).toBeVisible();
+    await expect(page.getByLabel('Theme')).toBeVisible();
+    await expect(signOutButton).toBeVisible();
+    expect.soft(await controlsOffScreen(page), `${role}: controls off-screen in the open menu`).toEqual([]);
+    expect.soft((await page.getByTestId('app-header').boundingBox())!.height, `${role}: the open menu does not grow the header`).toBeLessThanOrEqual(HEADER_ONE_ROW);
+    await snap(page, info, `theme-${role}-menu-phone${colorScheme === 'dark' ? '-dark' : ''}`);
+    await page.keyboard.press('Escape');
+    await expect(menu).toHaveAttribute('aria-expanded', 'false');
+    await expect(menu).toBeFocused();
+    await expect(signOutButton).toBeHidden();
+  }
 }
 
 /** Dark by the system setting, with no stored choice: the page follows it as loaded. */
@@ -143,7 +179,7 @@ test('the tenant owner’s pages on a phone and in dark mode', async ({ page, re
   await expect(page.locator('html')).not.toHaveClass(/\bdark\b/);
 
   await visitAll(page, info, 'owner', [
-    { path: '/dashboard', heading: 'Overview', actions: [{ role: 'button', name: 'Sign out' }] },
+    { path: '/dashboard', heading: 'Overview' },
     { path: '/dashboard/keys', heading: 'API keys', actions: [{ role: 'button', name: 'Create key' }, { role: 'button', name: /^Rotate / }, { role: 'button', name: /^Revoke / }] },
     { path: '/dashboard/allowlist', heading: 'Egress allowlist' },
     { path: '/dashboard/fallback', heading: 'LLM fallback' },
@@ -156,6 +192,7 @@ test('the tenant owner’s pages on a phone and in dark mode', async ({ page, re
     { path: '/dashboard/team', heading: 'Team', actions: [{ role: 'button', name: 'Add', exact: true }] },
     { path: '/admin', heading: "You can't open this page" },
   ]);
+  await phoneMenu(page, info, 'owner', '/dashboard', ['Demo Company']);
 
   // On a phone the section navigation is a row wider than the screen: faded where more links lie.
   await page.setViewportSize(PHONE);
@@ -184,9 +221,11 @@ test('the admin’s pages on a phone and in dark mode', async ({ page }, info) =
     { path: '/admin/keys', heading: 'Signing keys', actions: [{ role: 'button', name: 'Rotate signing key' }] },
     { path: '/admin/audit', heading: 'Audit log' },
   ]);
+  await phoneMenu(page, info, 'admin', '/admin', ['Admin', 'Auditor']);
 });
 
 test('the auditor’s page on a phone and in dark mode', async ({ page }, info) => {
   await signIn(page, DEMO.auditor);
   await visitAll(page, info, 'auditor', [{ path: '/auditor', heading: 'Verify receipts', actions: [{ role: 'button', name: 'Verify in this browser' }] }]);
+  await phoneMenu(page, info, 'auditor', '/auditor', ['Auditor']);
 });
