@@ -154,6 +154,8 @@ export interface StripeProviderOptions {
 export function stripeProvider(options: StripeProviderOptions): BillingProvider {
   const stripe = createStripe(options.secretKey, options.client);
   const sender = createStripe(options.secretKey, { ...options.client, maxNetworkRetries: 0, timeoutMs: options.sendTimeoutMs ?? 10_000 });
+  // The owner waits on screen for a price: one retry, ten seconds each, then the page says Stripe failed.
+  const previewer = createStripe(options.secretKey, { maxNetworkRetries: 1, ...options.client, timeoutMs: 10_000 });
   const billingUrl = `${options.publicUrl.replace(/\/$/, '')}/dashboard/billing`;
 
   async function customerOf(tenantId: string, email: string | null): Promise<string> {
@@ -211,11 +213,11 @@ export function stripeProvider(options: StripeProviderOptions): BillingProvider 
       const tenant = await prisma().tenant.findUnique({ where: { id: tenantId }, select: { stripeCustomerId: true, stripeSubscriptionId: true } });
       try {
         const toPlan = { id: quote.to.id as PlanId, lookupKey: quote.to.lookupKey };
-        const preview = await previewPlanChangeInvoice(stripe, {
+        const preview = await previewPlanChangeInvoice(previewer, {
           customerId: tenant?.stripeCustomerId ?? null,
           subscriptionId: tenant?.stripeSubscriptionId ?? null,
           toPlan,
-          prices: await pricesByLookupKey(stripe, planItemLookupKeys(toPlan)),
+          prices: await pricesByLookupKey(previewer, planItemLookupKeys(toPlan)),
           prorationDate: quote.quotedAt,
         });
         if (preview.currency !== 'usd') throw new BillingProviderError(`Stripe priced the change in ${preview.currency.toUpperCase()}; Signet's plans are in USD`);
