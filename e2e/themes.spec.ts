@@ -91,6 +91,7 @@ async function phoneMenu(page: Page, info: TestInfo, role: string, path: string,
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await page.goto(path);
+    await settle(page);
     const menu = page.getByRole('button', { name: 'Menu' });
     const signOutButton = page.getByRole('button', { name: 'Sign out' });
     await expect(menu).toHaveAttribute('aria-expanded', 'false');
