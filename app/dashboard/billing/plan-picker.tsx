@@ -8,6 +8,7 @@ import { Alert, Badge, Button, Card, Spinner } from '@/components/ui';
 import { usdCents, usdExact } from '@/components/usd';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
+import { PricingSource, StripePreviewFailed } from './pricing-source';
 import { TierRanges } from './tier-ranges';
 
 type Scheduled = { planId: string; planName: string; at: string } | null;
@@ -16,16 +17,6 @@ function timeLeft(seconds: number): string {
   const days = Math.floor(seconds / 86_400);
   const hours = Math.floor((seconds % 86_400) / 3_600);
   return days > 0 ? `${days} day${days === 1 ? '' : 's'} ${hours} h` : `${hours} h ${Math.floor((seconds % 3_600) / 60)} min`;
-}
-
-type Pricing = { source: 'stripe'; prorationDate: string } | { source: 'local'; reason: 'local_provider' | 'downgrade' } | { source: 'local'; reason: 'stripe_failed'; error: string };
-
-/** Who priced the change: Stripe's invoice preview, or Signet's own proration (and why). */
-function pricingSource(pricing: Pricing): string {
-  if (pricing.source === 'stripe') return "Priced by Stripe's invoice preview";
-  if (pricing.reason === 'local_provider') return 'Computed by Signet (local billing, no Stripe)';
-  if (pricing.reason === 'downgrade') return 'Computed by Signet: a downgrade charges nothing now';
-  return "Signet's own estimate, not Stripe's";
 }
 
 /** What a change costs and when it takes effect, confirmed before anything changes. */
@@ -63,16 +54,7 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
       <h3 id="confirm-change-title" className="text-base font-semibold text-slate-900 dark:text-slate-100">
         {q.from ? `${upgrade ? 'Upgrade' : 'Downgrade'} from ${q.from.name} to ${q.to.name}?` : `Start ${q.to.name}?`}
       </h3>
-      {stripeFailed !== null && (
-        <div className="mt-3 space-y-2" data-testid="stripe-preview-failed">
-          <Alert tone="error">
-            Stripe could not preview this change: {stripeFailed}. The amount below is Signet&apos;s own estimate, not Stripe&apos;s; Stripe&apos;s checkout shows the amount it charges.
-          </Alert>
-          <Button variant="secondary" onClick={() => void quote.refetch()} disabled={quote.isFetching}>
-            {quote.isFetching ? 'Asking Stripe…' : 'Ask Stripe again'}
-          </Button>
-        </div>
-      )}
+      {stripeFailed !== null && <StripePreviewFailed error={stripeFailed} retrying={quote.isFetching} onRetry={() => void quote.refetch()} />}
       <dl className="mt-3 grid gap-3 text-sm sm:grid-cols-3">
         <div>
           <dt className="text-xs text-slate-600 dark:text-slate-400">Monthly fee</dt>
@@ -93,9 +75,7 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
                   ? 'the first month, in full'
                   : 'nothing: you keep the current plan until the period ends'}
             </span>
-            <span className="mt-1 block text-xs font-medium text-slate-700 dark:text-slate-300" data-testid="pricing-source">
-              {pricingSource(q.pricing)}
-            </span>
+            <PricingSource pricing={q.pricing} />
           </dd>
         </div>
         <div>
