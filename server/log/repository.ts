@@ -58,28 +58,33 @@ export async function readPending(limit: number): Promise<PendingEntry[]> {
 
 /**
  * One batch's writes in one statement (on PGlite every statement of the sequencer's transaction
- * is a turn the exchanges wait for): the entries taken off the queue, their leaves from
- * `firstIndex` on in receipt order (the order they were hashed in), the grown tiles and the new
- * checkpoint. Returns how many entries it took off the queue; fewer than given means another
- * instance took some, and the caller must roll back.
+ * is a turn the exchanges wait for), run after the caller took the sequencer lock: if the log
+ * still ends at `firstIndex` (else another instance sequenced since the batch was built, and
+ * nothing is written), the entries taken off the queue, their leaves from `firstIndex` on in
+ * receipt order (the order they were hashed in), the grown tiles and the new checkpoint.
+ * `taken` below the number of entries means another instance took some: the caller must roll
+ * back.
  */
 export async function appendBatch(
   q: SqlQueryable,
   batch: { firstIndex: number; entries: PendingEntry[]; tiles: { level: number; index: number; hashes: Uint8Array }[]; size: number; root: Hash; note: string },
-): Promise<number> {
-  const [row] = await q.query<{ taken: number }>(
-    `WITH taken AS (
-       DELETE FROM log_pending WHERE receipt_id = ANY($1::bigint[]) RETURNING receipt_id, receipt_hash),
+): Promise<{ moved: boolean; taken: number }> {
+  // Every part of the statement sees the log as it was when the statement began (after the lock).
+  const [row] = await q.query<{ moved: boolean; taken: number }>(
+    `WITH head AS (
+       SELECT (max(size) = $2::bigint) IS TRUE AS ok FROM log_checkpoints),
+     taken AS (
+       DELETE FROM log_pending WHERE receipt_id = ANY($1::bigint[]) AND (SELECT ok FROM head) RETURNING receipt_id, receipt_hash),
      leaves AS (
        INSERT INTO log_leaves (leaf_index, receipt_hash)
          SELECT $2::bigint + row_number() OVER (ORDER BY receipt_id) - 1, receipt_hash FROM taken),
      tiles AS (
        INSERT INTO log_tiles (level, idx, hashes)
-         SELECT level, idx, decode(hex, 'hex') FROM unnest($3::int[], $4::bigint[], $5::text[]) AS t(level, idx, hex)
+         SELECT level, idx, decode(hex, 'hex') FROM unnest($3::int[], $4::bigint[], $5::text[]) AS t(level, idx, hex) WHERE (SELECT ok FROM head)
        ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes),
      checkpoint AS (
-       INSERT INTO log_checkpoints (size, root_hash, note) VALUES ($6, decode($7, 'hex'), $8))
-     SELECT count(*)::int AS taken FROM taken`,
+       INSERT INTO log_checkpoints (size, root_hash, note) SELECT $6::bigint, decode($7::text, 'hex'), $8::text WHERE (SELECT ok FROM head))
+     SELECT NOT (SELECT ok FROM head) AS moved, (SELECT count(*) FROM taken)::int AS taken`,
     [
       batch.entries.map((e) => e.receiptId),
       batch.firstIndex,
@@ -91,7 +96,7 @@ export async function appendBatch(
       batch.note,
     ],
   );
-  return row!.taken;
+  return row!;
 }
 
 /** Leaf index by receipt_hash, for those sequenced. */

@@ -7,7 +7,7 @@
 import { getDatabase } from '../db';
 import { logIntegrationSeconds, logSize } from '../metrics/registry';
 import { formatCheckpoint } from '../transparency/checkpoint';
-import { consistencyProof, receiptLeafHash, rootHash, verifyConsistency, type NodeSource } from '../transparency/merkle';
+import { consistencyProof, receiptLeafHash, rootHash, verifyConsistency, type Hash, type NodeSource } from '../transparency/merkle';
 import { signNote } from '../transparency/note';
 import type { LogIdentity } from './key';
 import { appendBatch, latestCheckpoint, readPending, readTiles, type PendingEntry, type StoredCheckpoint } from './repository';
@@ -33,6 +33,9 @@ export interface BatchResult {
 
 export class Sequencer {
   private builder: TreeBuilder | null = null;
+  // The checkpoint this instance committed last: the next batch extends it without reading it
+  // back (appendBatch refuses to write if another instance has moved the log since).
+  private last: { size: number; root: Hash } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
@@ -44,7 +47,11 @@ export class Sequencer {
     private readonly opts: SequencerOptions = {},
   ) {
     this.batchSize = opts.batchSize ?? 4096;
-    this.intervalMs = opts.intervalMs ?? 200;
+    // On PGlite each batch costs the exchanges a fixed share of the one database thread (its
+    // statements and commit, whatever its size): 500 ms rather than 200 ms makes batches under
+    // load about 2.5 times larger and as much rarer, within the issue's "at least every second"
+    // and with half the p95 ≤ 1 s integration budget to spare.
+    this.intervalMs = opts.intervalMs ?? 500;
   }
 
   start() {
@@ -84,8 +91,9 @@ export class Sequencer {
   async runBatch(): Promise<BatchResult> {
     const pending = await readPending(this.batchSize);
     if (pending.length === 0) return { leader: false, sequenced: 0, size: this.builder?.size ?? 0 };
+    const cached = this.last !== null;
     try {
-      const last = await latestCheckpoint();
+      const last = this.last ?? (await latestCheckpoint());
       if (!last) throw new Error('the log has no checkpoint: ensureLogKey was not run');
       const builder = await this.builderAt(last.size);
       for (const p of pending) builder.append(receiptLeafHash(p.receiptHash));
@@ -98,25 +106,30 @@ export class Sequencer {
       }
       const note = signNote(formatCheckpoint(this.log.origin, size, root), this.log.signer);
       const tiles = builder.takeDirty();
-      const committed = await getDatabase().sql.transaction(async (tx): Promise<boolean> => {
+      const outcome = await getDatabase().sql.transaction(async (tx): Promise<'committed' | 'locked' | 'moved'> => {
         const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK]);
-        if (!lock?.ok) return false;
-        // Read after the lock: another instance may have sequenced since this batch was built.
-        const [head] = await tx.query<{ size: string }>('SELECT max(c.size)::text AS size FROM log_checkpoints c');
-        if (Number(head!.size) !== last.size) return false;
-        const taken = await appendBatch(tx, { firstIndex: last.size, entries: pending, tiles, size, root, note });
+        if (!lock?.ok) return 'locked';
+        // After the lock: another instance may have sequenced since this batch was built.
+        const { moved, taken } = await appendBatch(tx, { firstIndex: last.size, entries: pending, tiles, size, root, note });
+        if (moved) return 'moved';
         if (taken !== pending.length) throw new Error(`${pending.length - taken} of the batch's entries were taken by another sequencer`);
-        return true;
+        return 'committed';
       });
-      if (!committed) {
+      if (outcome !== 'committed') {
         this.builder = null;
+        this.last = null;
+        // Built on the checkpoint remembered from this instance's last batch, which another has
+        // since extended: build again at once on the log as it is now.
+        if (outcome === 'moved' && cached) return this.runBatch();
         return { leader: false, sequenced: 0, size: last.size };
       }
+      this.last = { size, root };
       this.published({ size, root, note, signedAt: new Date() }, pending);
       return { leader: true, sequenced: pending.length, size };
     } catch (err) {
       // What is in memory may be ahead of what committed: rebuild from the database next time.
       this.builder = null;
+      this.last = null;
       throw err;
     } finally {
       this.prune();
