@@ -9,7 +9,8 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { decodeBase64 } from './base64';
 import { parseCheckpoint, type Checkpoint } from './checkpoint';
 import { verifyCosignature } from './cosignature';
-import { receiptLeafHash, verifyConsistency, verifyInclusion, type Hash } from './merkle';
+import { InclusionVerifier } from './inclusion-batch';
+import { receiptLeafHash, verifyConsistency, type Hash } from './merkle';
 import { parseNote, parseVerifierKey, SIG_COSIGNATURE_V1, SIG_ED25519, type Note, type VerifierKey } from './note';
 
 export type LogFailureCode = 'LOG_MALFORMED' | 'LOG_POLICY' | 'LOG_SIGNATURE_INVALID' | 'INCLUSION_INVALID' | 'COSIGNATURE_INVALID' | 'WITNESS_QUORUM' | 'LOG_FORK';
@@ -254,6 +255,7 @@ function checkInclusion(chain: unknown, proofs: unknown, checkpoint: Checkpoint,
     byHop.set(hop, proof);
   }
   const hopsInChain = new Set<number>();
+  const inclusion = new InclusionVerifier(checkpoint.size, checkpoint.root);
   for (const [index, receipt] of receipts.entries()) {
     const hop = isObject(receipt) && Number.isSafeInteger(receipt.hop) ? (receipt.hop as number) : null;
     if (hop !== null) hopsInChain.add(hop);
@@ -282,7 +284,7 @@ function checkInclusion(chain: unknown, proofs: unknown, checkpoint: Checkpoint,
       invalid(hashes);
       continue;
     }
-    const result = verifyInclusion(receiptLeafHash(receiptHash), leafIndex, checkpoint.size, hashes, checkpoint.root);
+    const result = inclusion.verify(receiptLeafHash(receiptHash), leafIndex, hashes);
     if (!result.ok) invalid(`inclusion proof at index ${leafIndex} in the tree of size ${checkpoint.size}: ${result.reason}`);
     else report.hops.push({ index, hop, status: 'included', leaf_index: leafIndex });
   }
