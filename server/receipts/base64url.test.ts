@@ -13,6 +13,19 @@ describe('base64url', () => {
     );
   });
 
+  it('decodes any string exactly as atob does, and refuses it exactly when it is not the canonical encoding', () => {
+    const digit = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_');
+    fc.assert(
+      fc.property(fc.array(digit, { maxLength: 120 }).map((d) => d.join('')), (text) => {
+        const reference = text.length % 4 === 1 ? null : Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+        const canonical = reference !== null && Buffer.from(reference).toString('base64url') === text;
+        if (canonical) expect(decodeBase64url(text)).toEqual(reference);
+        else expect(() => decodeBase64url(text)).toThrow(/base64url/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it.each([
     ['padding', 'AA=='],
     ['standard-alphabet characters', 'a+b/'],
