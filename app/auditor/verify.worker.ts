@@ -28,6 +28,10 @@ addEventListener('message', async (event: MessageEvent<VerifyRequest>) => {
     return send({ type: 'input-error', id, message: `The JWKS has the key ${JSON.stringify(duplicate.key)} twice in the object at ${formatJsonPath(duplicate.path)}.` });
   }
 
+  // The consistency proof is fetched, and the log checked, while the platform checks the signatures.
+  const proof = fetchConsistencyProof(bundle.value, log);
+  let logChecked: Promise<LogReport> | undefined;
+  const checkLogOnce = () => (logChecked ??= proof.then((consistencyProof) => checkLog(bundle.value, log, consistencyProof)));
   let last = 0;
   const report = await verifyBundleNative(bundle.value, jwks.value, {
     duplicateKeys: bundle.duplicateKeys,
@@ -38,31 +42,41 @@ addEventListener('message', async (event: MessageEvent<VerifyRequest>) => {
         send({ type: 'progress', id, done, total });
       }
     },
+    async alongside() {
+      await checkLogOnce();
+    },
   });
   const cid = (bundle.value as { bundle_cid?: unknown } | null)?.bundle_cid;
-  send({ type: 'result', id, report, bundleCid: typeof cid === 'string' ? cid : null, log: await checkLog(bundle.value, log) });
+  send({ type: 'result', id, report, bundleCid: typeof cid === 'string' ? cid : null, log: await checkLogOnce() });
 });
 
-/** The bundle's `log` under the auditor's policy; a consistency proof is asked of this Signet only when needed. */
-async function checkLog(bundle: unknown, request: LogRequest): Promise<LogReport> {
+/** The checkpoint this browser saw before, if any, for the bundle's log. */
+function trustedFor(bundle: unknown, request: LogRequest): string | null {
   const log = (bundle as { log?: { checkpoint?: unknown } } | null)?.log;
   const current = parseSignedCheckpoint(log?.checkpoint);
-  const trustedCheckpoint = current.ok ? (request.seen[current.value.checkpoint.origin] ?? null) : null;
-  const needed = consistencyNeeded(bundle, trustedCheckpoint);
-  let consistencyProof: unknown;
-  if (needed) {
-    try {
-      const res = await fetch(`/v1/log/proof/consistency?from=${needed.from}&to=${needed.to}`, { credentials: 'same-origin' });
-      if (res.ok) consistencyProof = await res.json();
-    } catch {
-      // Reported as "consistency not checked": the proof is what is missing, not the bundle.
-    }
+  return current.ok ? (request.seen[current.value.checkpoint.origin] ?? null) : null;
+}
+
+/** A consistency proof is asked of this Signet only when needed; undefined when none was had. */
+async function fetchConsistencyProof(bundle: unknown, request: LogRequest): Promise<unknown> {
+  const needed = consistencyNeeded(bundle, trustedFor(bundle, request));
+  if (!needed) return undefined;
+  try {
+    const res = await fetch(`/v1/log/proof/consistency?from=${needed.from}&to=${needed.to}`, { credentials: 'same-origin' });
+    if (res.ok) return await res.json();
+  } catch {
+    // Reported as "consistency not checked": the proof is what is missing, not the bundle.
   }
+  return undefined;
+}
+
+/** The bundle's `log` under the auditor's policy. */
+function checkLog(bundle: unknown, request: LogRequest, consistencyProof: unknown): LogReport {
   return verifyBundleLog(bundle, {
     logKey: request.logKey.trim() || null,
     witnesses: request.witnesses,
     ...(request.witnessesRequired !== null && { witnessesRequired: request.witnessesRequired }),
-    trustedCheckpoint,
+    trustedCheckpoint: trustedFor(bundle, request),
     consistencyProof,
   });
 }

@@ -44,4 +44,17 @@ describe('verifyBundleNative', () => {
     expect(report).toEqual(verifyBundle(value, jwks, { duplicateKeys }));
     expect(report.firstFailure).toMatchObject({ index: 3, hop: 4, code: 'DUPLICATE_KEY' });
   });
+
+  it('runs the work given alongside once, while the signatures are checked, before it answers', async () => {
+    const events: string[] = [];
+    const report = verifyBundleNative(bundle, jwks, {
+      async alongside() {
+        events.push('alongside started');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        events.push('alongside done');
+      },
+    }).then((r) => (events.push('report'), r));
+    expect(await report).toEqual(verifyBundle(bundle, jwks));
+    expect(events).toEqual(['alongside started', 'alongside done', 'report']);
+  });
 });

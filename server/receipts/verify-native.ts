@@ -10,7 +10,7 @@
  * (a cofactored implementation would accept a small-torsion R). Otherwise the pure-JS
  * verifier answers.
  */
-import { decodeBase64url, encodeBase64url } from './base64url';
+import { decodeBase64url } from './base64url';
 import { isCanonicalSignature } from './ed25519';
 import { keyringFor, type Keyring } from './keyring';
 import type { BundleReport } from './report';
@@ -63,7 +63,17 @@ export function nativeAgreesWithNode(): Promise<boolean> {
 }
 
 const ascii = new TextDecoder();
-const memoKey = (kid: string, sig: string, message: string) => `${kid}\n${sig}\n${message}`;
+// Answers by key and signed message, with the signature bytes they were given for: the
+// synchronous verifier hands over decoded bytes, and comparing them costs less than encoding
+// them again for a lookup.
+const memoKey = (kid: string, message: string) => `${kid}\n${message}`;
+type Answer = { signature: Uint8Array; valid: boolean };
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 interface Claim {
   kid: string;
@@ -100,13 +110,23 @@ async function importKeys(jwks: unknown, kids: Set<string>): Promise<Map<string,
   return keys;
 }
 
-export async function verifyBundleNative(bundle: unknown, jwks: unknown, opts: VerifyOptions = {}): Promise<BundleReport> {
-  if (!(await nativeAgreesWithNode())) return verifyBundle(bundle, jwks, opts);
+export interface NativeVerifyOptions extends VerifyOptions {
+  /** Other work for this thread while the platform checks the signatures (it runs them elsewhere). */
+  alongside?: () => Promise<void>;
+}
+
+export async function verifyBundleNative(bundle: unknown, jwks: unknown, opts: NativeVerifyOptions = {}): Promise<BundleReport> {
+  const { alongside, ...verifyOpts } = opts;
+  if (!(await nativeAgreesWithNode())) {
+    await alongside?.();
+    return verifyBundle(bundle, jwks, verifyOpts);
+  }
   const claims = claimsOf(bundle);
   const keys = await importKeys(jwks, new Set(claims.map((c) => c.kid)));
 
-  const answers = new Map<string, boolean>();
-  await Promise.all(
+  const answers = new Map<string, Answer[]>();
+  const encoder = new TextEncoder();
+  const checked = Promise.all(
     claims.map(async ({ kid, sig, message }) => {
       const key = keys.get(kid);
       if (!key) return;
@@ -116,9 +136,13 @@ export async function verifyBundleNative(bundle: unknown, jwks: unknown, opts: V
       } catch {
         return; // undecodable: the synchronous verifier reports it
       }
-      answers.set(memoKey(kid, sig, message), await nativeVerify(key, signature, new TextEncoder().encode(message)));
+      const valid = await nativeVerify(key, signature, encoder.encode(message));
+      const at = memoKey(kid, message);
+      answers.set(at, [...(answers.get(at) ?? []), { signature, valid }]);
     }),
   );
+  await alongside?.();
+  await checked;
 
   const base = keyringFor(jwks);
   const keyring: Keyring = {
@@ -128,10 +152,10 @@ export async function verifyBundleNative(bundle: unknown, jwks: unknown, opts: V
       return {
         verifier: {
           ...found.verifier,
-          verify: (signature, message) => answers.get(memoKey(kid, encodeBase64url(signature), ascii.decode(message))) ?? found.verifier.verify(signature, message),
+          verify: (signature, message) => answers.get(memoKey(kid, ascii.decode(message)))?.find((a) => sameBytes(a.signature, signature))?.valid ?? found.verifier.verify(signature, message),
         },
       };
     },
   };
-  return verifyBundle(bundle, jwks, { ...opts, keyring });
+  return verifyBundle(bundle, jwks, { ...verifyOpts, keyring });
 }
