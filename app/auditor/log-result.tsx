@@ -1,10 +1,15 @@
 'use client';
 // The transparency-log part of a verification: per-hop inclusion, the checkpoint's signature,
 // witness cosignatures and consistency with the checkpoint this browser saw before.
+import { useState } from 'react';
+import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
 import { cx } from '@/components/cx';
-import { Badge, Card } from '@/components/ui';
+import { Badge, Button, Card } from '@/components/ui';
 import type { Head, LogReport } from '@/server/transparency/verify-log';
+
+// Pages of rows, as the hop table shows them: a 1,000-hop bundle renders 100 rows, not 1,000.
+const PAGE_SIZE = 100;
 
 function Line({ ok, children, testId }: { ok: boolean | null; children: React.ReactNode; testId: string }) {
   return (
@@ -18,6 +23,9 @@ function Line({ ok, children, testId }: { ok: boolean | null; children: React.Re
 const headText = (h: Head) => `${h.origin} · size ${h.size} · root ${h.root}`;
 
 export function LogResult({ log }: { log: LogReport }) {
+  const firstInvalid = log.hops.findIndex((h) => h.status === 'invalid');
+  // Open on the page of the first invalid proof.
+  const [page, setPage] = useState(firstInvalid === -1 ? 0 : Math.floor(firstInvalid / PAGE_SIZE));
   if (!log.present) {
     return (
       <Card title="Transparency log">
@@ -30,6 +38,10 @@ export function LogResult({ log }: { log: LogReport }) {
   const sig = log.signature;
   const w = log.witnesses;
   const c = log.consistency;
+  const count = (status: (typeof log.hops)[number]['status']) => log.hops.filter((h) => h.status === status).length;
+  const [included, invalid] = [count('included'), count('invalid')];
+  const pages = Math.max(1, Math.ceil(log.hops.length / PAGE_SIZE));
+  const shownPage = Math.min(page, pages - 1);
   return (
     <Card title="Transparency log">
       <div className="space-y-3" data-testid="log-result">
@@ -67,6 +79,11 @@ export function LogResult({ log }: { log: LogReport }) {
               <code className="rounded bg-red-100 dark:bg-red-900/40 px-1">{f.code}</code> {f.message}
             </p>
           ))}
+        <Line testId="log-inclusion-summary" ok={log.hops.length === 0 ? null : invalid === 0 && included === log.hops.length}>
+          {`${formatCount(included)} of ${formatCount(log.hops.length)} hops included in the log`}
+          {invalid > 0 && `, ${formatCount(invalid)} with an invalid proof`}
+          {log.hops.length - included - invalid > 0 && `, ${formatCount(log.hops.length - included - invalid)} not yet in the log`}.
+        </Line>
         <Table caption="Inclusion in the log">
           <thead>
             <tr>
@@ -75,7 +92,7 @@ export function LogResult({ log }: { log: LogReport }) {
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
-            {log.hops.map((h) => (
+            {log.hops.slice(shownPage * PAGE_SIZE, (shownPage + 1) * PAGE_SIZE).map((h) => (
               <tr key={h.index} data-testid="log-hop">
                 <Td className="tabular-nums">{h.hop ?? `#${h.index + 1}`}</Td>
                 <Td>
@@ -93,6 +110,19 @@ export function LogResult({ log }: { log: LogReport }) {
             ))}
           </tbody>
         </Table>
+        {pages > 1 && (
+          <nav aria-label="Inclusion pages" className="flex flex-wrap items-center justify-between gap-2">
+            <Button variant="secondary" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
+              ← Previous
+            </Button>
+            <span className="text-sm tabular-nums text-slate-600 dark:text-slate-400">
+              Page {shownPage + 1} of {pages}
+            </span>
+            <Button variant="secondary" disabled={shownPage === pages - 1} onClick={() => setPage(shownPage + 1)}>
+              Next →
+            </Button>
+          </nav>
+        )}
       </div>
     </Card>
   );
