@@ -8,6 +8,7 @@ export const BENCH_PASSWORD = 'bench-demo-password';
 
 export interface BenchServer {
   url: string;
+  pid: number;
   dataDir: string;
   databaseUrl: string | null;
   peakRssMb(): number;
@@ -37,10 +38,10 @@ function cpuSeconds(pid: number): number {
 }
 
 /** `entry` is the server to start: server.ts (API and portal, the default) or scripts/api-server.ts (the API alone). */
-export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string; env?: Record<string, string>; imports?: string[]; entry?: string }): Promise<BenchServer> {
+export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string; env?: Record<string, string>; imports?: string[]; entry?: string; nodeArgs?: string[] }): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'signet-bench-'));
   // Started as `npm start` starts it (package.json): heap capped, two malloc arenas.
-  const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${process.env.SIGNET_HEAP_MB ?? 192}`, '--import', 'tsx', ...(opts.imports ?? []).flatMap((m) => ['--import', m]), opts.entry ?? 'server.ts'], {
+  const child: ChildProcess = spawn(process.execPath, [`--max-old-space-size=${process.env.SIGNET_HEAP_MB ?? 192}`, ...(opts.nodeArgs ?? []), '--import', 'tsx', ...(opts.imports ?? []).flatMap((m) => ['--import', m]), opts.entry ?? 'server.ts'], {
     env: {
       ...process.env,
       MALLOC_ARENA_MAX: '2',
@@ -82,6 +83,7 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
   return {
     url,
+    pid: child.pid!,
     dataDir,
     databaseUrl: opts.databaseUrl,
     peakRssMb: () => Math.max(peak, rssMb(child.pid!)),
