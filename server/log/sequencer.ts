@@ -89,11 +89,14 @@ export class Sequencer {
    * wait for it.
    */
   async runBatch(): Promise<BatchResult> {
+    const cached = this.last !== null;
+    // The checkpoint before the queue: entries another instance sequences after this read
+    // move the log past it, which the write sees (read the other way round, the queue could be
+    // older than the checkpoint, and the batch would hold entries already in it).
+    const last = this.last ?? (await latestCheckpoint());
     const pending = await readPending(this.batchSize);
     if (pending.length === 0) return { leader: false, sequenced: 0, size: this.builder?.size ?? 0 };
-    const cached = this.last !== null;
     try {
-      const last = this.last ?? (await latestCheckpoint());
       if (!last) throw new Error('the log has no checkpoint: ensureLogKey was not run');
       const builder = await this.builderAt(last.size);
       for (const p of pending) builder.append(receiptLeafHash(p.receiptHash));
