@@ -22,12 +22,6 @@ const body = JSON.stringify({
 });
 const plan = { method: 'POST' as const, path: '/v1/exchange', headers: { 'x-signet-api-key': KEY }, body, idempotencyKeys: 'unique' as const };
 
-/** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
 const variants = [
   { name: 'log on', env: { SP_LOG_SEQUENCER: 'on' } },
   { name: 'log off', env: { SP_LOG_SEQUENCER: 'off' } },
@@ -37,9 +31,9 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const v of variants) {
     const server = await startBenchServer({ port: PORT, databaseUrl: process.env.DATABASE_URL || null, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: '.next-bench', env: { SP_LOG_LEVEL: 'warn', ...v.env }, nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${v.name.replace(' ', '-')}`] : [], entry: 'scripts/api-server.ts' });
     await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan, url: server.url, durationSec: 3 }, GENERATOR);
-    const before = cpuSeconds(server.pid);
+    const before = server.cpuSeconds();
     const r = await runLoad({ name: v.name, kind: 'exchange', connections: CONNECTIONS, plan, url: server.url, durationSec: DURATION }, GENERATOR);
-    const cpu = cpuSeconds(server.pid) - before;
+    const cpu = server.cpuSeconds() - before;
     rows.push({ name: v.name, rps: r.rps, cpuMsPer1k: (cpu * 1e6) / Math.max(1, r.ok) });
     console.log(`${v.name}: ${r.rps.toFixed(0)} req/s, server CPU ${((cpu * 1e6) / Math.max(1, r.ok)).toFixed(0)} ms per 1,000 exchanges (load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]})`);
     await server.stop();

@@ -8,7 +8,6 @@ export const BENCH_PASSWORD = 'bench-demo-password';
 
 export interface BenchServer {
   url: string;
-  pid: number;
   dataDir: string;
   databaseUrl: string | null;
   peakRssMb(): number;
@@ -83,7 +82,6 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!))), 200);
   return {
     url,
-    pid: child.pid!,
     dataDir,
     databaseUrl: opts.databaseUrl,
     peakRssMb: () => Math.max(peak, rssMb(child.pid!)),
