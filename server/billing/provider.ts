@@ -12,6 +12,7 @@ import { createStripe, type StripeClientOptions } from './stripe/client';
 import { sendMeterEvent } from './stripe/meter-events';
 import type { SubscriptionStateChange } from './stripe/webhooks';
 import { planItemLookupKeys, previewPlanChangeInvoice } from './stripe/invoice-preview';
+import { changeSubscriptionPlan } from './stripe/subscription-change';
 import { clearScheduledChange, type PlanChangeQuote } from './plan-change';
 import { fromCents, type Money } from '@/lib/money';
 import { applySubscriptionChange, type ProviderKind } from './subscription';
@@ -32,13 +33,19 @@ export interface CheckoutRequest {
   email: string | null;
   /** Who the audit entry names. */
   actor: AuditActor;
+  /** The change as quoted now. */
+  quote: PlanChangeQuote;
+  /** The instant Stripe's invoice preview priced the change at (what the owner was shown), if it did. */
+  previewedAt?: Date;
 }
 
 export type CheckoutResult =
   /** Stripe: send the browser to the Checkout Session. */
   | { kind: 'redirect'; url: string }
   /** Local: the subscription is already active (test mode, no card charged). */
-  | { kind: 'completed'; planId: string; status: string };
+  | { kind: 'completed'; planId: string; status: string }
+  /** Stripe: the existing subscription was changed and the prorated invoice charged; the plan follows Stripe's webhook. */
+  | { kind: 'changed'; planId: string };
 
 export type PortalResult = { kind: 'redirect'; url: string } | { kind: 'local' };
 
@@ -170,8 +177,32 @@ export function stripeProvider(options: StripeProviderOptions): BillingProvider 
   return {
     kind: 'stripe',
     testMode: options.secretKey.startsWith('sk_test_'),
-    async startCheckout({ tenantId, planId, email, actor }) {
+    async startCheckout({ tenantId, planId, email, actor, quote, previewedAt }) {
       const plan = await requirePlan(planId);
+      const tenant = await prisma().tenant.findUnique({ where: { id: tenantId }, select: { stripeSubscriptionId: true } });
+      if (tenant?.stripeSubscriptionId) {
+        // Checkout would start a second subscription beside this one: it is changed in place.
+        if (quote.direction === 'downgrade') {
+          throw new BillingProviderError('a Stripe subscription is downgraded in the Stripe Customer Portal (Manage subscription), where the change takes effect at the end of the period');
+        }
+        const toPlan = { id: plan.id as PlanId, lookupKey: plan.lookupKey };
+        const prorationDate = prorationDateOf(quote, previewedAt);
+        try {
+          await changeSubscriptionPlan(stripe, {
+            subscriptionId: tenant.stripeSubscriptionId,
+            toPlan,
+            prices: await pricesByLookupKey(stripe, planItemLookupKeys(toPlan)),
+            prorationDate,
+          });
+        } catch (error) {
+          if (!(error instanceof Stripe.errors.StripeError)) throw error;
+          // A declined card or an outage: the subscription is as it was, and the owner is told why.
+          await recordRemoteCall(actor, 'billing.checkout', tenantId, planId, 'refused');
+          throw new BillingProviderError(`Stripe refused the change, nothing was charged: ${error.message}`);
+        }
+        await recordRemoteCall(actor, 'billing.checkout', tenantId, planId, 'changed');
+        return { kind: 'changed', planId };
+      }
       const metered = METERS.map((meter) => planMeteredLookupKey(plan.id as PlanId, meter));
       const prices = await pricesByLookupKey(stripe, [plan.lookupKey, ...metered]);
       const session = await createCheckoutSession(stripe, {
@@ -228,6 +259,22 @@ export function stripeProvider(options: StripeProviderOptions): BillingProvider 
       }
     },
   };
+}
+
+/** How old a preview may be and still set the charge: the owner confirms within minutes of seeing it. */
+const PREVIEW_VALID_MS = 60 * 60 * 1000;
+
+/**
+ * The instant a change is prorated at: the one Stripe's preview used, so the owner is charged the
+ * amount they were shown, while that preview is recent and inside the period; now without one.
+ */
+function prorationDateOf(quote: PlanChangeQuote, previewedAt: Date | undefined): Date {
+  if (!previewedAt) return quote.quotedAt;
+  const age = quote.quotedAt.getTime() - previewedAt.getTime();
+  if (age < 0 || age > PREVIEW_VALID_MS || previewedAt < quote.period.start) {
+    throw new AppError('INVALID_REQUEST', 'the price you confirmed is over an hour old or from another period; open the change again to see the current price');
+  }
+  return previewedAt;
 }
 
 async function pricesByLookupKey(stripe: Stripe, keys: string[]): Promise<Map<string, string>> {

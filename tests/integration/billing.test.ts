@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyStripeCatalog, buildStripeCatalog } from '@/server/billing/stripe/setup';
 import { createStripe } from '@/server/billing/stripe/client';
 import { FakeStripe } from '@/server/billing/stripe/testing/fake-stripe';
+import { quotePlanChange } from '@/server/billing/plan-change';
 import { localProvider, stripeProvider } from '@/server/billing/provider';
 import { jwks } from '@/server/keys/signing-keys';
 import { registry } from '@/server/metrics/registry';
@@ -314,7 +315,8 @@ describe('checkout → active plan', () => {
       await api.tenantWithKey('stripe-co');
       const provider = stripeProvider({ secretKey: 'sk_test_fake', publicUrl: 'https://signet.example', client: fake.clientOptions() });
       const OWNER = { id: null, email: 'owner@stripe-co.test', ip: null };
-      const result = await provider.startCheckout({ tenantId: 'stripe-co', planId: 'professional', email: 'owner@stripe-co.test', actor: OWNER });
+      const quote = await quotePlanChange('stripe-co', 'professional');
+      const result = await provider.startCheckout({ tenantId: 'stripe-co', planId: 'professional', email: 'owner@stripe-co.test', actor: OWNER, quote });
       expect(result.kind).toBe('redirect');
       const [session] = [...fake.checkoutSessions.values()];
       expect(result).toEqual({ kind: 'redirect', url: session!.url });
@@ -325,7 +327,7 @@ describe('checkout → active plan', () => {
       expect(prices).toEqual(['signet_professional_monthly', 'signet_professional_vex_metered', 'signet_professional_fu_metered']);
 
       // A second checkout reuses the tenant's customer.
-      await provider.startCheckout({ tenantId: 'stripe-co', planId: 'professional', email: null, actor: OWNER });
+      await provider.startCheckout({ tenantId: 'stripe-co', planId: 'professional', email: null, actor: OWNER, quote });
       expect(fake.customers.size).toBe(1);
 
       const completed = signedEvent({

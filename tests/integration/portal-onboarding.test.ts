@@ -143,6 +143,57 @@ describe("plan changes priced by Stripe's invoice preview", () => {
   });
 });
 
+describe('plan changes of an existing Stripe subscription', () => {
+  it('changes the subscription in place at the previewed price, never a second one through Checkout; downgrades go to the Customer Portal', async () => {
+    const fake = await FakeStripe.start();
+    try {
+      const stripe = createStripe('sk_test_fake', { ...fake.clientOptions(), maxNetworkRetries: 0 });
+      const setup = await applyStripeCatalog(stripe, buildStripeCatalog());
+      await api.tenantWithKey('initech'); // on Starter
+      const customer = await createCustomer(stripe, { tenantId: 'initech', name: 'Initech' });
+      const starter = setup.plans.find((p) => p.planId === 'starter')!;
+      const subscription = fake.createSubscription({ customer, prices: [starter.stripePriceId, starter.meteredPriceIds.vex, starter.meteredPriceIds.fu], periodStart: new Date('2026-12-01T00:00:00Z'), periodEnd: new Date('2027-01-01T00:00:00Z') });
+      await api.db.prisma.tenant.update({ where: { id: 'initech' }, data: { stripeCustomerId: customer, stripeSubscriptionId: subscription } });
+      const provider = stripeProvider({ secretKey: 'sk_test_fake', publicUrl: 'https://signet.example', client: { ...fake.clientOptions(), maxNetworkRetries: 0 } });
+      const actor = { id: null, email: 'owner@initech.test', ip: null };
+
+      const shownAt = new Date('2026-12-21T00:00:00Z');
+      // Stripe failing the update: refused with its reason, the subscription and the bill untouched.
+      fake.failNext(1, 'server_error');
+      await expect(provider.startCheckout({ tenantId: 'initech', planId: 'enterprise', email: null, actor, quote: await quotePlanChange('initech', 'enterprise', shownAt) })).rejects.toThrow('Stripe refused the change, nothing was charged');
+      expect(fake.invoices).toHaveLength(0);
+      expect(fake.subscriptions.get(subscription)!.items.data.map((item) => (item.price as { lookup_key: string }).lookup_key)[0]).toBe('signet_starter_monthly');
+
+      const priced = (await provider.pricePlanChange('initech', await quotePlanChange('initech', 'enterprise', shownAt))) as { source: 'stripe'; dueNow: bigint; prorationDate: Date };
+      // The owner confirms ten minutes after seeing the price, and is charged that price.
+      const confirmed = await quotePlanChange('initech', 'enterprise', new Date(shownAt.getTime() + 600_000));
+      expect(await provider.startCheckout({ tenantId: 'initech', planId: 'enterprise', email: null, actor, quote: confirmed, previewedAt: priced.prorationDate })).toEqual({ kind: 'changed', planId: 'enterprise' });
+      expect(fake.checkoutSessions.size).toBe(0);
+      expect(fake.subscriptions.size).toBe(1);
+      expect(fake.callsTo('POST', `/v1/subscriptions/${subscription}`)[0]!.params).toMatchObject({ proration_behavior: 'always_invoice', proration_date: String(shownAt.getTime() / 1000), payment_behavior: 'error_if_incomplete' });
+      expect(fake.subscriptions.get(subscription)!.items.data.map((item) => (item.price as { lookup_key: string }).lookup_key)).toEqual(['signet_enterprise_monthly', 'signet_enterprise_vex_metered', 'signet_enterprise_fu_metered']);
+      expect(fake.invoices).toHaveLength(1);
+      expect(BigInt(fake.invoices[0]!.amount_due as number) * 10n ** 8n).toBe(priced.dueNow);
+      const entry = await api.db.prisma.auditLog.findFirstOrThrow({ where: { tenantId: 'initech', action: 'billing.checkout' }, orderBy: { id: 'desc' } });
+      expect(entry.detail).toEqual({ provider: 'stripe', result: 'changed' });
+
+      // A price shown more than an hour before is not charged: the owner must look again.
+      const stale = quotePlanChange('initech', 'professional', new Date(shownAt.getTime() + 2 * 3_600_000));
+      await expect(provider.startCheckout({ tenantId: 'initech', planId: 'professional', email: null, actor, quote: await stale, previewedAt: shownAt })).rejects.toThrow('over an hour old');
+
+      // Stripe's webhook has moved the tenant to Enterprise: a downgrade is refused, nothing sent.
+      await api.db.prisma.tenant.update({ where: { id: 'initech' }, data: { planId: 'enterprise' } });
+      const calls = fake.calls.length;
+      const down = await quotePlanChange('initech', 'starter', shownAt);
+      await expect(provider.startCheckout({ tenantId: 'initech', planId: 'starter', email: null, actor, quote: down })).rejects.toThrow('Stripe Customer Portal');
+      expect(fake.calls.length).toBe(calls);
+      expect(fake.invoices).toHaveLength(1);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('keys', () => {
   it('labels a rotated key as rotating out until its overlap ends; the new one is plain active', async () => {
     const created = await owner.apiKeys.create({ name: 'backend' });

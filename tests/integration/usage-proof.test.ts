@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDueBatches } from '@/server/billing/outbox-worker';
+import { quotePlanChange } from '@/server/billing/plan-change';
 import { localProvider } from '@/server/billing/provider';
 import { saveReservedCapacity, SYSTEM_ACTOR } from '@/server/billing/reserved';
 import { loadConfig } from '@/server/config';
@@ -358,7 +359,8 @@ describe('closed periods and past terms', () => {
     // The Starter terms took effect two months ago; the tenant upgrades today.
     await api.db.sql.query("UPDATE tariff_versions SET effective_from = now() - interval '62 days' WHERE tenant_id = 'terms-co'");
     await api.db.sql.query("UPDATE tenants SET created_at = now() - interval '62 days' WHERE id = 'terms-co'");
-    await localProvider().startCheckout({ tenantId: 'terms-co', planId: 'professional', email: null, actor: { id: null, email: 'owner@terms-co.test', ip: null } });
+    const quote = await quotePlanChange('terms-co', 'professional');
+    await localProvider().startCheckout({ tenantId: 'terms-co', planId: 'professional', email: null, actor: { id: null, email: 'owner@terms-co.test', ip: null }, quote });
     const current = await usageStatement('terms-co', 'current');
     const previous = await usageStatement('terms-co', 'previous');
     expect(current.statement.tariff).toMatchObject({ plan: 'professional', fee: '1999', included: { vex: 100_000 } });

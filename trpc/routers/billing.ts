@@ -129,8 +129,12 @@ export const billingRouter = router({
     return quoteToJson(quote, await activeBillingProvider().pricePlanChange(ctx.tenant.id, quote));
   }),
 
-  /** Confirmed plan change: upgrades and first plans at once (Stripe: Checkout), downgrades at the period's end. */
-  checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64) })).mutation(async ({ input, ctx }) => {
+  /**
+   * Confirmed plan change: upgrades and first plans at once (Stripe: Checkout for a first
+   * subscription, else the subscription changed in place at the previewed price), downgrades at
+   * the period's end.
+   */
+  checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64), previewedAt: z.iso.datetime().optional() })).mutation(async ({ input, ctx }) => {
     const provider = activeBillingProvider();
     const quote = await quotePlanChange(ctx.tenant.id, input.planId);
     if (quote.direction === 'downgrade' && provider.kind === 'local') {
@@ -141,7 +145,14 @@ export const billingRouter = router({
       return { kind: 'scheduled' as const, planId: input.planId, at: quote.effectiveAt.toISOString() };
     }
     // The provider writes the 'billing.checkout' entry (with its change, or after Stripe answers).
-    return provider.startCheckout({ tenantId: ctx.tenant.id, planId: input.planId, email: ctx.principal.email, actor: ctx.actor });
+    return provider.startCheckout({
+      tenantId: ctx.tenant.id,
+      planId: input.planId,
+      email: ctx.principal.email,
+      actor: ctx.actor,
+      quote,
+      ...(input.previewedAt && { previewedAt: new Date(input.previewedAt) }),
+    });
   }),
 
   portal: ownerProcedure.mutation(({ ctx }) => activeBillingProvider().openPortal(ctx.tenant.id, ctx.actor)),

@@ -36,13 +36,16 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
   async function confirm() {
     setError(null);
     try {
-      const result = await checkout.mutateAsync({ planId });
+      // Stripe prorates at the instant its preview priced the change, so the charge is the amount shown.
+      const result = await checkout.mutateAsync({ planId, ...(q.pricing.source === 'stripe' && { previewedAt: q.pricing.prorationDate }) });
       if (result.kind === 'redirect') return window.location.assign(result.url);
       await queryClient.invalidateQueries({ queryKey: trpc.billing.pathKey() });
       onDone(
         result.kind === 'scheduled'
           ? `${q.to.name} is scheduled: it replaces ${q.from?.name ?? 'your plan'} at the end of this period.`
-          : `${q.to.name} is now active${testMode ? ' (test mode — no card charged)' : ''}.`,
+          : result.kind === 'changed'
+            ? `Stripe has changed your subscription to ${q.to.name} and invoiced ${q.pricing.source === 'stripe' ? usdCents(q.dueNow) : 'the prorated difference'}. The plan switches here as soon as Stripe confirms it.`
+            : `${q.to.name} is now active${testMode ? ' (test mode — no card charged)' : ''}.`,
       );
     } catch (err) {
       setError(readableError(err));

@@ -26,7 +26,7 @@ export function StripePreviewFailed({ error, retrying, onRetry }: { error: strin
   return (
     <div className="mt-3 space-y-2" data-testid="stripe-preview-failed">
       <Alert tone="error">
-        Stripe could not preview this change: {error}. The amount below is Signet&apos;s own estimate, not Stripe&apos;s; Stripe&apos;s checkout shows the amount it charges.
+        Stripe could not preview this change: {error}. The amount below is Signet&apos;s own estimate, not Stripe&apos;s; Stripe&apos;s checkout or invoice shows the amount it charges.
       </Alert>
       <Button variant="secondary" onClick={onRetry} disabled={retrying}>
         {retrying ? 'Asking Stripe…' : 'Ask Stripe again'}

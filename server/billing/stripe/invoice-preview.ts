@@ -49,7 +49,7 @@ export async function previewPlanChangeInvoice(stripe: Stripe, request: InvoiceP
 }
 
 /** The subscription's items with each old-plan price replaced by the new plan's price for the same role. */
-async function swappedItems(stripe: Stripe, request: InvoicePreviewRequest): Promise<Stripe.InvoiceCreatePreviewParams.SubscriptionDetails.Item[]> {
+export async function swappedItems(stripe: Stripe, request: Pick<InvoicePreviewRequest, 'subscriptionId' | 'toPlan' | 'prices'>): Promise<{ id: string; price: string }[]> {
   const subscription = await stripe.subscriptions.retrieve(request.subscriptionId!);
   const to = planItemLookupKeys(request.toPlan);
   // An item's role is its lookup key without the plan: any plan's, since the subscription may be

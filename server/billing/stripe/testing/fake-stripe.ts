@@ -1,7 +1,7 @@
 // A local HTTP server that answers, in Stripe's documented shapes, exactly the v1 calls Signet
 // makes: products, prices (list/search by lookup key), billing meters, meter events, payment
-// links, customers, Checkout and billing-portal sessions, subscriptions (read) and invoice
-// previews (prorated by the second, as Stripe prorates). It keeps state in memory, records
+// links, customers, Checkout and billing-portal sessions, subscriptions (read, and their items
+// changed) and invoice previews (prorated by the second, as Stripe prorates). It keeps state in memory, records
 // every call, replays Idempotency-Key responses, and can fail the next N calls (500, 429, or a
 // hang) to exercise retries. Point the SDK at it with `createStripe(key, fake.clientOptions())`.
 //
@@ -46,6 +46,10 @@ class StripeApiError extends Error {
 const notFound = (kind: string, id: string) => new StripeApiError(404, 'invalid_request_error', `No such ${kind}: '${id}'`, 'resource_missing', 'id');
 const badParam = (param: string, message: string) => new StripeApiError(400, 'invalid_request_error', message, 'parameter_missing', param);
 
+// Stripe's ids are unique across accounts and time: so are the fakes' within a process, so that
+// two tests' fakes never hand out the same customer id (a unique column in tenants).
+let issuedIds = 0;
+
 export class FakeStripe {
   readonly calls: RecordedCall[] = [];
   readonly products = new Map<string, Json>();
@@ -57,6 +61,8 @@ export class FakeStripe {
   readonly checkoutSessions = new Map<string, Json>();
   readonly portalSessions = new Map<string, Json>();
   readonly subscriptions = new Map<string, Json & { items: Json & { data: Json[] } }>();
+  /** Invoices that subscription changes charged at once (`always_invoice`), oldest first. */
+  readonly invoices: Json[] = [];
 
   private readonly idempotent = new Map<string, { status: number; body: string }>();
   private readonly hanging = new Set<http.ServerResponse>();
@@ -166,6 +172,7 @@ export class FakeStripe {
       ['POST', /^\/v1\/checkout\/sessions$/, () => this.createCheckoutSession(p)],
       ['POST', /^\/v1\/billing_portal\/sessions$/, () => this.createPortalSession(p)],
       ['GET', /^\/v1\/subscriptions\/([^/]+)$/, (id) => this.get(this.subscriptions, 'subscription', id)],
+      ['POST', /^\/v1\/subscriptions\/([^/]+)$/, (id) => this.updateSubscription(id, p)],
       ['POST', /^\/v1\/invoices\/create_preview$/, () => this.previewInvoice(p)],
     ];
     for (const [routeMethod, pattern, handler] of routes) {
@@ -176,7 +183,8 @@ export class FakeStripe {
   }
 
   private id(prefix: string): string {
-    return `${prefix}_fake${String(++this.sequence).padStart(6, '0')}`;
+    this.sequence = ++issuedIds;
+    return `${prefix}_fake${String(this.sequence).padStart(6, '0')}`;
   }
 
   private get<T extends Json>(store: Map<string, T>, kind: string, id: string): T {
@@ -413,6 +421,24 @@ export class FakeStripe {
     });
     this.subscriptions.set(id, { id, object: 'subscription', customer: input.customer, status: 'active', livemode: false, metadata: {}, items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` } });
     return id;
+  }
+
+  /**
+   * A subscription's items moved to other prices. With `always_invoice` the proration lines are
+   * invoiced and paid at once, exactly as the invoice preview of the same change computes them.
+   */
+  private updateSubscription(id: string, p: Json): Json {
+    const subscription = this.get(this.subscriptions, 'subscription', id);
+    const items = (p.items as Json[] | undefined) ?? [];
+    const behavior = (p.proration_behavior as string | undefined) ?? 'create_prorations';
+    // Refuses unknown items and behaviours as the preview does.
+    const invoice = this.previewInvoice({ subscription: id, subscription_details: { items, proration_behavior: behavior, ...(p.proration_date !== undefined && { proration_date: p.proration_date }) } });
+    for (const change of items) {
+      const item = subscription.items.data.find((i) => i.id === change.id)!;
+      item.price = presentPrice(this.get(this.prices, 'price', change.price as string), {});
+    }
+    if (behavior === 'always_invoice') this.invoices.push({ ...invoice, id: this.id('in'), status: 'paid', subscription: id, billing_reason: 'subscription_update' });
+    return subscription;
   }
 
   /**
