@@ -134,7 +134,7 @@ export const billingRouter = router({
    * subscription, else the subscription changed in place at the previewed price), downgrades at
    * the period's end.
    */
-  checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64), previewedAt: z.iso.datetime().optional() })).mutation(async ({ input, ctx }) => {
+  checkout: ownerProcedure.input(z.object({ planId: z.string().min(1).max(64), previewedAt: z.iso.datetime().max(40).optional() })).mutation(async ({ input, ctx }) => {
     const provider = activeBillingProvider();
     const quote = await quotePlanChange(ctx.tenant.id, input.planId);
     if (quote.direction === 'downgrade' && provider.kind === 'local') {
