@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
 import { cx } from '@/components/cx';
-import { Badge, Button, Card } from '@/components/ui';
+import { Pager } from '@/components/pager';
+import { Badge, Card } from '@/components/ui';
 import type { Head, LogReport } from '@/server/transparency/verify-log';
 
 // Pages of rows, as the hop table shows them: a 1,000-hop bundle renders 100 rows, not 1,000.
@@ -110,19 +111,7 @@ export function LogResult({ log }: { log: LogReport }) {
             ))}
           </tbody>
         </Table>
-        {pages > 1 && (
-          <nav aria-label="Inclusion pages" className="flex flex-wrap items-center justify-between gap-2">
-            <Button variant="secondary" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
-              ← Previous
-            </Button>
-            <span className="text-sm tabular-nums text-slate-600 dark:text-slate-400">
-              Page {shownPage + 1} of {pages}
-            </span>
-            <Button variant="secondary" disabled={shownPage === pages - 1} onClick={() => setPage(shownPage + 1)}>
-              Next →
-            </Button>
-          </nav>
-        )}
+        <Pager label="Inclusion pages" page={shownPage} pages={pages} onPage={setPage} />
       </div>
     </Card>
   );

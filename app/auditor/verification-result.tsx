@@ -3,7 +3,8 @@ import { useLayoutEffect, useState } from 'react';
 import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
 import { cx } from '@/components/cx';
-import { Badge, Button, Card } from '@/components/ui';
+import { Pager } from '@/components/pager';
+import { Badge, Card } from '@/components/ui';
 import type { BundleReport, HopReport, Verdict } from '@/server/receipts/verify';
 import type { LogReport } from '@/server/transparency/verify-log';
 import { LogResult } from './log-result';
@@ -195,19 +196,7 @@ export function VerificationResult({ report, bundleCid, log, startedAt }: { repo
             </tbody>
           </Table>
         )}
-        {pages > 1 && (
-          <nav aria-label="Hop pages" className="mt-4 flex flex-wrap items-center justify-between gap-2">
-            <Button variant="secondary" disabled={shownPage === 0} onClick={() => setPage(shownPage - 1)}>
-              ← Previous
-            </Button>
-            <span className="text-sm tabular-nums text-slate-600 dark:text-slate-400">
-              Page {shownPage + 1} of {pages}
-            </span>
-            <Button variant="secondary" disabled={shownPage === pages - 1} onClick={() => setPage(shownPage + 1)}>
-              Next →
-            </Button>
-          </nav>
-        )}
+        <Pager label="Hop pages" page={shownPage} pages={pages} onPage={setPage} className="mt-4" />
       </Card>
     </div>
   );
