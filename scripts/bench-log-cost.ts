@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { loadGenerator, runLoad } from './bench/load';
 import { startBenchServer } from './bench/server';
+import { BENCH_KEY as KEY, invoiceBody as invoice } from './bench/invoice';
 
-const KEY = 'bench_key_0000000001';
 const PORT = Number(process.env.BENCH_PORT ?? 8098);
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -15,12 +15,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const GENERATOR = loadGenerator();
 // A V8 CPU profile per server run (.cpuprofile, for Chromium's performance panel), when set.
 const PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR;
-const body = JSON.stringify({
-  payload_type: 'openai.tooluse.invoice.v1',
-  target_type: 'invoice.iso20022.v1',
-  payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-001","amount":1000,"currency":"USD"}' } }] },
-});
-const plan = { method: 'POST' as const, path: '/v1/exchange', headers: { 'x-signet-api-key': KEY }, body, idempotencyKeys: 'unique' as const };
+const plan = { method: 'POST' as const, path: '/v1/exchange', headers: { 'x-signet-api-key': KEY }, body: invoice(), idempotencyKeys: 'unique' as const };
 
 const variants = [
   { name: 'log on', env: { SP_LOG_SEQUENCER: 'on' } },

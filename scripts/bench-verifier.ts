@@ -5,19 +5,12 @@
 import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { BENCH_PASSWORD, startBenchServer } from './bench/server';
+import { BENCH_KEY as KEY, invoiceBody as invoice } from './bench/invoice';
 import { timeVerifierInChromium } from './bench/verifier';
 
-const KEY = 'bench_key_0000000001';
 const DIST_DIR = '.next-bench';
 const PORT = Number(process.env.BENCH_PORT ?? 8097);
 const RUNS = Number(process.env.BENCH_VERIFIER_RUNS ?? 5);
-const invoice = (traceId?: string) =>
-  JSON.stringify({
-    payload_type: 'openai.tooluse.invoice.v1',
-    target_type: 'invoice.iso20022.v1',
-    payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-001","amount":1000,"currency":"USD"}' } }] },
-    ...(traceId && { trace_id: traceId }),
-  });
 
 execSync('node scripts/build-if-needed.mjs', { stdio: 'inherit', env: { ...process.env, SP_NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1' } });
 const server = await startBenchServer({ port: PORT, databaseUrl: null, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR });

@@ -14,6 +14,7 @@ import { execSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { checkIntegrity } from './bench/integrity';
+import { BENCH_KEY as KEY, invoiceBody as invoice } from './bench/invoice';
 import { benchSequencer, logIntegration } from './bench/log';
 import { loadGenerator, runLoad, type RequestPlan, type RunResult, type RunSpec } from './bench/load';
 import { BENCH_PASSWORD, startBenchServer } from './bench/server';
@@ -23,17 +24,8 @@ import { benchUsageProof, printUsageProof } from './bench/usage-proof';
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,8,32,64').split(',').map(Number);
 const DIST_DIR = '.next-bench';
-const KEY = 'bench_key_0000000001';
 const PORT = Number(process.env.BENCH_PORT ?? 8097);
 const LOG_ENTRIES = Number(process.env.BENCH_LOG_ENTRIES ?? 100_000);
-
-const invoice = (traceId?: string) =>
-  JSON.stringify({
-    payload_type: 'openai.tooluse.invoice.v1',
-    target_type: 'invoice.iso20022.v1',
-    payload: { tool_calls: [{ function: { name: 'create_invoice', arguments: '{"invoice_id":"INV-001","amount":1000,"currency":"USD"}' } }] },
-    ...(traceId && { trace_id: traceId }),
-  });
 
 const GENERATOR = loadGenerator();
 
