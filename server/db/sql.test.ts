@@ -2,7 +2,7 @@
 // database unchanged, whatever the strings hold. Run against PGlite by default and against
 // PostgreSQL with DATABASE_URL, where pgSql sends every string array this way.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase, type TestDatabase } from '../../tests/support/db';
+import { openTestDatabase, usingPostgres, type TestDatabase } from '../../tests/support/db';
 import { encodeParam } from './sql';
 
 let db: TestDatabase;
@@ -56,5 +56,35 @@ describe('text[] parameters quoted by the client', () => {
       { k: 'x"1', n: 1 },
       { k: 'y\\2', n: 2 },
     ]);
+  });
+});
+
+describe('exclusively', () => {
+  const LOCK = 0x7e57_0001;
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it.runIf(usingPostgres)('lets one caller at a time through on PostgreSQL, and a failure releases the lock', async () => {
+    const log: string[] = [];
+    const turn = (name: string) =>
+      db.sql.exclusively(LOCK, async () => {
+        log.push(`${name} in`);
+        await sleep(150);
+        log.push(`${name} out`);
+        return name;
+      });
+    const failing = db.sql.exclusively(LOCK, async () => {
+      log.push('failing in');
+      throw new Error('step failed');
+    });
+    const results = await Promise.allSettled([failing, turn('a'), turn('b')]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message))).toEqual(['step failed', 'a', 'b']);
+    // Entries and exits alternate: nobody came in before the one inside went out.
+    const order = log.filter((e) => e !== 'failing in');
+    for (let i = 0; i < order.length; i += 2) expect(order[i + 1]).toBe(order[i]!.replace(' in', ' out'));
+  });
+
+  it('returns what the step returns and passes its error on', async () => {
+    await expect(db.sql.exclusively(LOCK, async () => 42)).resolves.toBe(42);
+    await expect(db.sql.exclusively(LOCK, async () => Promise.reject(new Error('no')))).rejects.toThrow('no');
   });
 });

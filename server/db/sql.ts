@@ -18,6 +18,12 @@ export interface SqlClient extends SqlQueryable {
   transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /** A new pipelined connection of its own (see SqlPipeline), closed with close(). */
   pipeline(): SqlPipeline;
+  /**
+   * Runs fn while this process holds a deployment-wide lock, so instances that start together
+   * take turns. The lock is held on a connection of its own: fn's statements use the pool
+   * freely, and a process that dies releases it with its connection.
+   */
+  exclusively<T>(lockId: number, fn: () => Promise<T>): Promise<T>;
   /** Closes the pipelined connections (the pool or PGlite is closed by its owner). */
   close(): Promise<void>;
 }
@@ -48,6 +54,8 @@ export function pgliteSql(pg: PGlite): SqlClient {
     ...direct,
     transaction: (fn) => pg.transaction((tx) => fn({ ...wrap(tx), inTransaction: true })),
     pipeline: () => ({ query: direct.query, pipelines: false }),
+    // One process owns a PGlite folder: there is no one to take turns with.
+    exclusively: (_lockId, fn) => fn(),
     close: async () => {},
   };
 }
@@ -161,6 +169,16 @@ export function pgSql(pool: Pool, config: ClientConfig): SqlClient {
     },
     async close() {
       await Promise.all(pipelines.map((p) => p.close()));
+    },
+    async exclusively(lockId, fn) {
+      const client = new pg.Client(config);
+      await client.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [lockId]);
+        return await fn();
+      } finally {
+        await client.end().catch(() => {}); // ending the session releases its lock
+      }
     },
     async transaction(fn) {
       const client = await pool.connect();

@@ -6,7 +6,7 @@ import type { SqlClient } from '../db/sql';
 import { buildReceipt } from '../receipts/build';
 import { createSigner, generateSeed, publicJwk } from '../receipts/node-signer';
 import { verifyChain } from '../receipts/verify';
-import { openTestDatabase, type TestDatabase } from '../../tests/support/db';
+import { anotherInstance, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { commitExchange, type CommitResult } from './commit';
 
 let db: TestDatabase;
@@ -15,10 +15,6 @@ let instanceB: SqlClient;
 const signer = createSigner(generateSeed(), 'k-commit-test');
 const jwks = { keys: [publicJwk(signer.publicKey, signer.kid)] };
 
-/** Another client on the same database: its own batcher and head cache. */
-function anotherInstance(sql: SqlClient): SqlClient {
-  return { query: (text, params) => sql.query(text, params), exec: (text) => sql.exec(text), transaction: (fn) => sql.transaction(fn), pipeline: () => sql.pipeline(), close: () => sql.close() };
-}
 
 let seq = 0;
 function append(sql: SqlClient, opts: { tenant: string; traceId: string; key?: string; fuTokens?: number; failSeal?: boolean }): Promise<CommitResult> {

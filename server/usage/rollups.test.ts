@@ -8,7 +8,7 @@ import { commitExchange } from '../exchange/commit';
 import { buildReceipt } from '../receipts/build';
 import { createSigner, generateSeed } from '../receipts/node-signer';
 import { periodUsage } from '../billing/usage';
-import { openTestDatabase, type TestDatabase } from '../../tests/support/db';
+import { anotherInstance, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { sumUsage, verifyRollups, wholeHours } from './rollups';
 
 let db: TestDatabase;
@@ -22,9 +22,6 @@ afterAll(async () => {
   await db?.dispose();
 });
 
-function anotherInstance(sql: SqlClient): SqlClient {
-  return { query: (text, params) => sql.query(text, params), exec: (text) => sql.exec(text), transaction: (fn) => sql.transaction(fn), pipeline: () => sql.pipeline(), close: () => sql.close() };
-}
 
 let seq = 0;
 function exchange(sql: SqlClient, tenant: string, traceId: string, fuTokens: number) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '@/server/db/connection';
 import { registerDatabase } from '@/server/db';
+import type { SqlClient } from '@/server/db/sql';
 
 export interface TestDatabase extends Database {
   url: string | null;
@@ -59,5 +60,17 @@ export async function openTestDatabase(postgresUrl = process.env.DATABASE_URL): 
       await db.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** Another client on the same database, as a second instance has: its own batcher and head cache. */
+export function anotherInstance(sql: SqlClient): SqlClient {
+  return {
+    query: (text, params) => sql.query(text, params),
+    exec: (text) => sql.exec(text),
+    transaction: (fn) => sql.transaction(fn),
+    pipeline: () => sql.pipeline(),
+    exclusively: (lockId, fn) => sql.exclusively(lockId, fn),
+    close: () => sql.close(),
   };
 }
