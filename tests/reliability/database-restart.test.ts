@@ -25,7 +25,7 @@ const DOWN_MS = 1500;
 
 interface Sent {
   body: unknown;
-  outcomes: (Outcome & { retryAfter: string | null })[];
+  outcomes: (Outcome & { retryAfter: string | null; at: number })[];
 }
 
 describe.skipIf(!process.env.DATABASE_URL || !postgresBinaries())('PostgreSQL restarted under load', () => {
@@ -46,7 +46,7 @@ describe.skipIf(!process.env.DATABASE_URL || !postgresBinaries())('PostgreSQL re
     sent.set(idem, entry);
     let retryAfter: string | null = null;
     const outcome = await postExchange(url, key, idem, entry.body, (res) => (retryAfter = res.headers.get('retry-after')));
-    entry.outcomes.push({ ...outcome, retryAfter });
+    entry.outcomes.push({ ...outcome, retryAfter, at: Date.now() });
     return outcome;
   }
 
@@ -86,7 +86,12 @@ describe.skipIf(!process.env.DATABASE_URL || !postgresBinaries())('PostgreSQL re
     // Recovered on its own: a new exchange succeeds again.
     const before = acked();
     while (acked() <= before + 50) {
-      if (Date.now() - t0 > 30_000) throw new Error('Signet did not recover within 30 s of the restart');
+      if (Date.now() - t0 > 30_000) {
+        const statuses = new Map<number, number>();
+        for (const e of sent.values()) for (const o of e.outcomes) if (o.at >= t0) statuses.set(o.status, (statuses.get(o.status) ?? 0) + 1);
+        const seen = [...statuses].map(([status, n]) => `${status}×${n}`).join(', ') || 'none';
+        throw new Error(`Signet did not recover within 30 s of the restart; answers since the stop: ${seen}\n${server!.output().slice(-4000)}`);
+      }
       await new Promise((r) => setTimeout(r, 20));
     }
     const recoveredMs = Date.now() - t0;

@@ -194,7 +194,11 @@ describe.runIf(process.env.DATABASE_URL)('transparency log: two server processes
     key = (await createApiKey({ tenantId: 'logscale', name: 'load' })).key;
     await insertBacklog(db, 'logscale', BACKLOG / 2);
     dataDir = mkdtempSync(path.join(tmpdir(), 'signet-logscale-'));
-    servers = await Promise.all(PORTS.map((port) => startServerProcess({ port, databaseUrl: pgDb.url, dataDir })));
+    // Both start together (they take turns at start-up); one that started is stopped by afterAll even when the other did not.
+    const started = await Promise.allSettled(PORTS.map((port) => startServerProcess({ port, databaseUrl: pgDb.url, dataDir })));
+    servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
   }, 180_000);
 
   afterAll(async () => {

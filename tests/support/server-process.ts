@@ -2,6 +2,7 @@
 // given database, wait until it answers /readyz, stop it with a signal, restart it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
 
 export interface ServerProcess {
   url: string;
@@ -23,7 +24,20 @@ export interface ServerEnv {
   extraEnv?: Record<string, string>;
 }
 
+/** Fails when something already listens on the port: its /readyz would answer for the new process. */
+async function assertPortFree(port: number): Promise<void> {
+  const probe = createServer();
+  try {
+    await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(port, '127.0.0.1', resolve));
+  } catch (err) {
+    throw new Error(`port ${port} is already in use (another test run?): ${(err as Error).message}`);
+  } finally {
+    probe.close();
+  }
+}
+
 export async function startServerProcess(env: ServerEnv, timeoutMs = 90_000): Promise<ServerProcess> {
+  await assertPortFree(env.port);
   const child = spawn(process.execPath, ['--import', 'tsx', env.entry ?? 'scripts/api-server.ts'], {
     env: {
       PATH: process.env.PATH,
