@@ -5,7 +5,7 @@
 // transparency log, prints how long it took and the size per million receipts; then measures,
 // alternating a fresh empty database and the full one so machine drift cancels: exchange
 // throughput and p95 at 32 connections, GET /v1/billing/dashboard, the data of the overview,
-// billing and receipts pages, a full usage-ledger export (server RSS) and a retention purge dry
+// billing, receipts and request-log pages, a full usage-ledger export (server RSS) and a retention purge dry
 // run. --reuse keeps and reuses the full database of the same N. Not part of CI.
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -20,6 +20,7 @@ import { jwks } from '../server/keys/signing-keys';
 import { ensureLogKey } from '../server/log/key';
 import { Sequencer } from '../server/log/sequencer';
 import { verifyChain } from '../server/receipts/verify';
+import { listRequests, requestErrorCodes } from '../server/requestlog/repository';
 import { purgeExpiredTraces, retentionCutoff } from '../server/retention/purge';
 import { includedUnits } from '../server/tenants/settings';
 import { dailyUsage, lastExchangeAt, tracesSince, usageTotals } from '../server/usage/ledger';
@@ -148,6 +149,44 @@ async function fill() {
   return { copySec, seqSec, vacuumSec, totalSec: (performance.now() - started) / 1000 };
 }
 
+// The request log as the exchange path writes it: a row per exchange, plus a refusal beside
+// about one in fifty (four codes), so the request-log page is read from a log as long as the
+// ledger. Filled here, in one statement each, for new and reused databases alike.
+const REFUSALS = [
+  ['HEL_HOST_NOT_ALLOWED', 403, 'The forward host is not on the allowlist.'],
+  ['API_KEY_REVOKED', 401, 'The API key has been revoked.'],
+  ['CHAIN_CONFLICT', 409, 'The chain changed concurrently; retry the request.'],
+  ['INVALID_JSON', 400, 'The request body is not valid JSON.'],
+] as const;
+
+async function fillRequestLog() {
+  const c = new pg.Client({ connectionString: urlOf(FULL) });
+  await c.connect();
+  try {
+    const present = await c.query('SELECT 1 FROM request_log WHERE tenant_id = $1 LIMIT 1', [PRELOAD_TENANT]);
+    if (present.rowCount) return null;
+    const t = performance.now();
+    await c.query(
+      `INSERT INTO request_log (tenant_id, api_key_id, occurred_at, payload_type, target_type, status, total_ms, added_ms, trace_id, receipt_hash)
+       SELECT tenant_id, api_key_id, created_at, payload_type, target_type, 200, 12 + hop % 7, 1.5 + hop % 3, trace_id, receipt_hash
+         FROM receipts WHERE tenant_id = $1`,
+      [PRELOAD_TENANT],
+    );
+    const refused = await c.query(
+      `INSERT INTO request_log (tenant_id, api_key_id, occurred_at, payload_type, target_type, status, error_code, error_message, total_ms, added_ms)
+       SELECT r.tenant_id, r.api_key_id, r.created_at + interval '1 millisecond', r.payload_type, r.target_type, x.status, x.code, x.message, 3, 3
+         FROM receipts r
+         JOIN unnest($2::text[], $3::int[], $4::text[]) WITH ORDINALITY AS x(code, status, message, n) ON x.n = 1 + (r.hop + length(r.trace_id)) % 4
+        WHERE r.tenant_id = $1 AND abs(hashtext(r.receipt_hash)) % 50 = 0`,
+      [PRELOAD_TENANT, REFUSALS.map((r) => r[0]), REFUSALS.map((r) => r[1]), REFUSALS.map((r) => r[2])],
+    );
+    await c.query('VACUUM (ANALYZE) request_log');
+    return { refusals: refused.rowCount ?? 0, sec: (performance.now() - t) / 1000 };
+  } finally {
+    await c.end();
+  }
+}
+
 async function sizes() {
   const c = new pg.Client({ connectionString: urlOf(FULL) });
   await c.connect();
@@ -156,7 +195,7 @@ async function sizes() {
     const tables = (
       await c.query<{ name: string; bytes: string }>(
         `SELECT relname AS name, pg_total_relation_size(oid)::text AS bytes FROM pg_class
-          WHERE relname IN ('receipts', 'usage_events', 'usage_rollups', 'idempotency_records', 'traces', 'log_leaves', 'log_tiles', 'log_pending') ORDER BY 2 DESC`,
+          WHERE relname IN ('receipts', 'usage_events', 'usage_rollups', 'idempotency_records', 'traces', 'log_leaves', 'log_tiles', 'log_pending', 'request_log') ORDER BY 2 DESC`,
       )
     ).rows;
     const [count] = (await c.query<{ n: string }>('SELECT count(*)::text AS n FROM receipts')).rows;
@@ -196,6 +235,7 @@ interface Round {
   overviewP95: number;
   billingP95: number;
   receiptsP95: number;
+  requestsP95: number;
   exportSec: number;
   exportMb: number;
   exportRows: number;
@@ -212,8 +252,12 @@ async function pageData(db: Database) {
     Promise.all([usageTotals(PRELOAD_TENANT, period), dailyUsage(PRELOAD_TENANT, period), includedUnits(PRELOAD_TENANT), countActiveApiKeys(PRELOAD_TENANT, now), tracesSince(PRELOAD_TENANT, period.start), lastExchangeAt(PRELOAD_TENANT)]);
   const billing = () => Promise.all([billingDashboard(PRELOAD_TENANT), usageHistory(PRELOAD_TENANT)]);
   const receipts = () => listTraces({ tenantId: PRELOAD_TENANT, take: 100 });
-  await Promise.all([overview(), billing(), receipts()]);
-  return { overviewP95: await timed(30, overview), billingP95: await timed(30, billing), receiptsP95: await timed(30, receipts) };
+  // The request-log page's first view: its newest page, its error-code choices, and the
+  // refusals filter (the rarest rows, so the deepest walk).
+  const requests = () =>
+    Promise.all([listRequests({ tenantId: PRELOAD_TENANT }, { limit: 50 }), requestErrorCodes(PRELOAD_TENANT), listRequests({ tenantId: PRELOAD_TENANT, outcome: 'refused' }, { limit: 50 })]);
+  await Promise.all([overview(), billing(), receipts(), requests()]);
+  return { overviewP95: await timed(30, overview), billingP95: await timed(30, billing), receiptsP95: await timed(30, receipts), requestsP95: await timed(30, requests) };
 }
 
 async function measure(which: 'empty' | 'full'): Promise<Round> {
@@ -258,7 +302,7 @@ async function measure(which: 'empty' | 'full'): Promise<Round> {
     } finally {
       await db.close();
     }
-    log(`  ${which}: page data p95 overview ${pages.overviewP95.toFixed(1)} ms, billing ${pages.billingP95.toFixed(1)} ms, receipts ${pages.receiptsP95.toFixed(1)} ms; purge dry run ${purgeDrySec.toFixed(2)} s`);
+    log(`  ${which}: page data p95 overview ${pages.overviewP95.toFixed(1)} ms, billing ${pages.billingP95.toFixed(1)} ms, receipts ${pages.receiptsP95.toFixed(1)} ms, request log ${pages.requestsP95.toFixed(1)} ms; purge dry run ${purgeDrySec.toFixed(2)} s`);
 
     server.resetPeak();
     const rssBefore = server.peakRssMb();
@@ -299,6 +343,8 @@ const INVOICE = JSON.stringify({
 });
 
 const filled = await fill();
+const requestLog = await fillRequestLog();
+if (requestLog) log(`request log filled: a row per receipt and ${requestLog.refusals.toLocaleString('en-US')} refusals in ${requestLog.sec.toFixed(0)} s`);
 const size = await sizes();
 log(`database ${FULL}: ${size.receipts.toLocaleString('en-US')} receipts, ${(size.bytes / 1e9).toFixed(2)} GB, ${((size.bytes / size.receipts) * 1e6 / 1e9).toFixed(2)} GB per million receipts`);
 const checked = await verify();
@@ -318,11 +364,11 @@ if (filled) {
 }
 console.log(`Database: ${(size.bytes / 1e9).toFixed(2)} GB, ${((size.bytes / size.receipts) * 1e6 / 1e9).toFixed(2)} GB per million receipts (${size.tables.map((t) => `${t.name} ${(Number(t.bytes) / 1e9).toFixed(2)} GB`).join(', ')}).`);
 console.log(`Rollups = ledger verified in ${checked.rollupVerifySec.toFixed(1)} s.\n`);
-console.log('| round | database | exchanges/s c=32 | p95 ms | dashboard p95 ms (c=4) | overview data p95 ms | billing data p95 ms | receipts data p95 ms | ledger export | export server RSS MB | purge dry run s |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| round | database | exchanges/s c=32 | p95 ms | dashboard p95 ms (c=4) | overview data p95 ms | billing data p95 ms | receipts data p95 ms | request-log data p95 ms | ledger export | export server RSS MB | purge dry run s |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 rounds.forEach((r, i) =>
   console.log(
-    `| ${Math.floor(i / 2) + 1} | ${r.db} | ${f(r.rps)} | ${f(r.p95, 1)} | ${f(r.dashboardP95, 1)} | ${f(r.overviewP95, 1)} | ${f(r.billingP95, 1)} | ${f(r.receiptsP95, 1)} | ${r.exportRows.toLocaleString('en-US')} rows, ${f(r.exportMb)} MB, ${f(r.exportSec, 1)} s | ${f(r.exportRssMb)} | ${f(r.purgeDrySec, 2)} |`,
+    `| ${Math.floor(i / 2) + 1} | ${r.db} | ${f(r.rps)} | ${f(r.p95, 1)} | ${f(r.dashboardP95, 1)} | ${f(r.overviewP95, 1)} | ${f(r.billingP95, 1)} | ${f(r.receiptsP95, 1)} | ${f(r.requestsP95, 1)} | ${r.exportRows.toLocaleString('en-US')} rows, ${f(r.exportMb)} MB, ${f(r.exportSec, 1)} s | ${f(r.exportRssMb)} | ${f(r.purgeDrySec, 2)} |`,
   ),
 );
 const mean = (db: 'empty' | 'full', k: keyof Round) => rounds.filter((r) => r.db === db).reduce((s, r) => s + (r[k] as number), 0) / rounds.filter((r) => r.db === db).length;
