@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateApiKey } from '@/server/apikeys/authenticate';
 import { createRateLimiter } from '@/server/ratelimit/limiter';
-import { listRequests, requestDetail, type RequestCursor } from '@/server/requestlog/repository';
+import { listRequests, requestDetail, requestErrorCodes, type RequestCursor } from '@/server/requestlog/repository';
 import { flushRequestLog } from '@/server/requestlog/writer';
 import { startTestApi, type TestApi } from '../support/api';
 
@@ -137,5 +137,24 @@ describe('request log pagination', () => {
     expect(new Set(refused).size).toBe(9);
     const window = await listRequests({ tenantId: tenant, from: new Date('2026-11-30T10:00:00.001Z') }, { limit: 100 });
     expect(window.items).toHaveLength(15);
+  });
+
+  it("offers each error code the tenant has seen once, in order, and no other tenant's", async () => {
+    const insert = (tenant: string, code: string | null, ms: number) =>
+      api.db.sql.query(
+        `INSERT INTO request_log (tenant_id, api_key_id, occurred_at, status, error_code, total_ms, added_ms)
+         VALUES ($1, 'k', $2::timestamp(3), $3, $4, 1, 1)`,
+        [tenant, new Date(Date.UTC(2026, 10, 30, 10, 0, 0, ms)).toISOString(), code ? 403 : 200, code],
+      );
+    const codes = ['HEL_HOST_NOT_ALLOWED', 'API_KEY_REVOKED', 'CHAIN_CONFLICT', 'INVALID_JSON'];
+    for (let i = 0; i < 40; i++) await insert('rlog-codes', i % 3 === 0 ? null : codes[i % 4]!, i);
+    await insert('rlog-codes-other', 'QUOTA_EXCEEDED', 0);
+    expect(await requestErrorCodes('rlog-codes')).toEqual([...codes].sort());
+    expect(await requestErrorCodes('rlog-codes-none')).toEqual([]);
+    // At most 100 choices, the first 100 in order.
+    for (let i = 0; i < 105; i++) await insert('rlog-codes-many', `CODE_${String(i).padStart(3, '0')}`, i);
+    const many = await requestErrorCodes('rlog-codes-many');
+    expect(many).toHaveLength(100);
+    expect(many.at(-1)).toBe('CODE_099');
   });
 });
