@@ -172,6 +172,8 @@ export function pgSql(pool: Pool, config: ClientConfig): SqlClient {
     },
     async exclusively(lockId, fn) {
       const client = new pg.Client(config);
+      // Losing this connection loses the lock, not the process: fn's own statements report it.
+      client.on('error', () => {});
       await client.connect();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [lockId]);
