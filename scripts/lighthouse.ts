@@ -1,6 +1,7 @@
 // `npm run lighthouse`: Lighthouse 12.2.3 (later versions need Node 22), default mobile profile,
 // against a running Signet (`npm start`), signed in as the demo users; prints one row per page.
 // A benchmark, not a CI gate. Lighthouse is fetched by npx on first use, not a project dependency.
+// Arguments: page paths to measure only those (`npm run lighthouse -- /dashboard /admin`); none: every page.
 // Env: LIGHTHOUSE_URL (default http://localhost:8088), SP_DEMO_PASSWORD (the demo users' password; SIGNET_DEMO_PASSWORD, the deprecated name, still works).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -32,7 +33,7 @@ async function sessionCookie(email: string): Promise<string> {
   return session;
 }
 
-const pages: { path: string; as: string | null }[] = [
+const allPages: { path: string; as: string | null }[] = [
   { path: '/signin', as: null },
   { path: '/signup', as: null },
   { path: '/dashboard', as: 'owner@demo.signet.local' },
@@ -42,6 +43,13 @@ const pages: { path: string; as: string | null }[] = [
   { path: '/auditor', as: 'auditor@signet.local' },
   { path: '/admin', as: 'admin@signet.local' },
 ];
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((p) => !allPages.some((page) => page.path === p));
+if (unknown.length > 0) {
+  console.error(`Not a measured page: ${unknown.join(', ')} (pages: ${allPages.map((p) => p.path).join(', ')})`);
+  process.exit(2);
+}
+const pages = wanted.length > 0 ? allPages.filter((p) => wanted.includes(p.path)) : allPages;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'signet-lighthouse-'));
 const cookies = new Map<string, string>();
