@@ -3,6 +3,7 @@
 // request (server/tenants), so a removed member loses access at once.
 import type { NextAuthOptions } from 'next-auth';
 import { getServerSession } from 'next-auth';
+import { cache } from 'react';
 import CredentialsProvider from 'next-auth/providers/credentials';
 import { authenticateUser } from '@/server/tenants/accounts';
 import { encodeThrottleNotice } from '@/lib/throttle-notice';
@@ -37,9 +38,9 @@ export const authOptions: NextAuthOptions = {
   },
 };
 
-/** The signed-in principal (user, platform role, memberships) or null. */
-export async function currentPrincipal(): Promise<Principal | null> {
+/** The signed-in principal (user, platform role, memberships) or null; read once per server render (layout, page and the procedures it calls). */
+export const currentPrincipal = cache(async (): Promise<Principal | null> => {
   const session = await getServerSession(authOptions);
   const id = (session?.user as { id?: string } | undefined)?.id;
   return id ? loadPrincipal(id) : null;
-}
+});
