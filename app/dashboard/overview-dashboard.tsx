@@ -1,20 +1,19 @@
-'use client';
-import { useQuery } from '@tanstack/react-query';
-import dynamic from 'next/dynamic';
+// The Overview, rendered on the server from overview.summary and billing.preview: nothing here
+// runs in the browser but the dates (reader's time zone) and, when there is usage, the charts.
+import type { inferRouterOutputs } from '@trpc/server';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { CHART_SERIES } from '@/components/chart-theme';
 import { DateTime } from '@/components/date-time';
 import { formatCount } from '@/components/format';
 import { ProgressBar } from '@/components/progress-bar';
-import { Alert, Card, EmptyState, Spinner } from '@/components/ui';
-import { readableError } from '@/lib/errors';
-import { useTRPC } from '@/lib/trpc-client';
+import { Card, EmptyState } from '@/components/ui';
+import type { AppRouter } from '@/trpc/root';
+import { DailyUsageChart } from './daily-usage-chart-loader';
 import { GettingStarted } from './getting-started';
-import { ProjectedBill } from './projected-bill';
+import { ProjectedBill, type ProjectedBillData } from './projected-bill';
 
-// Recharts is loaded only when there is something to draw, not with the page.
-const DailyUsageChart = dynamic(() => import('./daily-usage-chart').then((m) => m.DailyUsageChart), { ssr: false, loading: () => <div className="h-56" /> });
+export type OverviewSummary = inferRouterOutputs<AppRouter>['overview']['summary'];
 
 function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -25,13 +24,8 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function OverviewDashboard({ isOwner }: { isOwner: boolean }) {
-  const trpc = useTRPC();
-  // Always refetched on arrival: what changes it (a first exchange, a key) often happens elsewhere.
-  const summary = useQuery(trpc.overview.summary.queryOptions(undefined, { staleTime: 0 }));
-  if (summary.isPending) return <Spinner label="Loading this month's usage" />;
-  if (summary.isError) return <Alert tone="error">Could not load the overview: {readableError(summary.error)}</Alert>;
-  const { period, usage, daily, included, activeKeys, traces, lastExchange, onboarding } = summary.data;
+export function OverviewDashboard({ isOwner, summary, bill }: { isOwner: boolean; summary: OverviewSummary; bill: ProjectedBillData }) {
+  const { period, usage, daily, included, activeKeys, traces, lastExchange, onboarding } = summary;
   const month = period.start.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
   const includedFrom = included.source === 'reserved' ? 'reserved capacity' : included.source === 'plan' ? `the ${included.planName} plan` : null;
 
@@ -70,7 +64,7 @@ export function OverviewDashboard({ isOwner }: { isOwner: boolean }) {
           )}
         </div>
       </Card>
-      <ProjectedBill />
+      <ProjectedBill bill={bill} />
       <div className="grid gap-6 xl:grid-cols-2">
         <Card title="VEx per day">
           {usage.vex === 0n ? <EmptyState title="No usage yet">Verified exchanges appear here by day.</EmptyState> : <DailyUsageChart data={daily} meter="vex" label="VEx" color={CHART_SERIES.indigo} />}
