@@ -1,25 +1,22 @@
-'use client';
-import { useQuery } from '@tanstack/react-query';
+// The Billing page, rendered on the server from billing.preview and billing.history; the plan
+// picker, the subscription controls and the downloads are the client parts. A change made
+// through them refreshes this page's server render (router.refresh) as well as the client cache.
+import type { inferRouterOutputs } from '@trpc/server';
 import { SubscriptionBadge } from '@/app/admin/subscription-badge';
 import { DateTime } from '@/components/date-time';
 import { formatCount } from '@/components/format';
-import { Alert, Badge, Card, Spinner } from '@/components/ui';
+import { Alert, Badge, Card } from '@/components/ui';
 import { usdCents, usdExact } from '@/components/usd';
-import { readableError } from '@/lib/errors';
-import { useTRPC } from '@/lib/trpc-client';
+import type { AppRouter } from '@/trpc/root';
 import { ManageSubscription } from './manage-subscription';
 import { PlanPicker } from './plan-picker';
 import { PeriodPreview } from './period-preview';
 import { ReconciliationDownload } from './reconciliation-download';
-import { UsageHistory } from './usage-history';
+import { UsageHistory, type UsageHistoryData } from './usage-history';
 
-export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean; checkoutResult: 'success' | 'canceled' | null }) {
-  const trpc = useTRPC();
-  const billing = useQuery(trpc.billing.preview.queryOptions());
+type Billing = inferRouterOutputs<AppRouter>['billing']['preview'];
 
-  if (billing.isPending) return <Spinner label="Loading billing" />;
-  if (billing.isError) return <Alert tone="error">Could not load billing: {readableError(billing.error)}</Alert>;
-  const d = billing.data;
+export function BillingOverview({ isOwner, checkoutResult, billing: d, history }: { isOwner: boolean; checkoutResult: 'success' | 'canceled' | null; billing: Billing; history: UsageHistoryData }) {
   const localTest = d.provider.kind === 'local';
 
   return (
@@ -84,7 +81,7 @@ export function BillingOverview({ isOwner, checkoutResult }: { isOwner: boolean;
         </p>
       </Card>
 
-      <UsageHistory />
+      <UsageHistory history={history} />
       <ReconciliationDownload tenantId={d.tenantId} />
     </div>
   );

@@ -1,16 +1,19 @@
 'use client';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { Alert, Button } from '@/components/ui';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
+import { refreshBilling } from './refresh-billing';
 
 /** Stripe: opens the Customer Portal. Local provider: cancels here (plan changes use the table below). */
 export function ManageSubscription({ provider, hasPlan }: { provider: 'local' | 'stripe'; hasPlan: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const portal = useMutation(trpc.billing.portal.mutationOptions());
-  const cancel = useMutation(trpc.billing.cancel.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.billing.pathKey() }) }));
+  const cancel = useMutation(trpc.billing.cancel.mutationOptions({ onSuccess: () => refreshBilling(router, queryClient, trpc) }));
   const [confirming, setConfirming] = useState(false);
   const error = portal.error ?? cancel.error;
 

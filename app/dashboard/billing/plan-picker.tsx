@@ -1,5 +1,6 @@
 'use client';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { DateTime } from '@/components/date-time';
 import { formatCount } from '@/components/format';
@@ -8,6 +9,7 @@ import { Alert, Badge, Button, Card, Spinner } from '@/components/ui';
 import { usdCents, usdExact } from '@/components/usd';
 import { readableError } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc-client';
+import { refreshBilling } from './refresh-billing';
 import { PricingSource, StripePreviewFailed } from './pricing-source';
 import { TierRanges } from './tier-ranges';
 
@@ -23,6 +25,7 @@ function timeLeft(seconds: number): string {
 function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string; testMode: boolean; onDone: (message: string) => void; onCancel: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const quote = useQuery(trpc.billing.quote.queryOptions({ planId }, { staleTime: 0, gcTime: 0 }));
   const checkout = useMutation(trpc.billing.checkout.mutationOptions());
   const [error, setError] = useState<string | null>(null);
@@ -39,7 +42,7 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
       // Stripe prorates at the instant its preview priced the change, so the charge is the amount shown.
       const result = await checkout.mutateAsync({ planId, ...(q.pricing.source === 'stripe' && { previewedAt: q.pricing.prorationDate }) });
       if (result.kind === 'redirect') return window.location.assign(result.url);
-      await queryClient.invalidateQueries({ queryKey: trpc.billing.pathKey() });
+      await refreshBilling(router, queryClient, trpc);
       onDone(
         result.kind === 'scheduled'
           ? `${q.to.name} is scheduled: it replaces ${q.from?.name ?? 'your plan'} at the end of this period.`
@@ -115,10 +118,11 @@ function ConfirmChange({ planId, testMode, onDone, onCancel }: { planId: string;
 export function PlanPicker({ isOwner, currentPlanId, testMode, scheduled }: { isOwner: boolean; currentPlanId: string | null; testMode: boolean; scheduled: Scheduled }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const router = useRouter();
   const plans = useQuery(trpc.billing.plans.queryOptions());
   const [choosing, setChoosing] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const unschedule = useMutation(trpc.billing.cancelScheduled.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.billing.pathKey() }) }));
+  const unschedule = useMutation(trpc.billing.cancelScheduled.mutationOptions({ onSuccess: () => refreshBilling(router, queryClient, trpc) }));
 
   return (
     <Card title="Plans">

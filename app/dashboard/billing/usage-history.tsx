@@ -1,29 +1,24 @@
-'use client';
-import { useQuery } from '@tanstack/react-query';
-import dynamic from 'next/dynamic';
+import type { inferRouterOutputs } from '@trpc/server';
 import { formatCount } from '@/components/format';
 import { Table, Td, Th } from '@/components/table';
-import { Alert, Card, EmptyState, Spinner } from '@/components/ui';
+import { Alert, Card, EmptyState } from '@/components/ui';
 import { usdCents } from '@/components/usd';
-import { readableError } from '@/lib/errors';
-import { useTRPC } from '@/lib/trpc-client';
+import type { AppRouter } from '@/trpc/root';
+import type { Settled } from '@/trpc/server';
+import { UsageHistoryChart } from './usage-history-chart-loader';
+
+export type UsageHistoryData = Settled<inferRouterOutputs<AppRouter>['billing']['history']>;
 
 const monthName = new Intl.DateTimeFormat('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 const shortMonth = new Intl.DateTimeFormat('en-US', { month: 'short', year: '2-digit', timeZone: 'UTC' });
-// Recharts loads with the chart, not with the page.
-const UsageHistoryChart = dynamic(() => import('./usage-history-chart').then((m) => m.UsageHistoryChart), { ssr: false, loading: () => <div className="mb-4 h-48" /> });
 
 /** The last 12 calendar months from the usage ledger, rated with the current terms. */
-export function UsageHistory() {
-  const trpc = useTRPC();
-  const history = useQuery(trpc.billing.history.queryOptions());
-  const used = history.data?.filter((row) => row.usage.vex > 0n || row.usage.fu > 0n) ?? [];
+export function UsageHistory({ history }: { history: UsageHistoryData }) {
+  const used = history.ok ? history.value.filter((row) => row.usage.vex > 0n || row.usage.fu > 0n) : [];
   return (
     <Card title="Usage history">
-      {history.isPending ? (
-        <Spinner label="Loading history" />
-      ) : history.isError ? (
-        <Alert tone="error">Could not load the history: {readableError(history.error)}</Alert>
+      {!history.ok ? (
+        <Alert tone="error">Could not load the history: {history.error}</Alert>
       ) : used.length === 0 ? (
         <EmptyState title="No usage in the last 12 months">Verified exchanges and fallback tokens appear here by month.</EmptyState>
       ) : (
