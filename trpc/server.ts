@@ -21,9 +21,9 @@ const requestContext = cache(
 export const serverCaller = cache(async () => createCallerFactory(appRouter)(await requestContext()));
 
 /** This request's query cache: filled on the server, handed to the browser's by `prefetched`. */
-const requestQueryClient = cache(() => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000 } } }));
+const requestQueryClient = cache(() => new QueryClient());
 
-/** Query options keyed exactly as the browser's `useTRPC()` keys them, for `prefetch`. */
+/** Query options keyed exactly as the browser's `useTRPC()` keys them, for `prefetched`. */
 export const serverTrpc = createTRPCOptionsProxy({ ctx: requestContext, router: appRouter, queryClient: requestQueryClient });
 
 /**
