@@ -7,7 +7,7 @@
 // included); and the portal's own Web Worker verifying it in Chromium.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createWriteStream, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,7 +46,8 @@ export interface UsageProofReport {
 
 const hashOf = (g: number) => `sha256:${createHash('sha256').update(`bench ${g}`).digest('hex')}`;
 
-export async function benchUsageProof(databaseUrl: string | null, vex = 1_000_000): Promise<UsageProofReport> {
+/** keepDir: where to copy the bundle, JWKS and log key, so the CLI can be re-run on them without re-seeding. */
+export async function benchUsageProof(databaseUrl: string | null, vex = 1_000_000, keepDir: string | null = null): Promise<UsageProofReport> {
   const dir = mkdtempSync(path.join(tmpdir(), 'signet-bench-usage-'));
   const db = await openDatabase({ databaseUrl, dataDir: databaseUrl ? '' : path.join(dir, 'db') });
   registerDatabase(db);
@@ -133,6 +134,11 @@ export async function benchUsageProof(databaseUrl: string | null, vex = 1_000_00
       return null;
     });
     if (counted !== vex) throw new Error(`seeded ${counted} VEx, wanted ${vex}`);
+    if (keepDir) {
+      mkdirSync(keepDir, { recursive: true });
+      for (const file of [bundlePath, jwksPath, keyPath]) copyFileSync(file, path.join(keepDir, path.basename(file)));
+      console.error(`usage proof: bundle, JWKS and log key kept in ${keepDir} (node bin/signet-verify.js usage ${path.join(keepDir, 'usage-proof.json')} --jwks ${path.join(keepDir, 'jwks.json')} --log-key ${path.join(keepDir, 'log.key')})`);
+    }
     return { vex, treeSize, seedSeconds, batchSeconds, batches, buildSeconds, buildCpuSeconds, bundleBytes, cliSeconds, cliExit, chromiumSeconds: chromium?.seconds ?? null, chromiumVerdict: chromium?.verdict ?? null };
   } finally {
     await db.close();
@@ -201,6 +207,6 @@ export function printUsageProof(r: UsageProofReport) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
-  const report = await benchUsageProof(process.env.DATABASE_URL ?? null, Number(process.env.BENCH_USAGE_VEX ?? 1_000_000));
+  const report = await benchUsageProof(process.env.DATABASE_URL ?? null, Number(process.env.BENCH_USAGE_VEX ?? 1_000_000), process.env.BENCH_USAGE_KEEP ?? null);
   printUsageProof(report);
 }
