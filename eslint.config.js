@@ -30,7 +30,7 @@ const PORTAL_IMPORTS_NO_SERVER = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.next/', '.data/', 'server/db/generated/', 'test-results/', 'playwright-report/', 'next-env.d.ts', 'bench-results/', '.next-*/', '.reliability/', '.reports/'] },
+  { ignores: ['node_modules/', '.next/', '.data/', 'server/db/generated/', 'test-results/', 'playwright-report/', 'next-env.d.ts', 'bench-results/', '.next-*/', '.reliability/', '.reports/', '.bin-build/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

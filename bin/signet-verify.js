@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx, so the verifier ships as source without a build step.
-import { tsImport } from 'tsx/esm/api';
+// Runs the CLI compiled by `npm run generate` (scripts/build-bins.mjs) when it is up to date, else
+// the TypeScript through tsx (the same code; ~0.7 s of CPU more to start).
+import { compiledBin } from './compiled.js';
 
-const { main } = await tsImport('../server/receipts/cli.ts', import.meta.url);
+const compiled = compiledBin('signet-verify');
+const { main } = compiled ? await import(compiled) : await (await import('tsx/esm/api')).tsImport('../server/receipts/cli.ts', import.meta.url);
 process.exitCode = await main(process.argv.slice(2));

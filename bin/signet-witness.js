@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript witness through tsx, as bin/signet-verify.js does for the verifier.
-import { tsImport } from 'tsx/esm/api';
+// The witness, compiled or through tsx, as bin/signet-verify.js runs the verifier.
+import { compiledBin } from './compiled.js';
 
-const { main } = await tsImport('../server/witness/server.ts', import.meta.url);
+const compiled = compiledBin('signet-witness');
+const { main } = compiled ? await import(compiled) : await (await import('tsx/esm/api')).tsImport('../server/witness/server.ts', import.meta.url);
 process.exitCode = await main(process.argv.slice(2));

@@ -76,6 +76,24 @@ export interface UsageVerifyOptions {
   jwks: unknown;
   /** The log's verifier key line (`<name>+<key id>+<base64 key>`, as GET /v1/log/key serves it). */
   logKey: string;
+  /**
+   * Hashing done elsewhere (a worker thread: hashing-thread.ts) while the receipts are read here;
+   * the report is then taken with finishAsync(). Without it every hash is computed in line.
+   */
+  offload?: HashingOffload;
+}
+
+/**
+ * The verifier's hashing that depends on no later input: the compact form's tile check, and each
+ * batch's Merkle root over its receipts' leaf hashes (given in leaf order). Same results as in line.
+ */
+export interface HashingOffload {
+  /** Starts tilesFailure on the bundle's tiles (called once, when the receipts begin). */
+  checkTiles(tiles: Map<string, Uint8Array>, size: number, root: Hash): void;
+  /** Appends a leaf hash to the tree of batch `slot`. */
+  pushLeaf(slot: number, leaf: Hash): void;
+  /** tilesFailure's answer (null when it holds or was not asked) and the root of every slot given leaves. */
+  results(): Promise<{ tiles: UsageFailure | null; roots: Map<number, Hash> }>;
 }
 
 const MAX_LISTED = 50;
@@ -93,7 +111,11 @@ interface BatchState {
   units: number;
   first: number;
   last: number;
+  /** Its place in the offload's list of trees (HashingOffload.pushLeaf). */
+  slot: number;
   tree: MerkleAccumulator;
+  /** Receipts in its tree. */
+  leaves: number;
   counted: number;
 }
 
@@ -106,6 +128,9 @@ export class UsageBundleVerifier {
   private root: Hash | null = null;
   private readonly tiles = new Map<string, Uint8Array>();
   private tilesChecked = false;
+  /** With an offload: where in the list of failures the tile check's failure belongs, until it answers. */
+  private tilesAt: number | null = null;
+  private offloaded: Map<number, Hash> | null = null;
   private form: UsageReport['form'] = null;
   private readonly batches: Record<Meter, BatchState[]> = { vex: [], fu: [] };
   private readonly cursor: Record<Meter, number> = { vex: 0, fu: 0 };
@@ -185,7 +210,7 @@ export class UsageBundleVerifier {
       const root = typeof b.root === 'string' && /^[0-9a-f]{64}$/.test(b.root) ? b.root : null;
       const identifier = `${b.meter}:${root ?? String(b.root)}`;
       if (!root) this.fail({ code: 'BATCH_ROOT_MISMATCH', meter: b.meter, batch: identifier, message: `batch #${i + 1} carries no hex root, so nothing names the receipts it counted` });
-      this.batches[b.meter].push({ meter: b.meter, identifier, root, units: b.units, first: b.first_leaf, last: b.last_leaf, tree: new MerkleAccumulator(), counted: 0 });
+      this.batches[b.meter].push({ meter: b.meter, identifier, root, units: b.units, first: b.first_leaf, last: b.last_leaf, slot: i, tree: new MerkleAccumulator(), leaves: 0, counted: 0 });
     });
     for (const meter of METERS) {
       const list = this.batches[meter].sort((a, b) => a.first - b.first);
@@ -211,30 +236,30 @@ export class UsageBundleVerifier {
     this.tiles.set(`${level}/${index}`, hashes);
   }
 
-  /**
-   * Binds every tile to the checkpoint: the root of the tree is computed from the tiles (its
-   * right edge), and each full tile must hash to its entry in the tile above.
-   */
+  /** Checks the tiles (tilesFailure) once they are all read, here or through options.offload. */
   private checkTiles() {
     this.tilesChecked = true;
     if (this.tiles.size === 0 || !this.root) return;
-    for (const [key, hashes] of this.tiles) {
-      if (hashes.length !== TILE_WIDTH * HASH_SIZE) continue;
-      const [level, index] = key.split('/').map(Number) as [number, number];
-      const parent = this.tiles.get(`${level + 1}/${Math.floor(index / TILE_WIDTH)}`);
-      const at = (index % TILE_WIDTH) * HASH_SIZE;
-      if (!parent || parent.length < at + HASH_SIZE) return this.fail({ code: 'TILES_INVALID', message: `tile ${key} is full but the bundle lacks the tile above it` });
-      if (!equalHashes(foldTileHashes(hashes, 0, TILE_WIDTH), parent.subarray(at, at + HASH_SIZE))) {
-        return this.fail({ code: 'TILES_INVALID', message: `tile ${key} does not hash to its entry in tile ${level + 1}/${Math.floor(index / TILE_WIDTH)}` });
-      }
+    if (!this.options.offload) {
+      const failure = tilesFailure(this.tiles, this.size, this.root);
+      if (failure) this.fail(failure);
+      return;
     }
-    let computed: Hash | null;
-    try {
-      computed = rangeFromTiles(this.tiles, 0, this.size);
-    } catch (error) {
-      return this.fail({ code: 'TILES_INVALID', message: (error as Error).message });
+    this.tilesAt = this.failures.length + this.more;
+    this.options.offload.checkTiles(this.tiles, this.size, this.root);
+  }
+
+  /** Takes the offload's results; its tile failure goes where checking in line would have listed it. */
+  private async settleOffload(offload: HashingOffload) {
+    const { tiles, roots } = await offload.results();
+    this.offloaded = roots;
+    if (!tiles || this.tilesAt === null) return;
+    if (this.tilesAt >= MAX_LISTED) return void this.more++;
+    this.failures.splice(this.tilesAt, 0, tiles);
+    if (this.failures.length > MAX_LISTED) {
+      this.failures.pop();
+      this.more++;
     }
-    if (!equalHashes(computed, this.root)) this.fail({ code: 'TILES_INVALID', message: `the tiles lead to root ${hex(computed)}, not the checkpoint's ${hex(this.root)}` });
   }
 
   /** One receipt entry: `{receipt_hash, meter, units, leaf_index[, hashes]}`, in leaf order. */
@@ -270,7 +295,9 @@ export class UsageBundleVerifier {
     if (!batch || batch.first > leaf) {
       return this.fail({ code: 'RECEIPT_OUTSIDE_BATCHES', meter, amount: String(units), message: `receipt ${receiptHash} (leaf ${leaf}, ${units} ${meter}) lies in no ${meter} batch of the statement` });
     }
-    batch.tree.push(leafHash);
+    if (this.options.offload) this.options.offload.pushLeaf(batch.slot, leafHash);
+    else batch.tree.push(leafHash);
+    batch.leaves++;
     batch.counted += units;
   }
 
@@ -283,7 +310,7 @@ export class UsageBundleVerifier {
       const tile = this.leafTile.hashes;
       const at = (leaf % TILE_WIDTH) * HASH_SIZE;
       if (!tile || tile.length < at + HASH_SIZE) return this.fail({ code: 'INCLUSION_INVALID', message: `no tile covers leaf ${leaf} of receipt ${receiptHash}` });
-      if (!equalHashes(tile.subarray(at, at + HASH_SIZE), leafHash)) this.fail({ code: 'INCLUSION_INVALID', message: `leaf ${leaf} of the log is not receipt ${receiptHash}` });
+      if (!holdsAt(tile, at, leafHash)) this.fail({ code: 'INCLUSION_INVALID', message: `leaf ${leaf} of the log is not receipt ${receiptHash}` });
       return;
     }
     this.form = 'receipts';
@@ -293,16 +320,25 @@ export class UsageBundleVerifier {
     if (!result.ok) this.fail({ code: 'INCLUSION_INVALID', message: `receipt ${receiptHash}: ${result.reason}` });
   }
 
+  /** The report, once options.offload has answered. */
+  async finishAsync(): Promise<UsageReport> {
+    if (this.form === 'compact' && !this.tilesChecked) this.checkTiles();
+    if (this.options.offload) await this.settleOffload(this.options.offload);
+    return this.finish();
+  }
+
   finish(): UsageReport {
+    if (this.options.offload && !this.offloaded) throw new Error('the hashing is offloaded: take the report with finishAsync()');
     if (this.form === 'compact' && !this.tilesChecked) this.checkTiles();
     const statement = this.statement;
     let total: string | null = null;
     if (statement) {
       for (const meter of METERS) {
         for (const batch of this.batches[meter]) {
-          if (batch.root && batch.tree.count > 0 && hex(batch.tree.root()) !== batch.root) {
-            this.fail({ code: 'BATCH_ROOT_MISMATCH', meter, batch: batch.identifier, message: `batch ${batch.identifier}: its ${batch.tree.count} receipts in the bundle hash to root ${hex(batch.tree.root())}` });
-          } else if (batch.tree.count === 0) {
+          const root = batch.leaves > 0 ? hex(this.offloaded?.get(batch.slot) ?? batch.tree.root()) : null;
+          if (batch.root && root !== null && root !== batch.root) {
+            this.fail({ code: 'BATCH_ROOT_MISMATCH', meter, batch: batch.identifier, message: `batch ${batch.identifier}: its ${batch.leaves} receipts in the bundle hash to root ${root}` });
+          } else if (batch.leaves === 0) {
             this.fail({ code: 'BATCH_ROOT_MISMATCH', meter, batch: batch.identifier, message: `batch ${batch.identifier}: the bundle has none of its receipts` });
           }
           if (batch.counted !== batch.units) {
@@ -428,6 +464,13 @@ export class UsageBundleVerifier {
   }
 }
 
+/** Whether the 32 bytes of `tile` at `at` are `hash` (in place: no view per receipt). */
+function holdsAt(tile: Uint8Array, at: number, hash: Hash): boolean {
+  if (hash.length !== HASH_SIZE) return false;
+  for (let i = 0; i < HASH_SIZE; i++) if (tile[at + i] !== hash[i]) return false;
+  return true;
+}
+
 function sameDecimal(shown: unknown, value: Decimal): boolean {
   if (typeof shown !== 'string' && typeof shown !== 'number') return false;
   try {
@@ -478,6 +521,31 @@ function rateMeter(used: number, included: unknown, tiers: unknown): RatedLine[]
     done = end;
   }
   return lines;
+}
+
+/**
+ * Binds the compact form's tiles to the checkpoint: each full tile must hash to its entry in the
+ * tile above, and the tiles' right edge must give the checkpoint's root. Pure (a worker thread
+ * runs it while the receipts are checked); the first failure, or null.
+ */
+export function tilesFailure(tiles: Map<string, Uint8Array>, size: number, root: Hash): UsageFailure | null {
+  for (const [key, hashes] of tiles) {
+    if (hashes.length !== TILE_WIDTH * HASH_SIZE) continue;
+    const [level, index] = key.split('/').map(Number) as [number, number];
+    const parent = tiles.get(`${level + 1}/${Math.floor(index / TILE_WIDTH)}`);
+    const at = (index % TILE_WIDTH) * HASH_SIZE;
+    if (!parent || parent.length < at + HASH_SIZE) return { code: 'TILES_INVALID', message: `tile ${key} is full but the bundle lacks the tile above it` };
+    if (!equalHashes(foldTileHashes(hashes, 0, TILE_WIDTH), parent.subarray(at, at + HASH_SIZE))) {
+      return { code: 'TILES_INVALID', message: `tile ${key} does not hash to its entry in tile ${level + 1}/${Math.floor(index / TILE_WIDTH)}` };
+    }
+  }
+  let computed: Hash;
+  try {
+    computed = rangeFromTiles(tiles, 0, size);
+  } catch (error) {
+    return { code: 'TILES_INVALID', message: (error as Error).message };
+  }
+  return equalHashes(computed, root) ? null : { code: 'TILES_INVALID', message: `the tiles lead to root ${hex(computed)}, not the checkpoint's ${hex(root)}` };
 }
 
 /** The hash of the perfect subtree of `height` at `index`, read from the tile holding its hashes. */
@@ -596,6 +664,16 @@ export class UsageBundleLines {
   }
 
   finish(): UsageReport {
+    return this.end() ?? this.verifier.finish();
+  }
+
+  /** finish(), when options.offload does some of the hashing. */
+  async finishAsync(): Promise<UsageReport> {
+    return this.end() ?? this.verifier.finishAsync();
+  }
+
+  /** Takes the last line; the report when the bundle was collected whole (checked in line), else null. */
+  private end(): UsageReport | null {
     if (this.partial !== '') {
       this.line(this.partial);
       this.partial = '';
@@ -608,9 +686,10 @@ export class UsageBundleLines {
         this.verifier.reject(`the bundle is not JSON: ${(error as Error).message}`);
         return this.verifier.finish();
       }
-      return verifyUsageBundle(bundle, this.options);
+      // Parsed whole, the bundle is checked in line (no tile check elsewhere).
+      return verifyUsageBundle(bundle, { jwks: this.options.jwks, logKey: this.options.logKey });
     }
     if (this.state !== 'end') this.verifier.reject('the bundle ends early (a truncated download?)');
-    return this.verifier.finish();
+    return null;
   }
 }

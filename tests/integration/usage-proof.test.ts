@@ -3,10 +3,12 @@
 // rating is checked against a re-rating written out here independently (integer arithmetic in
 // 1e-4 dollars, half-up per line); tampering of every kind the issue names must be caught and
 // named; a closed period's statement never changes; past periods are rated with past terms.
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDueBatches } from '@/server/billing/outbox-worker';
 import { quotePlanChange } from '@/server/billing/plan-change';
@@ -16,8 +18,10 @@ import { loadConfig } from '@/server/config';
 import { startTransparencyLog } from '@/server/log/start';
 import { cid } from '@/server/receipts/canonical';
 import { main as signetVerify } from '@/server/receipts/cli';
+import { startHashingThread } from '@/server/usage-proof/hashing-thread';
 import { usageStatement, type UsageStatement } from '@/server/usage-proof/statement';
 import { UsageBundleLines, verifyUsageBundle, type UsageReport, type UsageVerifyOptions } from '@/server/usage-proof/verify';
+import { buildBins } from '../../scripts/build-bins.mjs';
 import { startTestApi, type TestApi } from '../support/api';
 
 let api: TestApi;
@@ -93,6 +97,15 @@ interface Bundle {
 }
 
 const clone = (b: Bundle): Bundle => structuredClone(b);
+
+/** The layout writeBundle streams: the head, then one tile or receipt per line. */
+function asLines(b: Bundle, crlf = false): string {
+  const { tiles, receipts, ...head } = b;
+  const text = JSON.stringify(head).slice(0, -1);
+  const list = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join(',\n');
+  const body = tiles ? `${text},"tiles":[\n${list(tiles)}\n],"receipts":[\n${list(receipts)}\n]}\n` : `${text},"receipts":[\n${list(receipts)}\n]}\n`;
+  return crlf ? body.replaceAll('\n', '\r\n') : body;
+}
 const codes = (r: UsageReport) => [...new Set(r.failures.map((f) => f.code))];
 
 /** Someone holding a key of their own re-signs an altered statement: only the re-rating and the proofs can catch it. */
@@ -263,14 +276,6 @@ describe('usage statement and proof bundle', () => {
   });
 
   it('reads the server\'s line layout (receipt lines on a fast path) exactly as the parsed bundle', async () => {
-    // The layout writeBundle streams: the head, then one tile or receipt per line.
-    const asLines = (b: Bundle, crlf = false) => {
-      const { tiles, receipts, ...head } = b;
-      const text = JSON.stringify(head).slice(0, -1);
-      const list = (items: unknown[]) => items.map((i) => JSON.stringify(i)).join(',\n');
-      const body = tiles ? `${text},"tiles":[\n${list(tiles)}\n],"receipts":[\n${list(receipts)}\n]}\n` : `${text},"receipts":[\n${list(receipts)}\n]}\n`;
-      return crlf ? body.replaceAll('\n', '\r\n') : body;
-    };
     const streamed = (text: string, chunk: number) => {
       const reader = new UsageBundleLines(trust);
       for (let i = 0; i < text.length; i += chunk) reader.text(text.slice(i, i + chunk));
@@ -304,6 +309,71 @@ describe('usage statement and proof bundle', () => {
         expect(expected.valid, name).toBe(['genuine', 'key order', 'extra field'].includes(name));
       }
     }
+  });
+
+  it('hashes in a worker thread (tiles, batch roots) with the same report as in line', async () => {
+    const tamperTile = (b: Bundle, i: number) => {
+      const bytes = Buffer.from(b.tiles![i]!.hashes, 'base64');
+      bytes[0]! ^= 1;
+      b.tiles![i]!.hashes = bytes.toString('base64');
+    };
+    const variants: [string, (b: Bundle) => void][] = [
+      ['genuine', () => {}],
+      ['tampered leaf tile', (b) => tamperTile(b, 0)],
+      ['tampered top tile', (b) => tamperTile(b, b.tiles!.length - 1)],
+      ['missing tile', (b) => void b.tiles!.pop()], // here the only tile: no receipt's leaf is covered
+      ['dropped receipt', (b) => void b.receipts.splice(1, 1)],
+      ['changed units', (b) => void (b.receipts[2]!.units += 1)],
+      // More failures than are listed: the tile check's must keep its place (first) in the list.
+      ['tampered tile and 60 duplicates', (b) => {
+        tamperTile(b, 0);
+        b.receipts.splice(1, 0, ...Array.from({ length: 60 }, () => structuredClone(b.receipts[1]!)));
+      }],
+      ['bad signature, tampered tile, dropped receipt', (b) => {
+        b.signature = b.signature.slice(0, -2) + (b.signature.endsWith('AA') ? 'AB' : 'AA');
+        tamperTile(b, 0);
+        b.receipts.pop();
+      }],
+    ];
+    const tileFailures: string[] = [];
+    for (const [name, change] of variants) {
+      const b = clone(compact);
+      change(b);
+      const expected = verifyUsageBundle(b, trust);
+      for (const text of [asLines(b), JSON.stringify(b, null, 2)]) {
+        const thread = startHashingThread();
+        try {
+          const reader = new UsageBundleLines({ ...trust, offload: thread });
+          reader.text(text);
+          expect(await reader.finishAsync(), name).toEqual(expected);
+        } finally {
+          await thread.close();
+        }
+      }
+      expect(expected.valid, name).toBe(name === 'genuine');
+      if (codes(expected).includes('TILES_INVALID')) tileFailures.push(name);
+    }
+    expect(tileFailures).toEqual(['tampered leaf tile', 'tampered top tile', 'tampered tile and 60 duplicates', 'bad signature, tampered tile, dropped receipt']);
+  });
+
+  it('signet-verify usage compiled to JavaScript (as npm run generate builds it) verifies with its worker', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'usage-proof-bin-'));
+    await buildBins(join(dir, 'bin'));
+    const tampered = clone(compact);
+    tampered.tiles![0]!.hashes = Buffer.from(Buffer.from(tampered.tiles![0]!.hashes, 'base64').map((x, i) => (i === 0 ? x ^ 1 : x))).toString('base64');
+    await writeFile(join(dir, 'jwks.json'), JSON.stringify(trust.jwks));
+    await writeFile(join(dir, 'log.key'), trust.logKey);
+    await writeFile(join(dir, 'bundle.json'), asLines(compact));
+    await writeFile(join(dir, 'tampered.json'), asLines(tampered));
+    const run = (bundle: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const script = 'const { main } = await import(process.argv[1]); process.exitCode = await main(process.argv.slice(2));';
+        const args = ['--input-type=module', '-e', script, pathToFileURL(join(dir, 'bin', 'signet-verify.mjs')).href, 'usage', join(dir, bundle), '--jwks', join(dir, 'jwks.json'), '--log-key', join(dir, 'log.key')];
+        execFile(process.execPath, args, (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }));
+      });
+    const genuine = await run('bundle.json');
+    expect(genuine).toEqual({ code: 0, stdout: expect.stringMatching(/VERIFIED\n$/), stderr: '' });
+    expect(await run('tampered.json')).toMatchObject({ code: 1, stdout: expect.stringMatching(/INVALID: TILES_INVALID\n$/) });
   });
 
   it('signet-verify usage exits 0 when everything holds and 1 with the reason otherwise', async () => {
