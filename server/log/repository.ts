@@ -39,64 +39,48 @@ export async function readTiles(keys: { level: number; index: number }[], q?: Sq
   return out;
 }
 
-export interface PendingEntry {
-  receiptId: string;
+export interface TakenEntry {
   receiptHash: string;
   /** When its receipt committed, in milliseconds since the epoch. */
   committedMs: number;
 }
 
-/** The oldest `limit` queued entries, in receipt order (read only: appendBatch takes them). */
-export async function readPending(limit: number): Promise<PendingEntry[]> {
-  const rows = await db().query<{ receipt_id: string; receipt_hash: string; ms: number }>(
-    `SELECT receipt_id::text AS receipt_id, receipt_hash, (extract(epoch FROM committed_at) * 1000)::float8 AS ms
-       FROM log_pending p ORDER BY p.receipt_id LIMIT $1`,
-    [limit],
-  );
-  return rows.map((r) => ({ receiptId: r.receipt_id, receiptHash: r.receipt_hash, committedMs: r.ms }));
+/** Whether any receipt waits for a leaf (a look before opening a transaction when idle). */
+export async function anyPending(): Promise<boolean> {
+  const [row] = await db().query<{ any: boolean }>('SELECT EXISTS (SELECT 1 FROM log_pending) AS any');
+  return row!.any;
 }
 
 /**
- * One batch's writes in one statement (on PGlite every statement of the sequencer's transaction
- * is a turn the exchanges wait for), run after the caller took the sequencer lock: if the log
- * still ends at `firstIndex` (else another instance sequenced since the batch was built, and
- * nothing is written), the entries taken off the queue, their leaves from `firstIndex` on in
- * receipt order (the order they were hashed in), the grown tiles and the new checkpoint.
- * `taken` below the number of entries means another instance took some: the caller must roll
- * back.
+ * Takes the sequencer lock and, if it got it, the oldest `limit` queued entries off the queue,
+ * giving them leaves from the log's size on in receipt order (signet_log_take, in the caller's
+ * transaction). Returns the log's head as it was, and the entries in leaf order.
  */
-export async function appendBatch(
-  q: SqlQueryable,
-  batch: { firstIndex: number; entries: PendingEntry[]; tiles: { level: number; index: number; hashes: Uint8Array }[]; size: number; root: Hash; note: string },
-): Promise<{ moved: boolean; taken: number }> {
-  // Every part of the statement sees the log as it was when the statement began (after the lock).
-  const [row] = await q.query<{ moved: boolean; taken: number }>(
-    `WITH head AS (
-       SELECT (max(size) = $2::bigint) IS TRUE AS ok FROM log_checkpoints),
-     taken AS (
-       DELETE FROM log_pending WHERE receipt_id = ANY($1::bigint[]) AND (SELECT ok FROM head) RETURNING receipt_id, receipt_hash),
-     leaves AS (
-       INSERT INTO log_leaves (leaf_index, receipt_hash)
-         SELECT $2::bigint + row_number() OVER (ORDER BY receipt_id) - 1, receipt_hash FROM taken),
-     tiles AS (
-       INSERT INTO log_tiles (level, idx, hashes)
-         SELECT level, idx, decode(hex, 'hex') FROM unnest($3::int[], $4::bigint[], $5::text[]) AS t(level, idx, hex) WHERE (SELECT ok FROM head)
-       ON CONFLICT (level, idx) DO UPDATE SET hashes = EXCLUDED.hashes),
-     checkpoint AS (
-       INSERT INTO log_checkpoints (size, root_hash, note) SELECT $6::bigint, decode($7::text, 'hex'), $8::text WHERE (SELECT ok FROM head))
-     SELECT NOT (SELECT ok FROM head) AS moved, (SELECT count(*) FROM taken)::int AS taken`,
-    [
-      batch.entries.map((e) => e.receiptId),
-      batch.firstIndex,
-      batch.tiles.map((t) => t.level),
-      batch.tiles.map((t) => String(t.index)),
-      batch.tiles.map((t) => Buffer.from(t.hashes).toString('hex')),
-      batch.size,
-      Buffer.from(batch.root).toString('hex'),
-      batch.note,
-    ],
+export async function takeBatch(q: SqlQueryable, limit: number): Promise<{ locked: false } | { locked: true; head: { size: number; root: Hash }; entries: TakenEntry[] }> {
+  const [row] = await q.query<{ locked: boolean; head_size: string; head_root: Uint8Array; entries: number; hashes: string; committed_ms: string }>(
+    'SELECT locked, head_size::text AS head_size, head_root, entries, hashes, committed_ms FROM signet_log_take($1)',
+    [limit],
   );
-  return row!;
+  if (!row!.locked) return { locked: false };
+  const head = { size: Number(row!.head_size), root: new Uint8Array(row!.head_root) };
+  if (row!.entries === 0) return { locked: true, head, entries: [] };
+  const hashes = row!.hashes.split(' ');
+  const ms = row!.committed_ms.split(' ');
+  // A receipt hash is `sha256:` and hex; one holding a space would shift every leaf after it.
+  if (hashes.length !== row!.entries) throw new Error('a queued receipt hash holds a space');
+  return { locked: true, head, entries: hashes.map((receiptHash, i) => ({ receiptHash, committedMs: Number(ms[i]) })) };
+}
+
+/** The batch's grown tiles and its checkpoint (signet_log_write, in the sequencer's transaction). */
+export async function writeCheckpoint(q: SqlQueryable, batch: { tiles: { level: number; index: number; hashes: Uint8Array }[]; size: number; root: Hash; note: string }) {
+  await q.query('SELECT signet_log_write($1::int[], $2::bigint[], $3::text[], $4::bigint, $5::text, $6::text)', [
+    batch.tiles.map((t) => t.level),
+    batch.tiles.map((t) => String(t.index)),
+    batch.tiles.map((t) => Buffer.from(t.hashes).toString('hex')),
+    batch.size,
+    Buffer.from(batch.root).toString('hex'),
+    batch.note,
+  ]);
 }
 
 /** Leaf index by receipt_hash, for those sequenced. */

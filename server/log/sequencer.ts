@@ -1,19 +1,20 @@
 // The sequencer: off the exchange's hot path, it gives the receipts waiting in log_pending their
 // leaves, grows the tiles, checks the new tree consistent with the last checkpoint and signs
-// the new checkpoint. The batch is computed first and written in one transaction, so a crash
-// anywhere leaves either the whole batch or none of it. One instance at a time sequences: the
-// write takes a transaction-scoped advisory lock and checks the log has not moved since the
-// batch was built; an instance that cannot get the lock, or finds it moved, drops the batch.
+// the new checkpoint, all in one transaction, so a crash anywhere leaves either the whole batch
+// or none of it. One instance at a time sequences: the transaction takes an advisory lock first
+// (an instance that cannot get it does nothing) and builds on the head it then reads, reusing
+// the tree kept in memory only if the log still ends where this instance left it.
 import { getDatabase } from '../db';
 import { logIntegrationSeconds, logSize } from '../metrics/registry';
 import { formatCheckpoint } from '../transparency/checkpoint';
 import { consistencyProof, receiptLeafHash, rootHash, verifyConsistency, type Hash, type NodeSource } from '../transparency/merkle';
 import { signNote } from '../transparency/note';
+import type { SqlQueryable } from '../db/sql';
 import type { LogIdentity } from './key';
-import { appendBatch, latestCheckpoint, readPending, readTiles, type PendingEntry, type StoredCheckpoint } from './repository';
+import { anyPending, readTiles, takeBatch, writeCheckpoint, type StoredCheckpoint, type TakenEntry } from './repository';
 import { rightEdgeTiles, tileKey, tilesNeeded, TileSet, TreeBuilder } from './tiles';
 
-const LOCK = 0x5167_6e73; // "Sgns"
+type Outcome = { kind: 'committed'; checkpoint: StoredCheckpoint; entries: TakenEntry[] } | { kind: 'empty' | 'locked' };
 
 export interface SequencerOptions {
   /** Most entries per batch (and per checkpoint). */
@@ -25,7 +26,7 @@ export interface SequencerOptions {
 }
 
 export interface BatchResult {
-  /** False when this call took no lock: nothing waited, or another instance holds it. */
+  /** False when this call sequenced nothing: nothing waited, or another instance holds the lock. */
   leader: boolean;
   sequenced: number;
   size: number;
@@ -33,11 +34,13 @@ export interface BatchResult {
 
 export class Sequencer {
   private builder: TreeBuilder | null = null;
-  // The checkpoint this instance committed last: the next batch extends it without reading it
-  // back (appendBatch refuses to write if another instance has moved the log since).
+  // The head this instance last saw under the lock; the builder is kept only while the log
+  // still ends there (another instance may have extended it since).
   private last: { size: number; root: Hash } | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  // The last batch found the queue empty: look before opening a transaction.
+  private idle = true;
   private stopped = true;
   readonly batchSize: number;
   readonly intervalMs: number;
@@ -82,53 +85,46 @@ export class Sequencer {
   }
 
   /**
-   * One batch: sequence what waits (up to batchSize) and sign a checkpoint for it. The entries
-   * are read, hashed into the tree, proven consistent and signed before the transaction, which
-   * then only locks, checks that the log is still where the batch was built on, and writes in
-   * one statement: on PGlite a transaction holds the one database thread, and the exchanges
-   * wait for it.
+   * One batch: sequence what waits (up to batchSize) and sign a checkpoint for it, in one
+   * transaction: signet_log_take takes the sequencer lock and gives the waiting entries their
+   * leaves; the tree grows in memory, the new head is proven consistent with the last and
+   * signed; signet_log_write stores the tiles and the checkpoint. Hashing and signing between
+   * the two are synchronous, so on PGlite the exchanges, which share the thread, lose nothing
+   * by the transaction being open meanwhile.
    */
   async runBatch(): Promise<BatchResult> {
-    const cached = this.last !== null;
-    // The checkpoint before the queue: entries another instance sequences after this read
-    // move the log past it, which the write sees (read the other way round, the queue could be
-    // older than the checkpoint, and the batch would hold entries already in it).
-    const last = this.last ?? (await latestCheckpoint());
-    const pending = await readPending(this.batchSize);
-    if (pending.length === 0) return { leader: false, sequenced: 0, size: this.builder?.size ?? 0 };
+    // Idle: one cheap look at the queue rather than a transaction every interval.
+    if (this.idle && !(await anyPending())) return { leader: false, sequenced: 0, size: this.last?.size ?? 0 };
     try {
-      if (!last) throw new Error('the log has no checkpoint: ensureLogKey was not run');
-      const builder = await this.builderAt(last.size);
-      for (const p of pending) builder.append(receiptLeafHash(p.receiptHash));
-      const size = builder.size;
-      const { root, proof } = await compute(builder.tiles, (src) => ({ root: rootHash(src, size), proof: consistencyProof(src, last.size, size) }));
-      // Never sign a head that does not extend the last one.
-      const consistent = verifyConsistency(last.size, size, proof, last.root, root);
-      if (!consistent.ok) {
-        throw new Error(`refusing to sign: the tree of size ${size} is not consistent with the checkpoint of size ${last.size}: ${consistent.reason}`);
-      }
-      const note = signNote(formatCheckpoint(this.log.origin, size, root), this.log.signer);
-      const tiles = builder.takeDirty();
-      const outcome = await getDatabase().sql.transaction(async (tx): Promise<'committed' | 'locked' | 'moved'> => {
-        const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [LOCK]);
-        if (!lock?.ok) return 'locked';
-        // After the lock: another instance may have sequenced since this batch was built.
-        const { moved, taken } = await appendBatch(tx, { firstIndex: last.size, entries: pending, tiles, size, root, note });
-        if (moved) return 'moved';
-        if (taken !== pending.length) throw new Error(`${pending.length - taken} of the batch's entries were taken by another sequencer`);
-        return 'committed';
+      const outcome = await getDatabase().sql.transaction(async (tx): Promise<Outcome> => {
+        const taken = await takeBatch(tx, this.batchSize);
+        if (!taken.locked) return { kind: 'locked' };
+        // Read under the lock: the head cannot move until this transaction ends. The tree in
+        // memory is used only if it ends there (another instance may have extended the log).
+        const { head: last, entries } = taken;
+        this.last = last;
+        if (entries.length === 0) return { kind: 'empty' };
+        const builder = await this.builderAt(last.size, tx);
+        for (const e of entries) builder.append(receiptLeafHash(e.receiptHash));
+        const size = builder.size;
+        const { root, proof } = await compute(builder.tiles, tx, (src) => ({ root: rootHash(src, size), proof: consistencyProof(src, last.size, size) }));
+        // Never sign a head that does not extend the last one.
+        const consistent = verifyConsistency(last.size, size, proof, last.root, root);
+        if (!consistent.ok) {
+          throw new Error(`refusing to sign: the tree of size ${size} is not consistent with the checkpoint of size ${last.size}: ${consistent.reason}`);
+        }
+        const note = signNote(formatCheckpoint(this.log.origin, size, root), this.log.signer);
+        await writeCheckpoint(tx, { tiles: builder.takeDirty(), size, root, note });
+        return { kind: 'committed', checkpoint: { size, root, note, signedAt: new Date() }, entries };
       });
-      if (outcome !== 'committed') {
-        this.builder = null;
-        this.last = null;
-        // Built on the checkpoint remembered from this instance's last batch, which another has
-        // since extended: build again at once on the log as it is now.
-        if (outcome === 'moved' && cached) return this.runBatch();
-        return { leader: false, sequenced: 0, size: last.size };
+      if (outcome.kind === 'committed') {
+        this.idle = false;
+        this.last = { size: outcome.checkpoint.size, root: outcome.checkpoint.root };
+        this.published(outcome.checkpoint, outcome.entries);
+        return { leader: true, sequenced: outcome.entries.length, size: outcome.checkpoint.size };
       }
-      this.last = { size, root };
-      this.published({ size, root, note, signedAt: new Date() }, pending);
-      return { leader: true, sequenced: pending.length, size };
+      this.idle = outcome.kind === 'empty';
+      return { leader: false, sequenced: 0, size: this.last?.size ?? 0 };
     } catch (err) {
       // What is in memory may be ahead of what committed: rebuild from the database next time.
       this.builder = null;
@@ -139,7 +135,7 @@ export class Sequencer {
     }
   }
 
-  private published(checkpoint: StoredCheckpoint, entries: PendingEntry[]) {
+  private published(checkpoint: StoredCheckpoint, entries: TakenEntry[]) {
     const now = Date.now();
     for (const e of entries) logIntegrationSeconds.observe(Math.max(0, (now - e.committedMs) / 1000));
     logSize.set(checkpoint.size);
@@ -147,10 +143,10 @@ export class Sequencer {
   }
 
   /** The tree's right edge at `size`, from memory when this instance sequenced last. */
-  private async builderAt(size: number): Promise<TreeBuilder> {
+  private async builderAt(size: number, q: SqlQueryable): Promise<TreeBuilder> {
     if (this.builder?.size === size) return this.builder;
     const tiles = new TileSet();
-    for (const [key, hashes] of await readTiles(rightEdgeTiles(size))) {
+    for (const [key, hashes] of await readTiles(rightEdgeTiles(size), q)) {
       const [level, index] = key.split('/').map(Number) as [number, number];
       tiles.set(level, index, hashes);
     }
@@ -167,9 +163,9 @@ export class Sequencer {
 }
 
 /** Runs `fn` over `tiles`, first loading from the database the tiles it needs and lacks. */
-async function compute<T>(tiles: TileSet, fn: (src: NodeSource) => T): Promise<T> {
+async function compute<T>(tiles: TileSet, q: SqlQueryable, fn: (src: NodeSource) => T): Promise<T> {
   const missing = tilesNeeded(fn).filter((t) => !tiles.get(t.level, t.index));
-  for (const [key, hashes] of await readTiles(missing)) {
+  for (const [key, hashes] of await readTiles(missing, q)) {
     const [level, index] = key.split('/').map(Number) as [number, number];
     tiles.set(level, index, hashes);
   }

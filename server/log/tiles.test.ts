@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EMPTY_ROOT, consistencyProof, inclusionProof, receiptLeafHash, rootHash, verifyConsistency, verifyInclusion, type Hash } from '../transparency/merkle';
 import { NaiveTree } from '../transparency/testing/naive-log';
-import { TileSet, TreeBuilder } from './tiles';
+import { rightEdgeTiles, tileKey, TileSet, TreeBuilder } from './tiles';
 
 const hex = (h: Uint8Array) => Buffer.from(h).toString('hex');
 
@@ -114,5 +114,23 @@ describe('proofs from tiles (property: random sizes and indexes)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('keeps folded nodes across batches while the tiles left of the right edge are dropped, as the sequencer does', () => {
+    const leaves = entries(5_000);
+    const ref = naive(leaves);
+    const tiles = new TileSet();
+    const builder = new TreeBuilder(tiles, 0);
+    let last = 0;
+    while (builder.size < leaves.length) {
+      for (const e of leaves.slice(builder.size, builder.size + 97)) builder.append(receiptLeafHash(e));
+      const n = builder.size;
+      const root = rootHash(tiles, n);
+      expect(hex(root)).toBe(hex(ref.root(n)));
+      expect(verifyConsistency(last, n, consistencyProof(tiles, last, n), last === 0 ? EMPTY_ROOT : ref.root(last), root).ok).toBe(true);
+      const keep = new Set(rightEdgeTiles(n).map((t) => tileKey(t.level, t.index)));
+      for (const key of [...tiles.tiles.keys()]) if (!keep.has(key)) tiles.delete(key);
+      last = n;
+    }
   });
 });

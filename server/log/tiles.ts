@@ -27,8 +27,10 @@ function locate(height: number, index: number) {
  */
 export class TileSet implements NodeSource {
   readonly tiles = new Map<string, Uint8Array>();
-  // A complete subtree's hash never changes (tiles only grow), so folded nodes are kept.
-  private readonly folded = new Map<string, Hash>();
+  // A complete subtree's hash never changes (tiles only grow), so folded nodes are kept, per
+  // tile: the sequencer's right-edge tiles keep theirs from batch to batch (refolding them cost
+  // as much hashing as the batch's leaves), and a tile dropped takes its nodes with it.
+  private readonly folded = new Map<string, Map<string, Hash>>();
 
   get(level: number, index: number): Uint8Array | undefined {
     return this.tiles.get(tileKey(level, index));
@@ -40,7 +42,7 @@ export class TileSet implements NodeSource {
 
   delete(key: string) {
     this.tiles.delete(key);
-    this.folded.clear();
+    this.folded.delete(key);
   }
 
   node(height: number, index: number): Hash {
@@ -50,13 +52,16 @@ export class TileSet implements NodeSource {
       if (!tile || tile.length < (at.offset + 1) * HASH_SIZE) throw new MissingTile([{ level: at.level, index: at.tile }]);
       return tile.subarray(at.offset * HASH_SIZE, (at.offset + 1) * HASH_SIZE);
     }
-    const key = `${height}/${index}`;
-    const known = this.folded.get(key);
+    const key = tileKey(at.level, at.tile);
+    const node = `${height}/${index}`;
+    let folded = this.folded.get(key);
+    const known = folded?.get(node);
     if (known) return known;
-    const tile = this.get(at.level, at.tile);
+    const tile = this.tiles.get(key);
     if (!tile || tile.length < (at.offset + at.span) * HASH_SIZE) throw new MissingTile([{ level: at.level, index: at.tile }]);
     const hash = foldTileHashes(tile, at.offset, at.span);
-    this.folded.set(key, hash);
+    if (!folded) this.folded.set(key, (folded = new Map()));
+    folded.set(node, hash);
     return hash;
   }
 }

@@ -240,18 +240,31 @@ describe('transparency log', () => {
     expect(((await res.json()) as { leaf_index: number }).leaf_index).toBe(300);
   });
 
-  it('lets two sequencers race for one batch: the one that finds the log moved drops its batch, nothing lost or doubled', async () => {
+  it('lets two sequencers race for one batch: one sequences it, the other finds nothing left; nothing lost or doubled', async () => {
     for (let k = 300; k < 340; k++) hashes.push(await exchange('tr-log-race', k));
-    // On PGlite (queries in turn) both read the same queue and build on the same checkpoint before either writes.
+    // On PGlite both look at the queue before either's transaction runs; on PostgreSQL they are truly concurrent.
     const [a, b] = [new Sequencer(log.identity), new Sequencer(log.identity)];
     const results = await Promise.all([a.runBatch(), b.runBatch()]);
     expect(results.map((r) => r.sequenced).sort((x, y) => x - y)).toEqual([0, 40]);
-    // The other found the lock taken, the log moved or (on PostgreSQL, truly concurrent) the queue already empty.
+    // The other found the lock taken or, after the first committed, the queue empty.
     expect(results.find((r) => r.sequenced === 0)).toMatchObject({ leader: false, sequenced: 0 });
     expect(await b.runBatch()).toMatchObject({ sequenced: 0 });
     const cp = (await (await fetch(`${api.url}/v1/log/checkpoint`)).text()).split('\n');
     expect(cp[1]).toBe('341');
     const res = (await (await fetch(`${api.url}/v1/log/proof/inclusion?receipt_hash=${hashes.at(-1)}`)).json()) as { leaf_index: number };
     expect(res.leaf_index).toBe(340);
+
+    // Each in turn: a sequencer whose tree in memory the other has since extended builds on the log as it is.
+    const winner = results[0]!.sequenced === 40 ? a : b;
+    const other = winner === a ? b : a;
+    for (let k = 340; k < 345; k++) hashes.push(await exchange('tr-log-race', k));
+    expect(await other.runBatch()).toMatchObject({ leader: true, sequenced: 5, size: 346 });
+    for (let k = 345; k < 350; k++) hashes.push(await exchange('tr-log-race', k));
+    expect(await winner.runBatch()).toMatchObject({ leader: true, sequenced: 5, size: 351 });
+    const vkeyLine = (await (await fetch(`${api.url}/v1/log/key`)).text()).trim();
+    const head = parseCheckpoint(await (await fetch(`${api.url}/v1/log/checkpoint`)).text(), vkeyLine);
+    const leaves = (await api.db.sql.query<{ receipt_hash: string }>('SELECT receipt_hash FROM log_leaves ORDER BY leaf_index')).map((r) => leaf(r.receipt_hash));
+    expect(head.size).toBe(351);
+    expect(Buffer.from(mth(leaves)).equals(Buffer.from(head.root))).toBe(true);
   });
 });
