@@ -23,7 +23,8 @@ const variants = [
 ];
 const rows: { name: string; rps: number; cpuMsPer1k: number }[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  for (const v of variants) {
+  // On, off, then off, on: a machine that speeds up or slows down over the run favours neither.
+  for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
     const server = await startBenchServer({ port: PORT, databaseUrl: process.env.DATABASE_URL || null, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: '.next-bench', env: { SP_LOG_LEVEL: 'warn', ...v.env }, nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${v.name.replace(' ', '-')}`] : [], entry: 'scripts/api-server.ts' });
     await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan, url: server.url, durationSec: 3 }, GENERATOR);
     const before = server.cpuSeconds();

@@ -63,12 +63,12 @@ interface VariantRun {
 
 /**
  * Exchange throughput at 32 connections on a fresh server per run, the variants alternated
- * (a, b, a, b, …) so that drift in the machine's load falls on each alike.
+ * (a, b, then b, a, …) so that drift in the machine's speed, steady or not, falls on each alike.
  */
 async function alternated(variants: Variant[], rounds: number, databaseUrl: () => string | null): Promise<VariantRun[]> {
   const out: VariantRun[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (const v of variants) {
+    for (const v of round % 2 === 0 ? variants : [...variants].reverse()) {
       const url = databaseUrl();
       const server = await startBenchServer({ port: PORT, databaseUrl: url, apiKeys: JSON.stringify({ [KEY]: { tenant: 'bench' } }), distDir: DIST_DIR, env: v.env, imports: v.imports });
       await v.prepare?.(url);
