@@ -122,7 +122,7 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
         <Card title="1. Receipt bundle">
           <div className="space-y-5">
             <form
-              className="flex flex-col gap-2 sm:flex-row sm:items-end"
+              className="flex flex-col gap-2 sm:flex-row sm:items-start"
               onSubmit={(e) => {
                 e.preventDefault();
                 void load('bundle');
@@ -158,7 +158,8 @@ export function ReceiptVerifier({ initialTraceId, initialTenantId }: { initialTr
                   ))}
                 </datalist>
               </div>
-              <Button type="submit" variant="secondary" disabled={loading !== null} className="sm:mb-5">
+              {/* sm:mt-6 drops the button past the fields' label line, whatever their hints' height. */}
+              <Button type="submit" variant="secondary" disabled={loading !== null} className="sm:mt-6">
                 {loading === 'bundle' ? 'Loading…' : 'Load bundle'}
               </Button>
             </form>
