@@ -590,7 +590,7 @@ export function verifyUsageBundle(bundle: unknown, options: UsageVerifyOptions):
  * field as receipt() requires, read without building an object. The captures hold no escapes;
  * at most 15 digits keep the numbers safe integers. Any other line is parsed the general way.
  */
-const RECEIPT_LINE = /^\{"receipt_hash":"(sha256:[0-9a-f]{64})","meter":"(vex|fu)","units":([1-9]\d{0,14}),"leaf_index":(0|[1-9]\d{0,14})\},?$/;
+const RECEIPT_LINE = /^\{"receipt_hash":"(sha256:[0-9a-f]{64})","meter":"(vex|fu)","units":([1-9]\d{0,14}),"leaf_index":(0|[1-9]\d{0,14})\}(,?)$/;
 
 /**
  * Feeds a bundle to a verifier line by line, as the server writes it (head, one tile or receipt
@@ -600,6 +600,8 @@ export class UsageBundleLines {
   private state: 'head' | 'tiles' | 'receipts' | 'end' | 'whole' = 'head';
   private whole: string[] = [];
   private partial = '';
+  /** Whether the current array's last element was followed by its comma; null before its first. */
+  private comma: boolean | null = null;
   readonly verifier: UsageBundleVerifier;
 
   constructor(private readonly options: UsageVerifyOptions) {
@@ -626,7 +628,10 @@ export class UsageBundleLines {
   line(text: string): void {
     if (this.state === 'receipts') {
       const fields = RECEIPT_LINE.exec(text);
-      if (fields) return this.verifier.wellFormedReceipt(fields[1]!, fields[2] as Meter, Number(fields[3]), Number(fields[4]));
+      if (fields) {
+        this.element(fields[5] === ',');
+        return this.verifier.wellFormedReceipt(fields[1]!, fields[2] as Meter, Number(fields[3]), Number(fields[4]));
+      }
     }
     if (this.state === 'whole') return void this.whole.push(text);
     if (this.state === 'head') {
@@ -648,11 +653,23 @@ export class UsageBundleLines {
       this.whole.push(text);
       return;
     }
-    const element = text.endsWith(',') ? text.slice(0, -1) : text;
-    if (element === '') return;
-    if (this.state === 'tiles' && element === '],"receipts":[') return void (this.state = 'receipts');
-    if (element === ']}') return void (this.state = 'end');
+    const trimmed = text.trim();
+    if (trimmed === '') return;
     if (this.state === 'end') return this.verifier.reject('data follows the end of the bundle');
+    if (trimmed === ',') {
+      if (this.comma !== false) this.verifier.reject('a comma with no element before it');
+      this.comma = true;
+      return;
+    }
+    if ((this.state === 'tiles' && trimmed === '],"receipts":[') || trimmed === ']}') {
+      if (this.comma) this.verifier.reject('a comma before the end of a list');
+      this.comma = null;
+      this.state = trimmed === ']}' ? 'end' : 'receipts';
+      return;
+    }
+    const comma = trimmed.endsWith(',');
+    this.element(comma);
+    const element = comma ? trimmed.slice(0, -1) : trimmed;
     let value: unknown;
     try {
       value = JSON.parse(element);
@@ -661,6 +678,12 @@ export class UsageBundleLines {
     }
     if (this.state === 'tiles') this.verifier.tile(value);
     else this.verifier.receipt(value);
+  }
+
+  /** JSON's separators between a list's elements: one comma between two, none after the last. */
+  private element(commaAfter: boolean) {
+    if (this.comma === false) this.verifier.reject('two list elements with no comma between them');
+    this.comma = commaAfter;
   }
 
   finish(): UsageReport {

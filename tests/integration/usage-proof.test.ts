@@ -311,6 +311,35 @@ describe('usage statement and proof bundle', () => {
     }
   });
 
+  it('refuses the line layout when its commas are not JSON\'s, as JSON.parse refuses the text', async () => {
+    const read = (text: string) => {
+      const reader = new UsageBundleLines(trust);
+      reader.text(text);
+      return reader.finish();
+    };
+    for (const source of [bundle, compact]) {
+      const text = asLines(source);
+      const [first, second] = [JSON.stringify(source.receipts[0]), JSON.stringify(source.receipts[1])];
+      expect(read(text).valid).toBe(true);
+      expect(read(text.replaceAll('\n', '\n\n')).valid, 'blank lines').toBe(true);
+      expect(read(text.replace(`${first},\n`, `${first}\n,\n`)).valid, 'comma on a line of its own').toBe(true);
+      const broken: [string, string][] = [
+        ['trailing comma', text.replace(/\n\]\}\n$/, ',\n]}\n')],
+        ['no comma between two receipts', text.replace(`${first},\n${second}`, `${first}\n${second}`)],
+        ['two commas', text.replace(`${first},\n`, `${first},\n,\n`)],
+        ['a comma after the end', text.replace(/\]\}\n$/, ']},\n')],
+      ];
+      if (source.tiles) broken.push(['trailing comma after the tiles', text.replace('\n],"receipts":[', ',\n],"receipts":[')]);
+      for (const [name, changed] of broken) {
+        expect(changed, name).not.toBe(text);
+        expect(() => JSON.parse(changed), name).toThrow();
+        const report = read(changed);
+        expect(report.valid, name).toBe(false);
+        expect(codes(report), name).toContain('BUNDLE_MALFORMED');
+      }
+    }
+  });
+
   it('hashes in a worker thread (tiles, batch roots) with the same report as in line', async () => {
     const tamperTile = (b: Bundle, i: number) => {
       const bytes = Buffer.from(b.tiles![i]!.hashes, 'base64');
