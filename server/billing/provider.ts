@@ -18,6 +18,7 @@ import { fromCents, type Money } from '@/lib/money';
 import { applySubscriptionChange, type ProviderKind } from './subscription';
 import { existingTenants, withTariffChange } from './tariffs';
 import { AppError } from '../errors';
+import { logger } from '../telemetry/logger';
 
 export class BillingProviderError extends AppError {
   constructor(message: string) {
@@ -254,8 +255,10 @@ export function stripeProvider(options: StripeProviderOptions): BillingProvider 
         if (preview.currency !== 'usd') throw new BillingProviderError(`Stripe priced the change in ${preview.currency.toUpperCase()}; Signet's plans are in USD`);
         return { source: 'stripe', dueNow: fromCents(preview.amountDueCents), prorationDate: preview.prorationDate };
       } catch (error) {
-        if (error instanceof Stripe.errors.StripeError || error instanceof AppError) return { source: 'local', reason: 'stripe_failed', error: error.message };
-        throw error;
+        if (!(error instanceof Stripe.errors.StripeError || error instanceof AppError)) throw error;
+        // The owner sees the failure on screen; the operator needs it too (an outage, a missing price).
+        logger.warn({ tenant: tenantId, plan: quote.to.id, reason: error.message }, "Stripe's plan-change preview failed; Signet's estimate shown");
+        return { source: 'local', reason: 'stripe_failed', error: error.message };
       }
     },
   };

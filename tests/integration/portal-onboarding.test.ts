@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tierRangeText } from '@/app/dashboard/billing/tier-ranges';
 import { DEFAULT_TIERS } from '@/server/billing/catalog';
 import { toCents } from '@/lib/money';
@@ -17,6 +17,7 @@ import { createStripe } from '@/server/billing/stripe/client';
 import { applyStripeCatalog, buildStripeCatalog } from '@/server/billing/stripe/setup';
 import { FakeStripe } from '@/server/billing/stripe/testing/fake-stripe';
 import { exchangeSnippet, type SnippetLanguage } from '@/lib/snippets';
+import { logger } from '@/server/telemetry/logger';
 import { createUser } from '@/server/tenants/accounts';
 import { loadPrincipal, type Principal } from '@/server/tenants/principal';
 import { createCallerFactory } from '@/trpc/init';
@@ -128,7 +129,10 @@ describe("plan changes priced by Stripe's invoice preview", () => {
 
       expect(await provider.pricePlanChange('globex', await quotePlanChange('globex', 'professional', now))).toMatchObject({ source: 'stripe' });
       fake.failNext(1, 'server_error');
+      const warned = vi.spyOn(logger, 'warn');
       expect(await provider.pricePlanChange('globex', up)).toEqual({ source: 'local', reason: 'stripe_failed', error: 'An unknown error occurred (fake failure).' });
+      expect(warned).toHaveBeenCalledWith({ tenant: 'globex', plan: 'enterprise', reason: 'An unknown error occurred (fake failure).' }, expect.stringContaining('preview failed'));
+      warned.mockRestore();
       await api.db.prisma.tenant.update({ where: { id: 'globex' }, data: { stripeSubscriptionId: 'sub_gone' } });
       expect(await provider.pricePlanChange('globex', up)).toEqual({ source: 'local', reason: 'stripe_failed', error: "No such subscription: 'sub_gone'" });
 
