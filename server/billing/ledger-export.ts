@@ -1,7 +1,7 @@
 // The reconciliation ledger: every usage row of a tenant's period (the units the reconciliation
 // report sums), streamed as CSV or NDJSON in keyset batches, so an export of ten million rows
 // holds one batch in memory, not the period. Rows come in (meter, occurred_at, id) order, which
-// the (tenant_id, meter, occurred_at) index serves.
+// the (tenant_id, meter, occurred_at, id) index serves: each batch starts where the last ended.
 import type { SqlQueryable } from '../db/sql';
 import type { BillingPeriod } from './period';
 
