@@ -198,8 +198,8 @@ async function batchBacklog() {
   let batches = 0;
   try {
     for (;;) {
-      // Each run sorts the whole unbatched backlog to take its first rows: few large runs.
-      const created = await batchUsage({ windowMs: 0, maxRowsPerRun: 1_000_000 });
+      // A million leaves per run: a few large transactions.
+      const created = await batchUsage({ windowMs: 0, maxLeavesPerRun: 1_000_000 });
       if (created === 0) break;
       batches += created;
     }

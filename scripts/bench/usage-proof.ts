@@ -103,7 +103,7 @@ export async function benchUsageProof(databaseUrl: string | null, vex = 1_000_00
     // The outbox forms the period's batches as usage arrives (here all at once).
     started = performance.now();
     let batches = 0;
-    for (let n = await batchUsage({ windowMs: 0, maxRowsPerRun: 200_000 }); n > 0; n = await batchUsage({ windowMs: 0, maxRowsPerRun: 200_000 })) batches += n;
+    for (let n = await batchUsage({ windowMs: 0, maxLeavesPerRun: 200_000 }); n > 0; n = await batchUsage({ windowMs: 0, maxLeavesPerRun: 200_000 })) batches += n;
     const batchSeconds = (performance.now() - started) / 1000;
 
     const bundlePath = path.join(dir, 'usage-proof.json');

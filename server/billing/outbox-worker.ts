@@ -4,9 +4,12 @@
 // the receipt hashes it counted, in leaf order) names log entries anyone can prove. Per tenant,
 // meter and billing period, unbatched usage rows whose receipts have leaves become one batch
 // (units = their sum, root and leaf range over them) in the transaction that stamps the rows
-// with its id. A run takes rows in leaf order, and only below the first leaf of a row younger
-// than the window, so a tenant's batches of one meter never overlap in leaf range: a verifier
-// assigns each receipt to its batch by (meter, leaf index). One batcher at a time (advisory lock).
+// with its id. A run walks the log from a cursor (billing_outbox_cursor) up to the size of the
+// last checkpoint signed a window ago, takes the unbatched usage of those leaves in leaf order,
+// and moves the cursor past them: no receipt can still get a leaf below that size, so a tenant's
+// batches of one meter never overlap in leaf range, and a verifier assigns each receipt to its
+// batch by (meter, leaf index). The walk reads leaves by index range and each of their usage
+// rows once, however many rows are waiting. One batcher at a time (advisory lock).
 //
 // Sending: batches go out one at a time per tenant and meter, oldest first. A claim (row lock,
 // SKIP LOCKED) leases the batch by pushing next_attempt_at past the send timeout, fixes its
@@ -35,19 +38,19 @@ import { tenantBilling, tenantPeriod } from './terms';
 import { logger } from '../telemetry/logger';
 
 export interface OutboxOptions {
-  /** Usage rows younger than this stay unbatched (default 60 s). */
+  /** Receipts sequenced more recently than this stay unbatched (default 60 s). */
   windowMs?: number;
   /** Largest batch, in usage rows (default 10,000). */
   maxRowsPerBatch?: number;
-  /** Usage rows read per batching run (default 50,000). */
-  maxRowsPerRun?: number;
+  /** Log leaves walked per batching run (default 50,000; a receipt has one or two usage rows). */
+  maxLeavesPerRun?: number;
   /** How long a claimed batch is reserved for its sender (default 5 min; must exceed the send timeout). */
   leaseMs?: number;
   backoff?: BackoffOptions;
   now?: () => Date;
 }
 
-const DEFAULTS = { windowMs: 60_000, maxRowsPerBatch: 10_000, maxRowsPerRun: 50_000, leaseMs: 5 * 60_000 };
+const DEFAULTS = { windowMs: 60_000, maxRowsPerBatch: 10_000, maxLeavesPerRun: 50_000, leaseMs: 5 * 60_000 };
 
 interface UsageRow {
   id: string;
@@ -61,22 +64,26 @@ interface UsageRow {
 
 const BATCH_LOCK = 0x5167_6e62; // "Sgnb"
 
-/** Turns sequenced, unbatched usage older than the window into batches; returns how many were created. */
+/** Turns the unbatched usage of receipts sequenced before the window into batches; returns how many were created. */
 export async function batchUsage(options: OutboxOptions = {}): Promise<number> {
-  const { windowMs, maxRowsPerBatch, maxRowsPerRun } = { ...DEFAULTS, ...options };
+  const { windowMs, maxRowsPerBatch, maxLeavesPerRun } = { ...DEFAULTS, ...options };
   const now = options.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - windowMs);
   return getDatabase().sql.transaction(async (tx) => {
     const [lock] = await tx.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [BATCH_LOCK]);
     if (!lock?.ok) return 0;
-    const rows = await tx.query<UsageRow>(
-      `${SELECT_SEQUENCED}
-        WHERE u.batch_id IS NULL
-          AND l.leaf_index < (SELECT COALESCE(min(yl.leaf_index), 9223372036854775807) FROM usage_events y
-                                JOIN log_leaves yl ON yl.receipt_hash = y.receipt_hash WHERE y.batch_id IS NULL AND y.occurred_at >= $1)
-        ORDER BY l.leaf_index, u.meter LIMIT $2 FOR UPDATE OF u`,
-      [cutoff.toISOString(), maxRowsPerRun],
+    const [range] = await tx.query<{ from: string; to: string }>(
+      `SELECT c.next_leaf::text AS from,
+              LEAST(c.next_leaf + $2, COALESCE((SELECT k.size FROM log_checkpoints k WHERE k.signed_at <= $1 ORDER BY k.size DESC LIMIT 1), 0))::text AS to
+         FROM billing_outbox_cursor c`,
+      [cutoff.toISOString(), maxLeavesPerRun],
     );
+    if (!range || BigInt(range.to) <= BigInt(range.from)) return 0;
+    const rows = await tx.query<UsageRow>(
+      `${SELECT_SEQUENCED} WHERE l.leaf_index >= $1 AND l.leaf_index < $2 AND u.batch_id IS NULL ORDER BY l.leaf_index, u.meter FOR UPDATE OF u`,
+      [range.from, range.to],
+    );
+    await tx.query('UPDATE billing_outbox_cursor SET next_leaf = $1', [range.to]);
     return formBatches(tx, rows, maxRowsPerBatch, now);
   });
 }

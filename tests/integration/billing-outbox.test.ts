@@ -5,7 +5,7 @@
 // covered by the resend's identical identifier.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { batchIdentifier, batchRoot } from '@/server/billing/outbox';
-import { batchUsage, OutboxWorker, sendDueBatches } from '@/server/billing/outbox-worker';
+import { batchTenantUsage, batchUsage, OutboxWorker, sendDueBatches } from '@/server/billing/outbox-worker';
 import { localProvider, stripeProvider, type BillingProvider } from '@/server/billing/provider';
 import { saveReservedCapacity, SYSTEM_ACTOR } from '@/server/billing/reserved';
 import { createStripe } from '@/server/billing/stripe/client';
@@ -65,7 +65,7 @@ beforeAll(async () => {
   fake = await FakeStripe.start();
   await applyStripeCatalog(createStripe('sk_test_outbox', fake.clientOptions()), buildStripeCatalog());
   stripe = stripeProvider({ secretKey: 'sk_test_outbox', publicUrl: 'http://localhost', client: fake.clientOptions(), sendTimeoutMs: 300 });
-  for (const tenant of ['plan-co', 'reserved-co', 'nocustomer-co', 'restart-co', 'local-co']) keys[tenant] = await api.tenantWithKey(tenant);
+  for (const tenant of ['plan-co', 'reserved-co', 'nocustomer-co', 'restart-co', 'local-co', 'walk-co']) keys[tenant] = await api.tenantWithKey(tenant);
   await api.db.prisma.tenant.update({ where: { id: 'plan-co' }, data: { stripeCustomerId: 'cus_plan' } });
   await api.db.prisma.tenant.update({ where: { id: 'reserved-co' }, data: { stripeCustomerId: 'cus_reserved' } });
   await api.db.prisma.tenant.update({ where: { id: 'restart-co' }, data: { stripeCustomerId: 'cus_restart' } });
@@ -171,6 +171,39 @@ describe('outbox to a failing Stripe', () => {
     expect(batch).toMatchObject({ status: 'sent', attempts: 2, billedUnits: 4n });
     expect(fake.callsTo('POST', '/v1/billing/meter_events').filter((c) => c.params.identifier === batch!.identifier)).toHaveLength(2);
     expect(billedAtFake('cus_restart')).toBe(4);
+  });
+});
+
+describe('batching walks the log from its cursor', () => {
+  it('waits out the window, continues where the last run stopped, and never batches a receipt twice', async () => {
+    const unbatched = () => api.db.prisma.usageEvent.count({ where: { tenantId: 'walk-co', batchId: null } });
+    const logSize = async () => Number((await api.db.prisma.logCheckpoint.findFirst({ orderBy: { size: 'desc' } }))!.size);
+    await burst('walk-co', 4);
+    await sequence();
+    // Sequenced just now: inside the default 60 s window, the receipts wait.
+    expect(await batchUsage()).toBe(0);
+    expect(await unbatched()).toBe(4);
+
+    // A minute on, a run limited to two leaves batches the first two receipts, in leaf order.
+    const minuteOn = () => new Date(Date.now() + 61_000);
+    expect(await batchUsage({ now: minuteOn, maxLeavesPerRun: 2 })).toBe(1);
+    expect(await unbatched()).toBe(2);
+    // A statement batches the tenant's other two; the next run walks past them without a second batch.
+    expect(await batchTenantUsage('walk-co', await logSize())).toBe(1);
+    expect(await batchUsage({ now: minuteOn })).toBe(0);
+
+    await burst('walk-co', 3);
+    await sequence();
+    expect(await batchUsage({ now: minuteOn })).toBe(1);
+    expect(await unbatched()).toBe(0);
+
+    const batches = await api.db.prisma.billingBatch.findMany({ where: { tenantId: 'walk-co' }, orderBy: { firstLeaf: 'asc' } });
+    expect(batches.map((b) => Number(b.units))).toEqual([2, 2, 3]);
+    for (let i = 1; i < batches.length; i++) expect(batches[i]!.firstLeaf!).toBeGreaterThan(batches[i - 1]!.lastLeaf!);
+    const hashes = batches.flatMap((b) => b.receiptHashes);
+    expect(new Set(hashes).size).toBe(7);
+    const receipts = await api.db.prisma.receipt.findMany({ where: { tenantId: 'walk-co' }, select: { receiptHash: true } });
+    expect(new Set(hashes)).toEqual(new Set(receipts.map((r) => r.receiptHash)));
   });
 });
 
