@@ -4,7 +4,8 @@
 // and idempotency records for one tenant in the current month, sequences them into the
 // transparency log, prints how long it took and the size per million receipts; then measures,
 // alternating a fresh empty database and the full one so machine drift cancels: exchange
-// throughput and p95 at 32 connections, GET /v1/billing/dashboard, the data of the overview,
+// throughput and p95 at 32 connections (with the WAL, full-page images and block reads per
+// exchange), GET /v1/billing/dashboard, the data of the overview,
 // billing, receipts and request-log pages, a full usage-ledger export (server RSS) and a retention purge dry
 // run. --reuse keeps and reuses the full database of the same N. Not part of CI.
 import { parseArgs } from 'node:util';
@@ -24,8 +25,9 @@ import { verifyChain } from '../server/receipts/verify';
 import { listRequests, requestErrorCodes } from '../server/requestlog/repository';
 import { purgeExpiredTraces, retentionCutoff } from '../server/retention/purge';
 import { includedUnits } from '../server/tenants/settings';
-import { dailyUsage, lastExchangeAt, tracesSince, usageTotals } from '../server/usage/ledger';
+import { dailyUsage, lastExchangeAt, tracesInPeriod, usageTotals } from '../server/usage/ledger';
 import { verifyRollups } from '../server/usage/rollups';
+import { verifyTraceRollups } from '../server/usage/trace-rollups';
 import { loadGenerator, runLoad } from './bench/load';
 import { PRELOAD_TENANT, preload } from './bench/preload';
 import { startBenchServer, type BenchServer } from './bench/server';
@@ -251,8 +253,8 @@ async function verify() {
       if (!result.valid) throw new Error(`tr-scale-${i} does not verify: ${JSON.stringify(result).slice(0, 400)}`);
     }
     const t = performance.now();
-    const mismatches = await verifyRollups(db.sql, PRELOAD_TENANT);
-    if (mismatches.length) throw new Error(`rollups differ from the ledger: ${JSON.stringify(mismatches.slice(0, 3))}`);
+    const mismatches = [...(await verifyRollups(db.sql, PRELOAD_TENANT)), ...(await verifyTraceRollups(db.sql, PRELOAD_TENANT))];
+    if (mismatches.length) throw new Error(`rollups differ from what they count: ${JSON.stringify(mismatches.slice(0, 3))}`);
     return { rollupVerifySec: (performance.now() - t) / 1000 };
   } finally {
     await db.close();
@@ -263,6 +265,9 @@ interface Round {
   db: 'empty' | 'full';
   rps: number;
   p95: number;
+  walBytes: number;
+  fpi: number;
+  blocksRead: number;
   dashboardP95: number;
   dashboardRps: number;
   overviewP95: number;
@@ -282,7 +287,7 @@ async function pageData(db: Database) {
   const period = calendarMonth(now);
   // What the pages' tRPC procedures run (trpc/routers/overview.ts, billing.ts, receipts.ts).
   const overview = () =>
-    Promise.all([usageTotals(PRELOAD_TENANT, period), dailyUsage(PRELOAD_TENANT, period), includedUnits(PRELOAD_TENANT), countActiveApiKeys(PRELOAD_TENANT, now), tracesSince(PRELOAD_TENANT, period.start), lastExchangeAt(PRELOAD_TENANT)]);
+    Promise.all([usageTotals(PRELOAD_TENANT, period), dailyUsage(PRELOAD_TENANT, period), includedUnits(PRELOAD_TENANT), countActiveApiKeys(PRELOAD_TENANT, now), tracesInPeriod(PRELOAD_TENANT, period), lastExchangeAt(PRELOAD_TENANT)]);
   const billing = () => Promise.all([billingDashboard(PRELOAD_TENANT), usageHistory(PRELOAD_TENANT)]);
   const receipts = () => listTraces({ tenantId: PRELOAD_TENANT, take: 100 });
   // The request-log page's first view: its newest page, its error-code choices, and the
@@ -293,18 +298,47 @@ async function pageData(db: Database) {
   return { overviewP95: await timed(30, overview), billingP95: await timed(30, billing), receiptsP95: await timed(30, receipts), requestsP95: await timed(30, requests) };
 }
 
-async function measure(which: 'empty' | 'full'): Promise<Round> {
-  const name = which === 'full' ? FULL : `signet_scale_empty`;
-  if (which === 'empty') {
-    await createDatabase(name);
-    // The same tenant row and log origin as the full database.
-    await admin(async () => {
-      const c = new pg.Client({ connectionString: urlOf(name) });
-      await c.connect();
-      await c.query(`INSERT INTO tenants (id, name) VALUES ($1, $1)`, [PRELOAD_TENANT]);
-      await c.end();
-    });
+const EMPTY = 'signet_scale_empty';
+
+// Created once for every round: creating a database forces a checkpoint, after which each page a
+// write touches first is logged whole (a full-page image), which would fall on the next round.
+async function createEmpty() {
+  await createDatabase(EMPTY);
+  // The same tenant row and log origin as the full database.
+  const c = new pg.Client({ connectionString: urlOf(EMPTY) });
+  await c.connect();
+  try {
+    await c.query(`INSERT INTO tenants (id, name) VALUES ($1, $1)`, [PRELOAD_TENANT]);
+  } finally {
+    await c.end();
   }
+}
+
+/** The server's settings that decide how a large database is cached and checkpointed. */
+async function serverSettings() {
+  const names = ['shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression'];
+  const rows = await admin(async (c) => (await c.query<{ name: string; setting: string }>('SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name', [names])).rows);
+  return rows.map((r) => `${r.name} ${r.setting}`).join(', ');
+}
+
+/** Cluster-wide WAL and this database's block reads, to divide by a run's exchanges. */
+async function ioCounters(name: string) {
+  const c = new pg.Client({ connectionString: urlOf(name) });
+  await c.connect();
+  try {
+    const [row] = (
+      await c.query<{ wal_bytes: string; wal_fpi: string; blks_read: string }>(
+        'SELECT w.wal_bytes::text, w.wal_fpi::text, d.blks_read::text FROM pg_stat_wal w, pg_stat_database d WHERE d.datname = current_database()',
+      )
+    ).rows;
+    return { walBytes: Number(row!.wal_bytes), fpi: Number(row!.wal_fpi), blocksRead: Number(row!.blks_read) };
+  } finally {
+    await c.end();
+  }
+}
+
+async function measure(which: 'empty' | 'full'): Promise<Round> {
+  const name = which === 'full' ? FULL : EMPTY;
   const server: BenchServer = await startBenchServer({
     port: PORT,
     databaseUrl: urlOf(name),
@@ -316,8 +350,15 @@ async function measure(which: 'empty' | 'full'): Promise<Round> {
   try {
     const exchange = { method: 'POST' as const, path: '/v1/exchange', headers: { 'x-signet-api-key': KEY }, body: INVOICE, idempotencyKeys: 'unique' as const };
     await runLoad({ name: 'warm-up', kind: 'exchange', connections: 8, plan: exchange, url: server.url, durationSec: 3 }, GENERATOR);
+    const ioBefore = await ioCounters(name);
     const ex = await runLoad({ name: 'exchange', kind: 'exchange', connections: 32, plan: exchange, url: server.url, durationSec: DURATION }, GENERATOR);
-    log(`  ${which}: exchange c=32 ${ex.rps.toFixed(0)}/s p95 ${ex.p95.toFixed(1)} ms`);
+    const ioAfter = await ioCounters(name);
+    const io = {
+      walBytes: (ioAfter.walBytes - ioBefore.walBytes) / ex.ok,
+      fpi: (ioAfter.fpi - ioBefore.fpi) / ex.ok,
+      blocksRead: (ioAfter.blocksRead - ioBefore.blocksRead) / ex.ok,
+    };
+    log(`  ${which}: exchange c=32 ${ex.rps.toFixed(0)}/s p95 ${ex.p95.toFixed(1)} ms; per exchange: WAL ${io.walBytes.toFixed(0)} bytes, ${io.fpi.toFixed(2)} full-page images, ${io.blocksRead.toFixed(2)} blocks read`);
     const dash = await runLoad(
       { name: 'dashboard', kind: 'floor', connections: 4, plan: { method: 'GET', path: '/v1/billing/dashboard', headers: { 'x-signet-api-key': KEY } }, url: server.url, durationSec: Math.min(DURATION, 10) },
       GENERATOR,
@@ -354,6 +395,7 @@ async function measure(which: 'empty' | 'full'): Promise<Round> {
       db: which,
       rps: ex.rps,
       p95: ex.p95,
+      ...io,
       dashboardP95: dash.p95,
       dashboardRps: dash.rps,
       ...pages,
@@ -365,7 +407,6 @@ async function measure(which: 'empty' | 'full'): Promise<Round> {
     };
   } finally {
     await server.stop();
-    if (which === 'empty') await dropDatabase(name);
   }
 }
 
@@ -383,12 +424,16 @@ log(`usage batched by the outbox: ${batched.batches.toLocaleString('en-US')} bat
 const size = await sizes();
 log(`database ${FULL}: ${size.receipts.toLocaleString('en-US')} receipts, ${(size.bytes / 1e9).toFixed(2)} GB, ${((size.bytes / size.receipts) * 1e6 / 1e9).toFixed(2)} GB per million receipts`);
 const checked = await verify();
-log(`chains verify; rollups = ledger (checked in ${checked.rollupVerifySec.toFixed(1)} s)`);
+log(`chains verify; usage rollups = ledger, trace rollups = traces (checked in ${checked.rollupVerifySec.toFixed(1)} s)`);
 
+const settings = await serverSettings();
+log(`PostgreSQL: ${settings}`);
+await createEmpty();
 const rounds: Round[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   for (const which of r % 2 === 0 ? (['empty', 'full'] as const) : (['full', 'empty'] as const)) rounds.push(await measure(which));
 }
+await dropDatabase(EMPTY);
 
 const f = (n: number, d = 0) => n.toFixed(d);
 console.log(`\n## Scale benchmark — ${new Date().toISOString().slice(0, 16)}Z, ${N.toLocaleString('en-US')} receipts preloaded (${HOPS} hops per trace), PostgreSQL`);
@@ -398,12 +443,12 @@ if (filled) {
   );
 }
 console.log(`Database: ${(size.bytes / 1e9).toFixed(2)} GB, ${((size.bytes / size.receipts) * 1e6 / 1e9).toFixed(2)} GB per million receipts (${size.tables.map((t) => `${t.name} ${(Number(t.bytes) / 1e9).toFixed(2)} GB`).join(', ')}).`);
-console.log(`Rollups = ledger verified in ${checked.rollupVerifySec.toFixed(1)} s.\n`);
-console.log('| round | database | exchanges/s c=32 | p95 ms | dashboard p95 ms (c=4) | overview data p95 ms | billing data p95 ms | receipts data p95 ms | request-log data p95 ms | ledger export | export server RSS MB | purge dry run s |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log(`Rollups = ledger verified in ${checked.rollupVerifySec.toFixed(1)} s. PostgreSQL: ${settings}.\n`);
+console.log('| round | database | exchanges/s c=32 | p95 ms | WAL bytes / full-page images / blocks read per exchange | dashboard p95 ms (c=4) | overview data p95 ms | billing data p95 ms | receipts data p95 ms | request-log data p95 ms | ledger export | export server RSS MB | purge dry run s |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 rounds.forEach((r, i) =>
   console.log(
-    `| ${Math.floor(i / 2) + 1} | ${r.db} | ${f(r.rps)} | ${f(r.p95, 1)} | ${f(r.dashboardP95, 1)} | ${f(r.overviewP95, 1)} | ${f(r.billingP95, 1)} | ${f(r.receiptsP95, 1)} | ${f(r.requestsP95, 1)} | ${r.exportRows.toLocaleString('en-US')} rows, ${f(r.exportMb)} MB, ${f(r.exportSec, 1)} s | ${f(r.exportRssMb)} | ${f(r.purgeDrySec, 2)} |`,
+    `| ${Math.floor(i / 2) + 1} | ${r.db} | ${f(r.rps)} | ${f(r.p95, 1)} | ${f(r.walBytes)} / ${f(r.fpi, 2)} / ${f(r.blocksRead, 2)} | ${f(r.dashboardP95, 1)} | ${f(r.overviewP95, 1)} | ${f(r.billingP95, 1)} | ${f(r.receiptsP95, 1)} | ${f(r.requestsP95, 1)} | ${r.exportRows.toLocaleString('en-US')} rows, ${f(r.exportMb)} MB, ${f(r.exportSec, 1)} s | ${f(r.exportRssMb)} | ${f(r.purgeDrySec, 2)} |`,
   ),
 );
 const mean = (db: 'empty' | 'full', k: keyof Round) => rounds.filter((r) => r.db === db).reduce((s, r) => s + (r[k] as number), 0) / rounds.filter((r) => r.db === db).length;

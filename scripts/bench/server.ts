@@ -36,6 +36,15 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
+// A benchmark stopped by a signal takes its servers with it (they would keep the bench port).
+const running = new Set<ChildProcess>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of running) child.kill('SIGKILL');
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
+
 /** `entry` is the server to start: server.ts (API and portal, the default) or scripts/api-server.ts (the API alone). */
 export async function startBenchServer(opts: { port: number; databaseUrl: string | null; apiKeys: string; distDir: string; env?: Record<string, string>; imports?: string[]; entry?: string; nodeArgs?: string[] }): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'signet-bench-'));
@@ -58,6 +67,8 @@ export async function startBenchServer(opts: { port: number; databaseUrl: string
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));

@@ -4,6 +4,7 @@
 import { getDatabase, prisma } from '../db';
 import type { BillingPeriod } from '../billing/period';
 import { meterTotals, sumUsage } from './rollups';
+import { tracesCreated } from './trace-rollups';
 
 export type Meter = 'vex' | 'fu';
 export type MeterTotals = Record<Meter, bigint>;
@@ -38,6 +39,7 @@ export async function lastExchangeAt(tenantId: string): Promise<Date | null> {
   return row?.createdAt ?? null;
 }
 
-export function tracesSince(tenantId: string, since: Date): Promise<number> {
-  return prisma().trace.count({ where: { tenantId, createdAt: { gte: since } } });
+/** Traces created in the period (from the hourly trace rollups). */
+export function tracesInPeriod(tenantId: string, period: BillingPeriod): Promise<number> {
+  return tracesCreated(getDatabase().sql, tenantId, period.start, period.end);
 }

@@ -2,7 +2,7 @@ import { countActiveApiKeys } from '@/server/apikeys/status';
 import { calendarMonth } from '@/server/billing/period';
 import { onboardingState, recordOnboarding } from '@/server/tenants/onboarding';
 import { includedUnits } from '@/server/tenants/settings';
-import { dailyUsage, lastExchangeAt, tracesSince, usageTotals } from '@/server/usage/ledger';
+import { dailyUsage, lastExchangeAt, tracesInPeriod, usageTotals } from '@/server/usage/ledger';
 import { router, tenantProcedure } from '../init';
 
 export const overviewRouter = router({
@@ -16,7 +16,7 @@ export const overviewRouter = router({
       dailyUsage(tenantId, period),
       includedUnits(tenantId),
       countActiveApiKeys(tenantId, now),
-      tracesSince(tenantId, period.start),
+      tracesInPeriod(tenantId, period),
       lastExchangeAt(tenantId),
       onboardingState(tenantId),
     ]);
