@@ -40,9 +40,11 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
 
 function openPostgres(url: string, poolSize = loadConfig().dbPoolSize): Database {
   // Timestamps are stored as UTC wall-clock (Prisma's convention); pin the session zone to match.
+  // No JIT: the queries here are short, and a cost estimate over the threshold (the request log's
+  // error codes on a log without refusals) spent 170–240 ms compiling a plan that ran in 0.3 ms.
   // A connection attempt that gets no answer (a server restarting) fails after 10 s instead of
   // waiting for ever: the request answers 503 and the next attempt starts afresh.
-  const config = { connectionString: url, options: '-c TimeZone=UTC', connectionTimeoutMillis: 10_000 };
+  const config = { connectionString: url, options: '-c TimeZone=UTC -c jit=off', connectionTimeoutMillis: 10_000 };
   const pool = new pg.Pool({ ...config, max: poolSize });
   // An idle client erroring (server restart) must not crash the process; the pool replaces it.
   pool.on('error', (err) => logger.error({ err }, 'idle PostgreSQL client error'));

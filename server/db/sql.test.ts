@@ -59,6 +59,14 @@ describe('text[] parameters quoted by the client', () => {
   });
 });
 
+describe('PostgreSQL sessions', () => {
+  it.runIf(usingPostgres)('run in UTC and without JIT, on the pool and on the pipelined client', async () => {
+    const settings = "SELECT current_setting('TimeZone') AS zone, current_setting('jit') AS jit";
+    expect(await db.sql.query(settings)).toEqual([{ zone: 'UTC', jit: 'off' }]);
+    expect(await db.prisma.$queryRawUnsafe(settings)).toEqual([{ zone: 'UTC', jit: 'off' }]);
+  });
+});
+
 describe('exclusively', () => {
   const LOCK = 0x7e57_0001;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
