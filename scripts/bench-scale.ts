@@ -300,7 +300,7 @@ async function pageData(db: Database) {
 
 const EMPTY = 'signet_scale_empty';
 
-// Created once for every round: creating a database forces a checkpoint, after which each page a
+// Created once for all rounds: creating a database forces a checkpoint, after which each page a
 // write touches first is logged whole (a full-page image), which would fall on the next round.
 async function createEmpty() {
   await createDatabase(EMPTY);
@@ -447,7 +447,7 @@ if (filled) {
   );
 }
 console.log(`Database: ${(size.bytes / 1e9).toFixed(2)} GB, ${((size.bytes / size.receipts) * 1e6 / 1e9).toFixed(2)} GB per million receipts (${size.tables.map((t) => `${t.name} ${(Number(t.bytes) / 1e9).toFixed(2)} GB`).join(', ')}).`);
-console.log(`Rollups = ledger verified in ${checked.rollupVerifySec.toFixed(1)} s. PostgreSQL: ${settings}.\n`);
+console.log(`Usage rollups = ledger and trace rollups = traces, verified in ${checked.rollupVerifySec.toFixed(1)} s. PostgreSQL: ${settings}.\n`);
 console.log('| round | database | exchanges/s c=32 | p95 ms | WAL bytes / full-page images / blocks read per exchange | dashboard p95 ms (c=4) | overview data p95 ms | billing data p95 ms | receipts data p95 ms | request-log data p95 ms | ledger export | export server RSS MB | purge dry run s |');
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 rounds.forEach((r, i) =>
