@@ -3,11 +3,11 @@
 // idea of the trace heads, so every stale-head and duplicate path is exercised.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../db/sql';
-import { buildReceipt } from '../receipts/build';
 import { createSigner, generateSeed, publicJwk } from '../receipts/node-signer';
 import { verifyChain } from '../receipts/verify';
+import { appendTestReceipt, type TestAppend } from '../../tests/support/commit';
 import { anotherInstance, openTestDatabase, type TestDatabase } from '../../tests/support/db';
-import { commitExchange, type CommitResult } from './commit';
+import type { CommitResult } from './commit';
 
 let db: TestDatabase;
 let instanceA: SqlClient;
@@ -16,37 +16,7 @@ const signer = createSigner(generateSeed(), 'k-commit-test');
 const jwks = { keys: [publicJwk(signer.publicKey, signer.kid)] };
 
 
-let seq = 0;
-function append(sql: SqlClient, opts: { tenant: string; traceId: string; key?: string; fuTokens?: number; failSeal?: boolean }): Promise<CommitResult> {
-  const key = opts.key ?? `k-${++seq}`;
-  return commitExchange(sql, {
-    apiKeyId: `key-${opts.tenant}`,
-    idempotencyKey: key,
-    tenantId: opts.tenant,
-    traceId: opts.traceId,
-    fuTokens: opts.fuTokens ?? 0,
-    startedAt: performance.now(),
-    externalMs: () => 0,
-    seal: ({ hop, prevReceiptHash }) => {
-      if (opts.failSeal) throw new Error('seal refused');
-      const receipt = buildReceipt(
-        {
-          trace_id: opts.traceId,
-          hop,
-          ts: new Date().toISOString(),
-          tenant: opts.tenant,
-          payload_type: 'test.v1',
-          target_type: 'test.out.v1',
-          normalized: { key },
-          prev_receipt_hash: prevReceiptHash,
-          policy: { engine: 'HEL', allowed: true, reason: 'no_forward' },
-        },
-        signer,
-      );
-      return { receipt, responseBody: JSON.stringify({ trace_id: opts.traceId, key, hop }) };
-    },
-  });
-}
+const append = (sql: SqlClient, opts: TestAppend): Promise<CommitResult> => appendTestReceipt(sql, signer, opts);
 
 async function chainOf(tenant: string, traceId: string) {
   const rows = await db.sql.query<{ body: string }>('SELECT body FROM receipts WHERE tenant_id = $1 AND trace_id = $2 ORDER BY hop', [tenant, traceId]);

@@ -4,10 +4,9 @@
 // with DATABASE_URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../db/sql';
-import { commitExchange } from '../exchange/commit';
-import { buildReceipt } from '../receipts/build';
 import { createSigner, generateSeed } from '../receipts/node-signer';
 import { periodUsage } from '../billing/usage';
+import { appendTestReceipt } from '../../tests/support/commit';
 import { anotherInstance, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { sumUsage, verifyRollups, wholeHours } from './rollups';
 
@@ -24,35 +23,7 @@ afterAll(async () => {
 
 
 let seq = 0;
-function exchange(sql: SqlClient, tenant: string, traceId: string, fuTokens: number) {
-  const key = `rk-${++seq}`;
-  return commitExchange(sql, {
-    apiKeyId: `key-${tenant}`,
-    idempotencyKey: key,
-    tenantId: tenant,
-    traceId,
-    fuTokens,
-    startedAt: performance.now(),
-    externalMs: () => 0,
-    seal: ({ hop, prevReceiptHash }) => {
-      const receipt = buildReceipt(
-        {
-          trace_id: traceId,
-          hop,
-          ts: new Date().toISOString(),
-          tenant,
-          payload_type: 'test.v1',
-          target_type: 'test.out.v1',
-          normalized: { key },
-          prev_receipt_hash: prevReceiptHash,
-          policy: { engine: 'HEL', allowed: true, reason: 'no_forward' },
-        },
-        signer,
-      );
-      return { receipt, responseBody: '{}' };
-    },
-  });
-}
+const exchange = (sql: SqlClient, tenant: string, traceId: string, fuTokens: number) => appendTestReceipt(sql, signer, { tenant, traceId, fuTokens });
 
 /** Usage rows at chosen instants, as many statements at once as the pool has connections. */
 async function insertUsage(rows: { tenant: string; meter: string; units: number; at: string }[]) {

@@ -3,9 +3,8 @@
 // month's count is read from. PGlite by default, PostgreSQL with DATABASE_URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqlClient } from '../db/sql';
-import { commitExchange } from '../exchange/commit';
-import { buildReceipt } from '../receipts/build';
 import { createSigner, generateSeed } from '../receipts/node-signer';
+import { appendTestReceipt } from '../../tests/support/commit';
 import { anotherInstance, openTestDatabase, type TestDatabase } from '../../tests/support/db';
 import { tracesCreated, verifyTraceRollups } from './trace-rollups';
 
@@ -21,35 +20,7 @@ afterAll(async () => {
 });
 
 let seq = 0;
-function exchange(sql: SqlClient, tenant: string, traceId: string) {
-  const key = `tk-${++seq}`;
-  return commitExchange(sql, {
-    apiKeyId: `key-${tenant}`,
-    idempotencyKey: key,
-    tenantId: tenant,
-    traceId,
-    fuTokens: 0,
-    startedAt: performance.now(),
-    externalMs: () => 0,
-    seal: ({ hop, prevReceiptHash }) => {
-      const receipt = buildReceipt(
-        {
-          trace_id: traceId,
-          hop,
-          ts: new Date().toISOString(),
-          tenant,
-          payload_type: 'test.v1',
-          target_type: 'test.out.v1',
-          normalized: { key },
-          prev_receipt_hash: prevReceiptHash,
-          policy: { engine: 'HEL', allowed: true, reason: 'no_forward' },
-        },
-        signer,
-      );
-      return { receipt, responseBody: '{}' };
-    },
-  });
-}
+const exchange = (sql: SqlClient, tenant: string, traceId: string) => appendTestReceipt(sql, signer, { tenant, traceId });
 
 /** Trace rows created at chosen instants, as many statements at once as the pool has connections. */
 function insertTraces(rows: { tenant: string; at: string }[]) {
