@@ -49,6 +49,8 @@ test('a new tenant goes from sign-up to a first verified receipt by following th
   await page.getByRole('button', { name: 'Choose Starter' }).click();
   await expect(page.getByTestId('confirm-change')).toContainText('the first month, in full');
   await page.getByRole('button', { name: 'Confirm: start now' }).click();
+  // The message comes with the plan buttons' re-enabling; the plan's name can be shown before it.
+  await expect(page.getByText('Starter is now active (test mode — no card charged).')).toBeVisible();
   await expect(page.getByTestId('current-plan')).toHaveText('Starter');
   await expect(page.getByTestId('usage-history-chart')).toBeVisible();
   await snap(page, info, 'billing-new-tenant');

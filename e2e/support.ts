@@ -48,8 +48,25 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
   await expect(page).not.toHaveURL(/\/signin/);
 }
 
-/** Serious and critical accessibility violations (axe-core, WCAG 2.1 A/AA) on the page as it is now. */
+/**
+ * Waits until every finite CSS transition and animation has run to its end. A button enabled a
+ * moment ago is still fading from its disabled colour (`transition-colors`), and axe measuring
+ * contrast halfway through reports a violation no user sees for more than 150 ms.
+ */
+async function settle(page: Page) {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((animation) => Number.isFinite(animation.effect?.getComputedTiming().endTime ?? Infinity))
+        .map((animation) => animation.finished.catch(() => undefined)),
+    ),
+  );
+}
+
+/** Serious and critical accessibility violations (axe-core, WCAG 2.1 A/AA) on the page once it has settled. */
 export async function expectAccessible(page: Page, name: string) {
+  await settle(page);
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
@@ -60,6 +77,7 @@ export async function expectAccessible(page: Page, name: string) {
 /** Full-page screenshot attached to the report and kept under test-results/screenshots; every state snapped is also checked with axe. */
 export async function snap(page: Page, info: TestInfo, name: string) {
   const path = `test-results/screenshots/${name}.png`;
+  await settle(page);
   await page.screenshot({ path, fullPage: true });
   await info.attach(name, { path, contentType: 'image/png' });
   await expectAccessible(page, name);
