@@ -21,7 +21,6 @@ afterAll(async () => {
   await db?.dispose();
 });
 
-
 let seq = 0;
 const exchange = (sql: SqlClient, tenant: string, traceId: string, fuTokens: number) => appendTestReceipt(sql, signer, { tenant, traceId, fuTokens });
 

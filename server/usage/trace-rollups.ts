@@ -3,12 +3,12 @@
 // 35 ms on an empty database and 158–194 ms at 10 million receipts; summing the month's hours
 // reads at most 744 × 4 rollup rows, whatever the count.
 import type { SqlQueryable } from '../db/sql';
-
-const HOUR = 3_600_000;
+import { wholeHours } from './rollups';
 
 /** Traces the tenant created in [start, end); both bounds must be whole UTC hours (a calendar month's are). */
 export async function tracesCreated(sql: SqlQueryable, tenantId: string, start: Date, end: Date): Promise<number> {
-  if (start.getTime() % HOUR !== 0 || end.getTime() % HOUR !== 0) {
+  const whole = wholeHours(start, end);
+  if (whole.from.getTime() !== start.getTime() || whole.to.getTime() !== end.getTime()) {
     throw new RangeError(`trace counts are kept per UTC hour: ${start.toISOString()} – ${end.toISOString()} is not whole hours`);
   }
   const [row] = await sql.query<{ traces: string }>(
